@@ -1,0 +1,505 @@
+use super::model::{self, AccountsResponse, ExternalIdResponse, RuleSettingsResponse, ServicesResponse};
+use super::retry::{parse_retry_after, RateLimiter, RetryPolicy};
+use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
+use crate::{Error, Result};
+use reqwest::{header, Method, StatusCode, Url};
+use serde::Serialize;
+use std::fmt;
+use std::time::Duration;
+
+const CONTENT_TYPE: &str = "application/vnd.api+json";
+/// Largest page the API serves.
+const PAGE_SIZE: u64 = 1000;
+/// `/checks` serves at most this many results for one query, however it is paged.
+pub const RESULT_CAP: u64 = 10_000;
+
+/// A Conformity API key. It can only be sent, never shown: no `Display`, a redacted `Debug`.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Checks the shape of a key a user pasted, without saying anything about its content.
+    pub fn new(key: impl Into<String>) -> Result<ApiKey> {
+        let key = key.into();
+        let trimmed = key.trim();
+        if trimmed.is_empty() {
+            return Err(Error::MissingKey(
+                "the Conformity API key is empty; set CONFORMITY_API_KEY or save a key in the app".into(),
+            ));
+        }
+        if trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+            return Err(Error::bad_input(
+                "the Conformity API key contains spaces, line breaks or non-ASCII characters; \
+                 copy it again from Conformity (Administration > API Keys)",
+            ));
+        }
+        Ok(ApiKey(trimmed.to_string()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four characters, which the app may show to tell keys apart.
+    pub fn last_four(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub retry: RetryPolicy,
+    /// Requests per second; 0 for no limit.
+    pub requests_per_second: f64,
+    pub timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            retry: RetryPolicy::default(),
+            requests_per_second: 2.0,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub aws_account_id: Option<String>,
+    pub cloud_type: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// What a `/checks` download saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FetchStats {
+    /// Checks received.
+    pub fetched: u64,
+    /// Checks the API said match the query (`meta.total` of the unsplit query).
+    pub available: u64,
+    pub requests: u64,
+    /// How many times a query over the cap was split.
+    pub splits: u64,
+}
+
+/// Conformity's answer to a hosted sync request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HostedSyncAnswer {
+    pub status: Option<String>,
+    pub request_id: Option<String>,
+    pub message: Option<String>,
+}
+
+pub struct ConformityClient {
+    http: reqwest::Client,
+    base: Url,
+    key: ApiKey,
+    options: ClientOptions,
+    limiter: RateLimiter,
+    requests: std::sync::atomic::AtomicU64,
+}
+
+/// One query of the partitioned download: the filters that narrow it.
+#[derive(Clone, Debug, Default)]
+struct Partition {
+    filters: Vec<(&'static str, String)>,
+    /// Which split comes next if this part is still over the cap.
+    depth: usize,
+}
+
+impl ConformityClient {
+    pub fn new(base: Url, key: ApiKey, options: ClientOptions) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(options.timeout)
+            .user_agent(concat!("wa-sync/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Network(format!("cannot set up HTTPS: {e}")))?;
+        Ok(ConformityClient {
+            limiter: RateLimiter::new(options.requests_per_second),
+            http,
+            base,
+            key,
+            options,
+            requests: Default::default(),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn requests_sent(&self) -> u64 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sends one request, retrying 429 and 5xx, and maps failures to messages that say what to do.
+    async fn send(&self, method: Method, path: &str, query: &[(&str, String)], body: Option<&serde_json::Value>) -> Result<Vec<u8>> {
+        let url = crate::url::join(&self.base, path);
+        let mut attempt = 0;
+        loop {
+            self.limiter.wait().await;
+            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .query(query)
+                .header(header::AUTHORIZATION, format!("ApiKey {}", self.key.expose()))
+                .header(header::CONTENT_TYPE, CONTENT_TYPE)
+                .header(header::ACCEPT, "application/vnd.api+json, application/json");
+            if let Some(body) = body {
+                request = request.body(body.to_string());
+            }
+            let outcome = request.send().await;
+            let retryable = match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    let bytes = response.bytes().await.map_err(|e| network_error(&url, &e))?;
+                    if status.is_success() {
+                        return Ok(bytes.to_vec());
+                    }
+                    if status != StatusCode::TOO_MANY_REQUESTS && !status.is_server_error() {
+                        return Err(api_error(status, path, &bytes));
+                    }
+                    (format!("HTTP {}", status.as_u16()), retry_after)
+                }
+                Err(e) if e.is_timeout() || e.is_connect() => (network_error(&url, &e).to_string(), None),
+                Err(e) => return Err(network_error(&url, &e)),
+            };
+            if attempt >= self.options.retry.max_retries {
+                return Err(Error::Unavailable(format!(
+                    "Conformity kept failing for {path} ({}) after {} attempts; wait a few minutes and try again, \
+                     or lower the request rate with --conformity-rps",
+                    retryable.0,
+                    attempt + 1
+                )));
+            }
+            tokio::time::sleep(self.options.retry.delay(attempt, retryable.1)).await;
+            attempt += 1;
+        }
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T> {
+        let bytes = self.send(Method::GET, path, query, None).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::BadResponse(format!("Conformity's answer to {path} is not in the documented shape: {e}"))
+        })
+    }
+
+    /// The organisation's external ID (never cached: Conformity says it may change).
+    pub async fn external_id(&self) -> Result<String> {
+        let response: ExternalIdResponse = self.get_json("/organisation/external-id", &[]).await?;
+        Ok(response.data.id)
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let response: AccountsResponse = self.get_json("/accounts", &[]).await?;
+        Ok(response
+            .data
+            .into_vec()
+            .into_iter()
+            .map(|a| Account {
+                id: a.id,
+                name: a.attributes.name,
+                aws_account_id: a.attributes.aws_account_id.and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s),
+                    serde_json::Value::Number(n) => Some(format!("{n:0>12}")),
+                    _ => None,
+                }),
+                cloud_type: a.attributes.cloud_type,
+                environment: a.attributes.environment,
+            })
+            .collect())
+    }
+
+    /// The account's rule settings with defaults, so disabled rules and custom risk levels are known.
+    pub async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
+        let path = format!("/accounts/{}/settings/rules", path_segment(account_id));
+        match self.get_json::<RuleSettingsResponse>(&path, &[("includeDefaults", "true".into())]).await {
+            Ok(response) => Ok(response.into_settings()),
+            // Conformity answers 404 when nothing is configured.
+            Err(Error::NotFound(_)) => Ok(RuleSettings::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Rule titles from `GET /services` (AWS rules only).
+    pub async fn rules(&self) -> Result<Vec<crate::mapping::RuleInfo>> {
+        let response: ServicesResponse = self.get_json("/services", &[]).await?;
+        Ok(response
+            .included
+            .into_iter()
+            .filter(|r| r.kind.is_empty() || r.kind == "rules")
+            .filter(|r| r.attributes.provider.as_deref().is_none_or(|p| p == "aws"))
+            .map(|r| crate::mapping::RuleInfo {
+                title: r.attributes.title.or(r.attributes.name).unwrap_or_default(),
+                categories: r.attributes.categories,
+                rule_id: r.id,
+            })
+            .collect())
+    }
+
+    /// The AWS service IDs (`EC2`, `CloudTrail`, …) that `filter[services]` takes.
+    pub async fn service_ids(&self) -> Result<Vec<String>> {
+        let response: ServicesResponse = self.get_json("/services", &[]).await?;
+        Ok(response
+            .data
+            .into_iter()
+            .filter(|s| s.attributes.as_ref().and_then(|a| a.provider.as_deref()).is_none_or(|p| p == "aws"))
+            .map(|s| s.id)
+            .collect())
+    }
+
+    /// Streams every check of the account that matches the tag filter into `on_check`, page by
+    /// page, splitting queries over the 10,000-result cap by status, then risk level, then
+    /// service (the service list is fetched only if that last split is needed).
+    pub async fn for_each_check(
+        &self,
+        account_id: &str,
+        tags: &TagFilter,
+        progress: &dyn Progress,
+        on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+    ) -> Result<FetchStats> {
+        let mut base = vec![("accountIds", account_id.to_string())];
+        if let Some(value) = tags.query_value() {
+            base.push(("filter[filterTags]", value));
+        }
+        let requests_before = self.requests_sent();
+        let mut stats = FetchStats::default();
+        let mut available: Option<u64> = None;
+        let mut services: Vec<String> = Vec::new();
+        let mut pending = vec![Partition::default()];
+        while let Some(part) = pending.pop() {
+            let query = |page: u64| {
+                let mut q = base.clone();
+                q.extend(part.filters.iter().cloned());
+                q.push(("page[size]", PAGE_SIZE.to_string()));
+                q.push(("page[number]", page.to_string()));
+                q
+            };
+            let first = self.send(Method::GET, "/checks", &query(0), None).await?;
+            let total = page_total(&first)?;
+            available.get_or_insert(total);
+            if total > RESULT_CAP {
+                if part.depth == SERVICE_DEPTH && services.is_empty() {
+                    services = self.service_ids().await?;
+                }
+                if let Some(children) = split(&part, &services) {
+                    stats.splits += 1;
+                    // Reversed so the parts are fetched in their natural order.
+                    pending.extend(children.into_iter().rev());
+                    continue;
+                }
+            }
+            let readable = total.min(RESULT_CAP);
+            let mut read = self.count_page(&first, on_check)?;
+            stats.fetched += read;
+            progress.checks_fetched(stats.fetched, available.unwrap_or(total));
+            let mut page = 1;
+            while read < readable {
+                let bytes = self.send(Method::GET, "/checks", &query(page), None).await?;
+                let n = self.count_page(&bytes, on_check)?;
+                if n == 0 {
+                    break;
+                }
+                read += n;
+                stats.fetched += n;
+                progress.checks_fetched(stats.fetched, available.unwrap_or(total));
+                page += 1;
+            }
+        }
+        stats.available = available.unwrap_or(0);
+        stats.requests = self.requests_sent() - requests_before;
+        Ok(stats)
+    }
+
+    fn count_page(&self, bytes: &[u8], on_check: &mut (dyn FnMut(&Check<'_>) + Send)) -> Result<u64> {
+        let page = model::parse_checks_page(bytes).map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
+        for check in &page.data {
+            let view = check.view().map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
+            on_check(&view);
+        }
+        Ok(page.data.len() as u64)
+    }
+
+    /// Asks Conformity's own service to write the notes (`POST /well-architected-tool/sync`).
+    pub async fn hosted_sync(&self, account_id: &str, role_arn: &str, workload_arn: &str, tags: &TagFilter) -> Result<HostedSyncAnswer> {
+        let mut meta = serde_json::json!({
+            "accountId": account_id,
+            "roleArn": role_arn,
+            "workloadArn": workload_arn,
+        });
+        if !tags.is_empty() {
+            meta["filterTags"] = serde_json::json!(tags.values());
+        }
+        let bytes = self
+            .send(Method::POST, "/well-architected-tool/sync", &[], Some(&serde_json::json!({ "meta": meta })))
+            .await?;
+        let answer: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let field = |name: &str| answer["meta"][name].as_str().map(str::to_string);
+        Ok(HostedSyncAnswer {
+            status: field("status"),
+            request_id: field("requestId"),
+            message: field("message"),
+        })
+    }
+}
+
+/// `meta.total` of a `/checks` page.
+fn page_total(bytes: &[u8]) -> Result<u64> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        meta: Option<model::ChecksMeta>,
+    }
+    let head: Head = serde_json::from_slice(bytes)
+        .map_err(|e| Error::BadResponse(format!("Conformity /checks: not in the documented shape: {e}")))?;
+    head.meta
+        .and_then(|m| m.total)
+        .ok_or_else(|| Error::BadResponse("Conformity /checks: the response has no meta.total".into()))
+}
+
+/// The depth at which a query is split by service.
+const SERVICE_DEPTH: usize = 2;
+
+/// The next split of a query that is over the cap, or `None` when no filter is left to split by.
+fn split(part: &Partition, services: &[String]) -> Option<Vec<Partition>> {
+    let (name, values): (&'static str, Vec<String>) = match part.depth {
+        0 => ("filter[statuses]", vec!["SUCCESS".into(), "FAILURE".into()]),
+        1 => (
+            "filter[riskLevels]",
+            RiskLevel::DESCENDING.iter().map(|r| r.api_name().to_string()).collect(),
+        ),
+        SERVICE_DEPTH if !services.is_empty() => ("filter[services]", services.to_vec()),
+        _ => return None,
+    };
+    Some(
+        values
+            .into_iter()
+            .map(|value| {
+                let mut filters = part.filters.clone();
+                filters.push((name, value));
+                Partition { filters, depth: part.depth + 1 }
+            })
+            .collect(),
+    )
+}
+
+/// Account IDs go into URL paths; anything but the documented characters is refused earlier,
+/// this only guards against a slash slipping through.
+fn path_segment(id: &str) -> String {
+    id.replace('/', "%2F")
+}
+
+fn network_error(url: &Url, e: &reqwest::Error) -> Error {
+    let host = url.host_str().unwrap_or("the server");
+    let why = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect (check the URL or region, and your network or proxy)".to_string()
+    } else {
+        // reqwest's message can include the URL but never headers, so the key cannot leak here.
+        e.to_string()
+    };
+    Error::Network(format!("Conformity at {host}: {why}"))
+}
+
+/// Turns an error answer into a message that names the likely cause.
+fn api_error(status: StatusCode, path: &str, body: &[u8]) -> Error {
+    let detail = error_detail(body);
+    let code = status.as_u16();
+    match code {
+        401 | 403 => Error::Auth(format!(
+            "Conformity refused the API key for {path} (HTTP {code}{}): the key is wrong, expired, \
+             for another region, or its role lacks access{}. Check the key and region in Conformity \
+             (Administration > API Keys)",
+            detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default(),
+            if path.contains("well-architected-tool") { " (hosted sync needs an ADMIN key and a role and workload in the account's AWS account)" } else { "" }
+        )),
+        404 => Error::NotFound(format!(
+            "Conformity does not know {path} (HTTP 404){}; check the account ID with `wa-sync accounts`",
+            detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+        )),
+        _ => Error::Api(format!(
+            "Conformity answered HTTP {code} for {path}{}",
+            detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+        )),
+    }
+}
+
+/// The human part of Conformity's error bodies, whichever of its shapes it uses.
+fn error_detail(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if let Some(message) = value["Message"].as_str().or(value["message"].as_str()) {
+        return Some(message.to_string());
+    }
+    let parts: Vec<String> = value["errors"]
+        .as_array()?
+        .iter()
+        .filter_map(|e| {
+            let text = e["details"].as_str().or(e["detail"].as_str()).or(e["message"].as_str())?;
+            Some(match e["source"]["pointer"].as_str() {
+                Some(pointer) => format!("{text} ({pointer})"),
+                None => text.to_string(),
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_key_never_shows_itself() {
+        let key = ApiKey::new("  tmc12abcdef:6dvZsecretXYZ9 ").unwrap();
+        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+        assert_eq!(key.last_four(), "XYZ9");
+        assert_eq!(ApiKey::new("").unwrap_err().code(), "missing_key");
+        let err = ApiKey::new("abc def").unwrap_err();
+        assert!(!err.to_string().contains("abc"));
+    }
+
+    #[test]
+    fn error_bodies_in_every_documented_shape() {
+        assert_eq!(error_detail(br#"{"Message":"User is not authorized"}"#).unwrap(), "User is not authorized");
+        assert_eq!(
+            error_detail(br#"{"errors":[{"status":422,"source":{"pointer":"/meta/roleArn"},"details":"bad role"}]}"#).unwrap(),
+            "bad role (/meta/roleArn)"
+        );
+        assert_eq!(error_detail(br#"{"errors":[{"status":500,"detail":"Internal"}]}"#).unwrap(), "Internal");
+        assert_eq!(error_detail(b"<html>"), None);
+        let err = api_error(StatusCode::UNAUTHORIZED, "/accounts", br#"{"errors":[{"status":401,"message":"Unauthorized"}]}"#);
+        assert_eq!(err.code(), "auth");
+        assert!(err.to_string().contains("API key"));
+    }
+
+    #[test]
+    fn splits_go_status_then_risk_then_service() {
+        let services = vec!["EC2".to_string(), "S3".to_string()];
+        let first = split(&Partition::default(), &services).unwrap();
+        assert_eq!(first.len(), 2);
+        let second = split(&first[0], &services).unwrap();
+        assert_eq!(second.len(), 5);
+        assert_eq!(second[4].filters, [("filter[statuses]", "SUCCESS".into()), ("filter[riskLevels]", "LOW".into())]);
+        let third = split(&second[0], &services).unwrap();
+        assert_eq!(third.len(), 2);
+        assert!(split(&third[0], &services).is_none());
+    }
+}

@@ -1,0 +1,9 @@
+//! The Conformity REST API client (../shared/reference/conformity-api.md).
+
+mod client;
+pub mod model;
+pub mod region;
+pub mod retry;
+
+pub use client::{Account, ApiKey, ClientOptions, ConformityClient, FetchStats, HostedSyncAnswer};
+pub use region::base_url_for_region;

@@ -1,0 +1,243 @@
+//! The JSON:API shapes of the Conformity responses wa-sync reads. Unknown fields are ignored;
+//! a missing required field is an error that names it.
+
+use crate::checks::{Check, RiskLevel, RuleSetting, RuleSettings, Status};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+pub struct ExternalIdResponse {
+    pub data: ExternalIdData,
+}
+
+#[derive(Deserialize)]
+pub struct ExternalIdData {
+    pub id: String,
+}
+
+#[derive(Deserialize)]
+pub struct AccountsResponse {
+    pub data: OneOrMany<AccountData>,
+}
+
+/// `GET /accounts/{id}` answers an object on Cloud One and a one-element array in the legacy docs.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    Many(Vec<T>),
+    One(T),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::Many(v) => v,
+            OneOrMany::One(t) => vec![t],
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountData {
+    pub id: String,
+    pub attributes: AccountAttributes,
+}
+
+#[derive(Deserialize)]
+pub struct AccountAttributes {
+    pub name: String,
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// A string in the docs, a number in some fixtures.
+    #[serde(rename = "awsaccount-id", default)]
+    pub aws_account_id: Option<serde_json::Value>,
+    #[serde(rename = "cloud-type", default)]
+    pub cloud_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RuleSettingsResponse {
+    pub data: RuleSettingsData,
+}
+
+#[derive(Deserialize)]
+pub struct RuleSettingsData {
+    pub attributes: RuleSettingsAttributes,
+}
+
+#[derive(Deserialize)]
+pub struct RuleSettingsAttributes {
+    #[serde(default)]
+    pub settings: Option<RuleSettingsList>,
+}
+
+#[derive(Deserialize)]
+pub struct RuleSettingsList {
+    #[serde(default)]
+    pub rules: Vec<RuleSettingJson>,
+}
+
+#[derive(Deserialize)]
+pub struct RuleSettingJson {
+    pub id: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    #[serde(rename = "riskLevel", default)]
+    pub risk_level: Option<String>,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+impl RuleSettingsResponse {
+    pub fn into_settings(self) -> RuleSettings {
+        self.data
+            .attributes
+            .settings
+            .map(|s| s.rules)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                let risk_level = r.risk_level.as_deref().and_then(RiskLevel::parse);
+                (r.id, RuleSetting { enabled: r.enabled, risk_level })
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ServicesResponse {
+    #[serde(default)]
+    pub data: Vec<ServiceData>,
+    #[serde(default)]
+    pub included: Vec<IncludedRule>,
+}
+
+#[derive(Deserialize)]
+pub struct ServiceData {
+    pub id: String,
+    #[serde(default)]
+    pub attributes: Option<ServiceAttributes>,
+}
+
+#[derive(Deserialize)]
+pub struct ServiceAttributes {
+    #[serde(default)]
+    pub provider: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct IncludedRule {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    pub id: String,
+    pub attributes: IncludedRuleAttributes,
+}
+
+#[derive(Deserialize)]
+pub struct IncludedRuleAttributes {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+}
+
+/// One page of `GET /checks`, borrowing from the response buffer.
+#[derive(Deserialize)]
+pub struct ChecksPage<'a> {
+    #[serde(borrow)]
+    pub data: Vec<CheckJson<'a>>,
+    #[serde(default)]
+    pub meta: Option<ChecksMeta>,
+}
+
+#[derive(Deserialize)]
+pub struct ChecksMeta {
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+#[derive(Deserialize)]
+pub struct CheckJson<'a> {
+    #[serde(borrow)]
+    pub attributes: CheckAttributes<'a>,
+    #[serde(borrow)]
+    pub relationships: CheckRelationships<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct CheckAttributes<'a> {
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
+    #[serde(rename = "risk-level", borrow)]
+    pub risk_level: Cow<'a, str>,
+    #[serde(default)]
+    pub suppressed: bool,
+    #[serde(default)]
+    pub excluded: bool,
+    #[serde(rename = "not-scored", default)]
+    pub not_scored: bool,
+    /// Kept raw: only an offline tag filter needs them, and most checks are never looked at.
+    #[serde(borrow, default)]
+    pub tags: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct CheckRelationships<'a> {
+    #[serde(borrow)]
+    pub rule: Related<'a>,
+    #[serde(borrow, default)]
+    pub account: Option<Related<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct Related<'a> {
+    #[serde(borrow)]
+    pub data: RelatedData<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct RelatedData<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+}
+
+impl CheckJson<'_> {
+    /// The counting view, or a message naming what is wrong with this check.
+    pub fn view(&self) -> Result<Check<'_>, String> {
+        let attributes = &self.attributes;
+        let risk_level = RiskLevel::parse(&attributes.risk_level).ok_or_else(|| {
+            format!(
+                "check of rule {} has risk-level {:?}; expected LOW, MEDIUM, HIGH, VERY_HIGH or EXTREME",
+                self.relationships.rule.data.id, attributes.risk_level
+            )
+        })?;
+        Ok(Check {
+            rule_id: &self.relationships.rule.data.id,
+            status: Status::parse(&attributes.status),
+            risk_level,
+            suppressed: attributes.suppressed,
+            excluded: attributes.excluded,
+            not_scored: attributes.not_scored,
+        })
+    }
+
+    /// The check's tags (`key::value`), parsed on demand.
+    pub fn tags(&self) -> Vec<Cow<'_, str>> {
+        self.attributes
+            .tags
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Parses a `/checks` page, with an error that says which field is missing or malformed.
+pub fn parse_checks_page(bytes: &[u8]) -> Result<ChecksPage<'_>, String> {
+    serde_json::from_slice(bytes).map_err(|e| format!("not a /checks response in the documented shape: {e}"))
+}

@@ -1,0 +1,22 @@
+//! The wa-sync engine: everything between Conformity's checks and a Well-Architected review's
+//! notes, with no GUI dependency, so the command line and the desktop app share one tested core.
+//!
+//! The modules follow the data's path:
+//! [`conformity`] (the API client) → [`checks`] (one record per check, whatever its source) →
+//! [`mapping`] (which questions a rule informs) → [`summary`] (counting) → [`notes`] (the text
+//! and where it goes). [`preview`] runs that path end to end.
+
+pub mod checks;
+pub mod conformity;
+pub mod error;
+pub mod keychain;
+pub mod mapping;
+pub mod notes;
+pub mod preview;
+pub mod summary;
+pub mod url;
+
+pub use error::{Error, Result};
+
+/// The version recorded in backups and reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,249 @@
+//! The whole path from a check source to every question's new notes, without writing anything:
+//! what `wa-sync preview` prints and what the app shows before a push.
+
+use crate::checks::{demo, files, Progress, RuleSettings, TagFilter};
+use crate::conformity::{ConformityClient, FetchStats};
+use crate::mapping::{Lens, Mapping};
+use crate::notes::{self, NotesMode};
+use crate::summary::{Aggregator, LeftOut, Summary, Tally, UnmappedRule};
+use crate::Result;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Where the checks come from.
+pub enum Source<'a> {
+    Conformity { client: &'a ConformityClient, account_id: String },
+    Files { checks: Vec<PathBuf>, rule_settings: Option<PathBuf> },
+    Demo,
+}
+
+/// The counted checks of one source.
+pub struct Collected {
+    pub summary: Summary,
+    pub stats: FetchStats,
+}
+
+/// Reads the rule settings, then streams the checks into the counting, page by page.
+pub async fn collect(source: &Source<'_>, tags: &TagFilter, mapping: &Mapping, progress: &dyn Progress) -> Result<Collected> {
+    match source {
+        Source::Conformity { client, account_id } => {
+            let requests_before = client.requests_sent();
+            let settings = client.rule_settings(account_id).await?;
+            let mut aggregator = Aggregator::new(mapping, settings);
+            let mut stats = client
+                .for_each_check(account_id, tags, progress, &mut |check| aggregator.add(check))
+                .await?;
+            stats.requests = client.requests_sent() - requests_before;
+            Ok(Collected { summary: aggregator.finish(), stats })
+        }
+        Source::Files { checks, rule_settings } => {
+            let settings = match rule_settings {
+                Some(path) => files::read_rule_settings(path)?,
+                None => RuleSettings::new(),
+            };
+            let mut aggregator = Aggregator::new(mapping, settings);
+            let selected = files::for_each_check(checks, tags, &mut |check| aggregator.add(check))?;
+            progress.checks_fetched(selected, selected);
+            Ok(Collected {
+                summary: aggregator.finish(),
+                stats: FetchStats { fetched: selected, available: selected, ..FetchStats::default() },
+            })
+        }
+        Source::Demo => {
+            let mut aggregator = Aggregator::new(mapping, demo::rule_settings());
+            let mut selected = 0;
+            for check in demo::checks().iter().filter(|c| tags.matches(&c.tags)) {
+                aggregator.add(&check.view());
+                selected += 1;
+            }
+            progress.checks_fetched(selected, selected);
+            Ok(Collected {
+                summary: aggregator.finish(),
+                stats: FetchStats { fetched: selected, available: selected, ..FetchStats::default() },
+            })
+        }
+    }
+}
+
+/// What happens, or happened, to one question's notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuestionStatus {
+    Unchanged,
+    WouldChange,
+    Written,
+    Failed,
+    NotCovered,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChecksReport {
+    pub fetched: u64,
+    pub counted: u64,
+    pub left_out: LeftOut,
+    /// How many checks the source said match (more than `fetched` only if some could not be read).
+    pub available: u64,
+    pub requests: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionReport {
+    pub question_id: String,
+    pub pillar_id: String,
+    pub number: String,
+    pub title: String,
+    pub successes: u64,
+    pub failures: u64,
+    pub by_risk: Tally,
+    pub rule_ids_to_review: Vec<String>,
+    /// The exact text that is (or would be) written; `None` when nothing is written.
+    pub notes: Option<String>,
+    /// The notes the question has now, when a workload was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_notes: Option<String>,
+    pub status: QuestionStatus,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PillarReport {
+    pub pillar_id: String,
+    pub successes: u64,
+    pub failures: u64,
+    pub by_risk: Tally,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviewReport {
+    pub account_id: Option<String>,
+    pub workload_arn: Option<String>,
+    pub filter_tags: Vec<String>,
+    pub checks: ChecksReport,
+    pub questions: Vec<QuestionReport>,
+    pub pillars: Vec<PillarReport>,
+    pub backup: Option<String>,
+    pub lens: String,
+    pub lens_version: String,
+    pub mapping_reviewed: String,
+    pub unmapped_rules: Vec<UnmappedRule>,
+    pub warnings: Vec<String>,
+}
+
+/// The notes each question of a workload has now, as read from the Well-Architected Tool.
+#[derive(Clone, Debug, Default)]
+pub struct CurrentNotes {
+    pub workload_arn: String,
+    pub lens_version: String,
+    /// Question ID → notes (empty when the question has none).
+    pub notes: HashMap<String, String>,
+}
+
+/// Every question's new notes and status. Without a workload, covered questions would change.
+pub fn report(
+    account_id: Option<&str>,
+    tags: &TagFilter,
+    mapping: &Mapping,
+    collected: &Collected,
+    workload: Option<&CurrentNotes>,
+    mode: NotesMode,
+) -> PreviewReport {
+    let lens = Lens::builtin();
+    let summary = &collected.summary;
+    let mut warnings = Vec::new();
+    if collected.stats.fetched < collected.stats.available {
+        warnings.push(format!(
+            "only {} of {} checks could be read (the API's 10,000-result cap could not be split further); the counts are incomplete",
+            collected.stats.fetched, collected.stats.available
+        ));
+    }
+    if let Some(workload) = workload {
+        if workload.lens_version != mapping.lens_version {
+            warnings.push(format!(
+                "the workload's lens version is {}, the mapping was reviewed for {}; question IDs may differ",
+                workload.lens_version, mapping.lens_version
+            ));
+        }
+        let mut unknown: Vec<&str> = workload
+            .notes
+            .keys()
+            .filter(|q| lens.index_of(q).is_none())
+            .map(String::as_str)
+            .collect();
+        unknown.sort_unstable();
+        if !unknown.is_empty() {
+            warnings.push(format!(
+                "the workload has questions the mapping does not know, left untouched: {}",
+                unknown.join(", ")
+            ));
+        }
+    }
+    let mut missing = Vec::new();
+    let questions = summary
+        .questions
+        .iter()
+        .zip(&lens.questions)
+        .map(|(q, info)| {
+            let rules: Vec<String> = q.rule_ids_to_review().map(str::to_string).collect();
+            let current = workload.and_then(|w| w.notes.get(&q.question_id)).cloned();
+            let (notes, status, error) = if !q.covered {
+                (None, QuestionStatus::NotCovered, None)
+            } else if workload.is_some() && current.is_none() {
+                missing.push(q.question_id.as_str());
+                (None, QuestionStatus::Failed, Some("the workload does not have this question (another lens version?)".to_string()))
+            } else {
+                match notes::place(current.as_deref().unwrap_or(""), &q.tally, &rules, mode) {
+                    Ok(text) if current.as_deref() == Some(text.as_str()) => (Some(text), QuestionStatus::Unchanged, None),
+                    Ok(text) => (Some(text), QuestionStatus::WouldChange, None),
+                    Err(no_room) => (None, QuestionStatus::Failed, Some(no_room.to_string())),
+                }
+            };
+            QuestionReport {
+                question_id: q.question_id.clone(),
+                pillar_id: q.pillar_id.clone(),
+                number: info.number.clone(),
+                title: info.title.clone(),
+                successes: q.tally.successes(),
+                failures: q.tally.failures(),
+                by_risk: q.tally,
+                rule_ids_to_review: rules,
+                notes,
+                current_notes: current,
+                status,
+                error,
+            }
+        })
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(format!("mapped questions the workload lacks, not written: {}", missing.join(", ")));
+    }
+    PreviewReport {
+        account_id: account_id.map(str::to_string),
+        workload_arn: workload.map(|w| w.workload_arn.clone()),
+        filter_tags: tags.values().to_vec(),
+        checks: ChecksReport {
+            fetched: collected.stats.fetched,
+            counted: summary.counted,
+            left_out: summary.left_out,
+            available: collected.stats.available,
+            requests: collected.stats.requests,
+        },
+        questions,
+        pillars: summary
+            .pillars
+            .iter()
+            .map(|p| PillarReport {
+                pillar_id: p.pillar_id.clone(),
+                successes: p.tally.successes(),
+                failures: p.tally.failures(),
+                by_risk: p.tally,
+            })
+            .collect(),
+        backup: None,
+        lens: mapping.lens_alias.clone(),
+        lens_version: mapping.lens_version.clone(),
+        mapping_reviewed: mapping.reviewed.clone(),
+        unmapped_rules: summary.unmapped_rules.clone(),
+        warnings,
+    }
+}

@@ -1,0 +1,327 @@
+//! Counting checks per question, as ../shared/spec/check-summary.md lays down.
+//!
+//! Checks are added one at a time as pages arrive and are tallied per rule, so memory depends on
+//! the number of rules, never on the number of checks. Questions and pillars are derived from the
+//! rule tallies at the end.
+
+use crate::checks::{Check, RiskLevel, RuleSettings, Status};
+use crate::mapping::{Lens, Mapping, PILLARS};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+/// Successes and failures per risk level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Indexed by `RiskLevel::index()`: (successes, failures).
+    counts: [(u64, u64); 5],
+}
+
+impl Tally {
+    pub fn add(&mut self, risk: RiskLevel, status: Status) {
+        let cell = &mut self.counts[risk.index()];
+        match status {
+            Status::Success => cell.0 += 1,
+            Status::Failure => cell.1 += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+    }
+
+    pub fn successes_at(&self, risk: RiskLevel) -> u64 {
+        self.counts[risk.index()].0
+    }
+
+    pub fn failures_at(&self, risk: RiskLevel) -> u64 {
+        self.counts[risk.index()].1
+    }
+
+    pub fn successes(&self) -> u64 {
+        self.counts.iter().map(|c| c.0).sum()
+    }
+
+    pub fn failures(&self) -> u64 {
+        self.counts.iter().map(|c| c.1).sum()
+    }
+
+    pub fn total(&self) -> u64 {
+        self.successes() + self.failures()
+    }
+
+    /// The highest risk level with at least one failure.
+    pub fn highest_failure_risk(&self) -> Option<RiskLevel> {
+        RiskLevel::DESCENDING
+            .into_iter()
+            .find(|r| self.failures_at(*r) > 0)
+    }
+}
+
+/// `{"EXTREME": {"successes": 0, "failures": 0}, …}` in the contract's order.
+impl Serialize for Tally {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Cell {
+            successes: u64,
+            failures: u64,
+        }
+        let mut map = serializer.serialize_map(Some(5))?;
+        for risk in RiskLevel::DESCENDING {
+            map.serialize_entry(
+                risk.api_name(),
+                &Cell {
+                    successes: self.successes_at(risk),
+                    failures: self.failures_at(risk),
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// Checks that were fetched but not counted, by the first reason that applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    pub disabled_rule: u64,
+    pub suppressed: u64,
+    pub excluded: u64,
+    pub not_scored: u64,
+    pub unmapped_rule: u64,
+}
+
+impl LeftOut {
+    pub fn total(&self) -> u64 {
+        self.disabled_rule + self.suppressed + self.excluded + self.not_scored + self.unmapped_rule
+    }
+}
+
+/// Counts checks as they stream in.
+pub struct Aggregator<'m> {
+    mapping: &'m Mapping,
+    settings: RuleSettings,
+    rules: HashMap<Box<str>, Tally>,
+    unmapped: HashMap<Box<str>, u64>,
+    left_out: LeftOut,
+    fetched: u64,
+    counted: u64,
+}
+
+impl<'m> Aggregator<'m> {
+    pub fn new(mapping: &'m Mapping, settings: RuleSettings) -> Self {
+        Aggregator {
+            mapping,
+            settings,
+            rules: HashMap::new(),
+            unmapped: HashMap::new(),
+            left_out: LeftOut::default(),
+            fetched: 0,
+            counted: 0,
+        }
+    }
+
+    pub fn add(&mut self, check: &Check<'_>) {
+        self.fetched += 1;
+        let maps_to_questions = self
+            .mapping
+            .question_indexes(check.rule_id)
+            .is_some_and(|q| !q.is_empty());
+        let setting = self.settings.get(check.rule_id);
+        let reason = if !maps_to_questions {
+            *bump(&mut self.unmapped, check.rule_id) += 1;
+            Some(&mut self.left_out.unmapped_rule)
+        } else if setting.is_some_and(|s| !s.enabled) {
+            Some(&mut self.left_out.disabled_rule)
+        } else if check.suppressed {
+            Some(&mut self.left_out.suppressed)
+        } else if check.excluded {
+            Some(&mut self.left_out.excluded)
+        } else if check.not_scored {
+            Some(&mut self.left_out.not_scored)
+        } else {
+            None
+        };
+        if let Some(count) = reason {
+            *count += 1;
+            return;
+        }
+        let Some(status) = check.status else { return };
+        let risk = setting
+            .and_then(|s| s.risk_level)
+            .unwrap_or(check.risk_level);
+        bump(&mut self.rules, check.rule_id).add(risk, status);
+        self.counted += 1;
+    }
+
+    pub fn finish(self) -> Summary {
+        let lens = Lens::builtin();
+        let covered = self.mapping.covered();
+        let mut questions: Vec<QuestionSummary> = lens
+            .questions
+            .iter()
+            .zip(covered)
+            .map(|(q, covered)| QuestionSummary {
+                question_id: q.question_id.clone(),
+                pillar_id: q.pillar_id.clone(),
+                covered,
+                tally: Tally::default(),
+                rules: Vec::new(),
+            })
+            .collect();
+        let mut pillars: Vec<PillarSummary> = PILLARS
+            .iter()
+            .map(|(id, _, _)| PillarSummary {
+                pillar_id: id.to_string(),
+                tally: Tally::default(),
+            })
+            .collect();
+        let mut rules: Vec<RuleTally> = self
+            .rules
+            .into_iter()
+            .map(|(rule_id, tally)| RuleTally {
+                rule_id: rule_id.into(),
+                tally,
+            })
+            .collect();
+        rules.sort_by(|a, b| a.review_order(b));
+        for rule in &rules {
+            let indexes = self.mapping.question_indexes(&rule.rule_id).unwrap_or(&[]);
+            let mut pillars_touched = [false; PILLARS.len()];
+            for &i in indexes {
+                let question = &mut questions[i];
+                question.tally.merge(&rule.tally);
+                question.rules.push(rule.clone());
+                let p = PILLARS
+                    .iter()
+                    .position(|(id, _, _)| *id == question.pillar_id)
+                    .expect("lens pillars are the six pillars");
+                pillars_touched[p] = true;
+            }
+            for (pillar, touched) in pillars.iter_mut().zip(pillars_touched) {
+                if touched {
+                    pillar.tally.merge(&rule.tally);
+                }
+            }
+        }
+        let mut unmapped_rules: Vec<UnmappedRule> = self
+            .unmapped
+            .into_iter()
+            .map(|(rule_id, checks)| {
+                let entry = self.mapping.get(&rule_id);
+                UnmappedRule {
+                    reason: entry.map_or_else(
+                        || "not in the mapping: add it to a mapping override file".to_string(),
+                        |e| format!("mapped to no question: {}", e.reason),
+                    ),
+                    known: entry.is_some(),
+                    rule_id: rule_id.into(),
+                    checks,
+                }
+            })
+            .collect();
+        unmapped_rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+        Summary {
+            fetched: self.fetched,
+            counted: self.counted,
+            left_out: self.left_out,
+            questions,
+            pillars,
+            rules,
+            unmapped_rules,
+        }
+    }
+}
+
+/// The counter for `key`, allocating the key only the first time it is seen.
+fn bump<'a, V: Default>(map: &'a mut HashMap<Box<str>, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.into(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleTally {
+    pub rule_id: String,
+    #[serde(rename = "by_risk")]
+    pub tally: Tally,
+}
+
+impl RuleTally {
+    /// The spec's order for `Rule Ids to Review`: highest failing risk first, then most
+    /// failures, then rule ID. Rules without failures come last.
+    fn review_order(&self, other: &RuleTally) -> std::cmp::Ordering {
+        let key = |r: &RuleTally| {
+            (
+                Reverse(r.tally.highest_failure_risk()),
+                Reverse(r.tally.failures()),
+            )
+        };
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.rule_id.cmp(&other.rule_id))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionSummary {
+    pub question_id: String,
+    pub pillar_id: String,
+    /// At least one rule of the mapping informs this question.
+    pub covered: bool,
+    pub tally: Tally,
+    /// Rules with counted checks for this question, in review order.
+    pub rules: Vec<RuleTally>,
+}
+
+impl QuestionSummary {
+    /// Rules with at least one counted failure, in the spec's order.
+    pub fn rule_ids_to_review(&self) -> impl Iterator<Item = &str> {
+        self.rules
+            .iter()
+            .filter(|r| r.tally.failures() > 0)
+            .map(|r| r.rule_id.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PillarSummary {
+    pub pillar_id: String,
+    /// Each check counted once per pillar, even when its rule informs several of its questions.
+    pub tally: Tally,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnmappedRule {
+    pub rule_id: String,
+    pub checks: u64,
+    /// False when the mapping does not know the rule at all (e.g. a rule Conformity added later).
+    pub known: bool,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub fetched: u64,
+    pub counted: u64,
+    pub left_out: LeftOut,
+    /// Every question of the lens, in lens order.
+    pub questions: Vec<QuestionSummary>,
+    pub pillars: Vec<PillarSummary>,
+    /// Every rule with counted checks, in review order.
+    pub rules: Vec<RuleTally>,
+    pub unmapped_rules: Vec<UnmappedRule>,
+}
+
+impl Summary {
+    pub fn question(&self, question_id: &str) -> Option<&QuestionSummary> {
+        self.questions.iter().find(|q| q.question_id == question_id)
+    }
+}
+
+#[cfg(test)]
+mod tests;

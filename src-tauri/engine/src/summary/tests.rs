@@ -1,0 +1,161 @@
+use super::*;
+use crate::checks::RuleSetting;
+use crate::mapping::Origin;
+use proptest::prelude::*;
+
+fn mapping() -> Mapping {
+    Mapping::parse(
+        "A-1\tidentities\t\nA-2\tidentities,permissions\t\nB-1\tbacking-up-data\t\nN-1\t-\tinformational\n",
+        Origin::Builtin,
+    )
+    .unwrap()
+}
+
+fn check(rule_id: &str, status: Status, risk: RiskLevel) -> Check<'_> {
+    Check {
+        rule_id,
+        status: Some(status),
+        risk_level: risk,
+        suppressed: false,
+        excluded: false,
+        not_scored: false,
+    }
+}
+
+#[test]
+fn left_out_reasons_apply_in_the_spec_order() {
+    let mapping = mapping();
+    let mut settings = RuleSettings::new();
+    settings.insert("B-1".into(), RuleSetting { enabled: false, risk_level: None });
+    let mut agg = Aggregator::new(&mapping, settings);
+    let all_flags = |rule_id| Check {
+        suppressed: true,
+        excluded: true,
+        not_scored: true,
+        ..check(rule_id, Status::Failure, RiskLevel::High)
+    };
+    agg.add(&all_flags("UNKNOWN-1")); // unmapped wins over everything
+    agg.add(&all_flags("N-1")); // known but maps to nothing: unmapped too
+    agg.add(&all_flags("B-1")); // disabled wins over the flags
+    agg.add(&all_flags("A-1")); // suppressed
+    agg.add(&Check { suppressed: false, ..all_flags("A-1") }); // excluded
+    agg.add(&Check { suppressed: false, excluded: false, ..all_flags("A-1") }); // not scored
+    agg.add(&check("A-1", Status::Success, RiskLevel::Low));
+    let summary = agg.finish();
+    assert_eq!(
+        summary.left_out,
+        LeftOut { unmapped_rule: 2, disabled_rule: 1, suppressed: 1, excluded: 1, not_scored: 1 }
+    );
+    assert_eq!((summary.fetched, summary.counted), (7, 1));
+    let unmapped: Vec<(&str, bool)> =
+        summary.unmapped_rules.iter().map(|u| (u.rule_id.as_str(), u.known)).collect();
+    assert_eq!(unmapped, [("N-1", true), ("UNKNOWN-1", false)]);
+}
+
+#[test]
+fn configured_risk_level_wins_over_the_checks_own() {
+    let mapping = mapping();
+    let mut settings = RuleSettings::new();
+    settings.insert("A-1".into(), RuleSetting { enabled: true, risk_level: Some(RiskLevel::Extreme) });
+    let mut agg = Aggregator::new(&mapping, settings);
+    agg.add(&check("A-1", Status::Failure, RiskLevel::Low));
+    agg.add(&check("A-2", Status::Failure, RiskLevel::Low));
+    let summary = agg.finish();
+    let q = summary.question("identities").unwrap();
+    assert_eq!(q.tally.failures_at(RiskLevel::Extreme), 1);
+    assert_eq!(q.tally.failures_at(RiskLevel::Low), 1);
+    assert_eq!(q.rule_ids_to_review().collect::<Vec<_>>(), ["A-1", "A-2"]);
+}
+
+#[test]
+fn a_rule_counts_in_each_of_its_questions_but_once_per_pillar() {
+    let mapping = mapping();
+    let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+    agg.add(&check("A-2", Status::Failure, RiskLevel::Medium));
+    agg.add(&check("B-1", Status::Success, RiskLevel::Medium));
+    let summary = agg.finish();
+    assert_eq!(summary.question("identities").unwrap().tally.failures(), 1);
+    assert_eq!(summary.question("permissions").unwrap().tally.failures(), 1);
+    let security = summary.pillars.iter().find(|p| p.pillar_id == "security").unwrap();
+    assert_eq!(security.tally.failures(), 1, "A-2's check is one check in the pillar");
+    let reliability = summary.pillars.iter().find(|p| p.pillar_id == "reliability").unwrap();
+    assert_eq!(reliability.tally.successes(), 1);
+    assert!(!summary.question("priorities").unwrap().covered);
+    assert!(summary.question("backing-up-data").unwrap().covered);
+}
+
+#[test]
+fn statuses_other_than_success_and_failure_are_not_counted() {
+    let mapping = mapping();
+    let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+    agg.add(&Check { status: None, ..check("A-1", Status::Success, RiskLevel::Low) });
+    let summary = agg.finish();
+    assert_eq!((summary.fetched, summary.counted), (1, 0));
+    assert_eq!(summary.question("identities").unwrap().tally.total(), 0);
+}
+
+#[test]
+fn review_order_is_risk_then_failures_then_rule_id() {
+    let mapping = Mapping::parse(
+        "R-B\tidentities\t\nR-A\tidentities\t\nR-C\tidentities\t\nR-D\tidentities\t\nR-E\tidentities\t\n",
+        Origin::Builtin,
+    )
+    .unwrap();
+    let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+    for (rule, risk, failures) in [
+        ("R-A", RiskLevel::Medium, 2),
+        ("R-B", RiskLevel::Medium, 2),
+        ("R-C", RiskLevel::Medium, 5),
+        ("R-D", RiskLevel::High, 1),
+    ] {
+        for _ in 0..failures {
+            agg.add(&check(rule, Status::Failure, risk));
+        }
+    }
+    // R-E has only successes, even at a high risk: it is not to be reviewed.
+    agg.add(&check("R-E", Status::Success, RiskLevel::Extreme));
+    // A low-risk failure does not lower R-A's rank, which is its highest failing risk.
+    agg.add(&check("R-A", Status::Failure, RiskLevel::Low));
+    let summary = agg.finish();
+    let order: Vec<&str> = summary.question("identities").unwrap().rule_ids_to_review().collect();
+    assert_eq!(order, ["R-D", "R-C", "R-A", "R-B"]);
+}
+
+proptest! {
+    #[test]
+    fn totals_are_the_sums_and_never_exceed_the_checks(
+        checks in proptest::collection::vec((0usize..5, any::<bool>(), 0usize..5, any::<u8>()), 0..400)
+    ) {
+        let mapping = mapping();
+        let rules = ["A-1", "A-2", "B-1", "N-1", "X-9"];
+        let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+        for (rule, success, risk, flags) in &checks {
+            agg.add(&Check {
+                rule_id: rules[*rule],
+                status: Some(if *success { Status::Success } else { Status::Failure }),
+                risk_level: RiskLevel::DESCENDING[*risk],
+                suppressed: flags % 7 == 0,
+                excluded: flags % 11 == 0,
+                not_scored: flags % 13 == 0,
+            });
+        }
+        let summary = agg.finish();
+        prop_assert_eq!(summary.fetched, checks.len() as u64);
+        prop_assert_eq!(summary.counted + summary.left_out.total(), summary.fetched);
+        for q in &summary.questions {
+            let by_rows: u64 = RiskLevel::DESCENDING
+                .iter()
+                .map(|r| q.tally.successes_at(*r) + q.tally.failures_at(*r))
+                .sum();
+            prop_assert_eq!(q.tally.total(), by_rows);
+            prop_assert!(q.tally.total() <= summary.counted);
+            let from_rules: u64 = q.rules.iter().map(|r| r.tally.total()).sum();
+            prop_assert_eq!(q.tally.total(), from_rules);
+        }
+        for p in &summary.pillars {
+            prop_assert!(p.tally.total() <= summary.counted);
+        }
+        let per_rule: u64 = summary.rules.iter().map(|r| r.tally.total()).sum();
+        prop_assert_eq!(per_rule, summary.counted);
+    }
+}
