@@ -13,8 +13,14 @@ use std::path::PathBuf;
 
 /// Where the checks come from.
 pub enum Source<'a> {
-    Conformity { client: &'a ConformityClient, account_id: String },
-    Files { checks: Vec<PathBuf>, rule_settings: Option<PathBuf> },
+    Conformity {
+        client: &'a ConformityClient,
+        account_id: String,
+    },
+    Files {
+        checks: Vec<PathBuf>,
+        rule_settings: Option<PathBuf>,
+    },
     Demo,
 }
 
@@ -25,19 +31,32 @@ pub struct Collected {
 }
 
 /// Reads the rule settings, then streams the checks into the counting, page by page.
-pub async fn collect(source: &Source<'_>, tags: &TagFilter, mapping: &Mapping, progress: &dyn Progress) -> Result<Collected> {
+pub async fn collect(
+    source: &Source<'_>,
+    tags: &TagFilter,
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<Collected> {
     match source {
         Source::Conformity { client, account_id } => {
             let requests_before = client.requests_sent();
             let settings = client.rule_settings(account_id).await?;
             let mut aggregator = Aggregator::new(mapping, settings);
             let mut stats = client
-                .for_each_check(account_id, tags, progress, &mut |check| aggregator.add(check))
+                .for_each_check(account_id, tags, progress, &mut |check| {
+                    aggregator.add(check)
+                })
                 .await?;
             stats.requests = client.requests_sent() - requests_before;
-            Ok(Collected { summary: aggregator.finish(), stats })
+            Ok(Collected {
+                summary: aggregator.finish(),
+                stats,
+            })
         }
-        Source::Files { checks, rule_settings } => {
+        Source::Files {
+            checks,
+            rule_settings,
+        } => {
             let settings = match rule_settings {
                 Some(path) => files::read_rule_settings(path)?,
                 None => RuleSettings::new(),
@@ -47,7 +66,11 @@ pub async fn collect(source: &Source<'_>, tags: &TagFilter, mapping: &Mapping, p
             progress.checks_fetched(selected, selected);
             Ok(Collected {
                 summary: aggregator.finish(),
-                stats: FetchStats { fetched: selected, available: selected, ..FetchStats::default() },
+                stats: FetchStats {
+                    fetched: selected,
+                    available: selected,
+                    ..FetchStats::default()
+                },
             })
         }
         Source::Demo => {
@@ -60,7 +83,11 @@ pub async fn collect(source: &Source<'_>, tags: &TagFilter, mapping: &Mapping, p
             progress.checks_fetched(selected, selected);
             Ok(Collected {
                 summary: aggregator.finish(),
-                stats: FetchStats { fetched: selected, available: selected, ..FetchStats::default() },
+                stats: FetchStats {
+                    fetched: selected,
+                    available: selected,
+                    ..FetchStats::default()
+                },
             })
         }
     }
@@ -190,10 +217,19 @@ pub fn report(
                 (None, QuestionStatus::NotCovered, None)
             } else if workload.is_some() && current.is_none() {
                 missing.push(q.question_id.as_str());
-                (None, QuestionStatus::Failed, Some("the workload does not have this question (another lens version?)".to_string()))
+                (
+                    None,
+                    QuestionStatus::Failed,
+                    Some(
+                        "the workload does not have this question (another lens version?)"
+                            .to_string(),
+                    ),
+                )
             } else {
                 match notes::place(current.as_deref().unwrap_or(""), &q.tally, &rules, mode) {
-                    Ok(text) if current.as_deref() == Some(text.as_str()) => (Some(text), QuestionStatus::Unchanged, None),
+                    Ok(text) if current.as_deref() == Some(text.as_str()) => {
+                        (Some(text), QuestionStatus::Unchanged, None)
+                    }
                     Ok(text) => (Some(text), QuestionStatus::WouldChange, None),
                     Err(no_room) => (None, QuestionStatus::Failed, Some(no_room.to_string())),
                 }
@@ -215,7 +251,10 @@ pub fn report(
         })
         .collect();
     if !missing.is_empty() {
-        warnings.push(format!("mapped questions the workload lacks, not written: {}", missing.join(", ")));
+        warnings.push(format!(
+            "mapped questions the workload lacks, not written: {}",
+            missing.join(", ")
+        ));
     }
     PreviewReport {
         account_id: account_id.map(str::to_string),

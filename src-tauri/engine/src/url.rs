@@ -14,12 +14,10 @@ pub fn parse_base_url(text: &str, what: &str) -> Result<Url> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(Error::bad_input(format!(
-                "{what} {text:?} uses http://, which would send the API key unencrypted; use https:// \
+        "http" => return Err(Error::bad_input(format!(
+            "{what} {text:?} uses http://, which would send the API key unencrypted; use https:// \
                  (http:// is accepted only for 127.0.0.1, ::1 and localhost)"
-            )))
-        }
+        ))),
         other => {
             return Err(Error::bad_input(format!(
                 "{what} {text:?} has scheme {other:?}; use an https:// URL"
@@ -54,7 +52,11 @@ fn is_loopback(url: &Url) -> bool {
 /// `base` joined with an API path, keeping the base's own path (`…/api` + `/checks`).
 pub fn join(base: &Url, path: &str) -> Url {
     let mut url = base.clone();
-    let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
+    let joined = format!(
+        "{}/{}",
+        base.path().trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
     url.set_path(&joined);
     url
 }
@@ -65,8 +67,15 @@ mod tests {
 
     #[test]
     fn https_anywhere_and_http_only_on_loopback() {
-        assert!(parse_base_url("https://conformity.us-1.cloudone.trendmicro.com/api", "URL").is_ok());
-        for ok in ["http://127.0.0.1:8080/api", "http://localhost:1/api", "http://[::1]:9/api", "http://127.9.9.9/"] {
+        assert!(
+            parse_base_url("https://conformity.us-1.cloudone.trendmicro.com/api", "URL").is_ok()
+        );
+        for ok in [
+            "http://127.0.0.1:8080/api",
+            "http://localhost:1/api",
+            "http://[::1]:9/api",
+            "http://127.9.9.9/",
+        ] {
             assert!(parse_base_url(ok, "URL").is_ok(), "{ok}");
         }
         for (bad, why) in [
@@ -85,8 +94,14 @@ mod tests {
     #[test]
     fn join_keeps_the_base_path() {
         let base = Url::parse("https://h.example/api/").unwrap();
-        assert_eq!(join(&base, "/checks").as_str(), "https://h.example/api/checks");
+        assert_eq!(
+            join(&base, "/checks").as_str(),
+            "https://h.example/api/checks"
+        );
         let base = Url::parse("https://h.example/v1").unwrap();
-        assert_eq!(join(&base, "accounts/x/settings/rules").as_str(), "https://h.example/v1/accounts/x/settings/rules");
+        assert_eq!(
+            join(&base, "accounts/x/settings/rules").as_str(),
+            "https://h.example/v1/accounts/x/settings/rules"
+        );
     }
 }

@@ -13,7 +13,14 @@ pub const NEW_RULE_ID: &str = "Bedrock-001";
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const APPS: [&str; 3] = ["checkout", "catalog", "payments"];
 /// Services whose resources are global rather than regional.
-const GLOBAL_SERVICES: [&str; 6] = ["IAM", "CloudFront", "Route53", "Organizations", "S3", "WellArchitected"];
+const GLOBAL_SERVICES: [&str; 6] = [
+    "IAM",
+    "CloudFront",
+    "Route53",
+    "Organizations",
+    "S3",
+    "WellArchitected",
+];
 
 pub fn account() -> Account {
     Account {
@@ -50,7 +57,10 @@ impl Dice {
 pub fn checks() -> Vec<CheckRecord> {
     let mut dice = Dice(0x5EED_0F_DE30);
     let mut checks = Vec::new();
-    let rules = RuleCatalogue::builtin().rules.iter().map(|r| r.rule_id.as_str());
+    let rules = RuleCatalogue::builtin()
+        .rules
+        .iter()
+        .map(|r| r.rule_id.as_str());
     for rule_id in rules.chain([NEW_RULE_ID]) {
         let service = rule_id.split('-').next().unwrap_or(rule_id).to_string();
         let global = GLOBAL_SERVICES.contains(&service.as_str());
@@ -59,21 +69,36 @@ pub fn checks() -> Vec<CheckRecord> {
         let failure_rate = [5, 15, 30, 60][dice.below(4) as usize];
         let resources = 1 + dice.below(if global { 8 } else { 16 });
         for n in 0..resources {
-            let region = if global { "global" } else { REGIONS[dice.below(3) as usize] };
+            let region = if global {
+                "global"
+            } else {
+                REGIONS[dice.below(3) as usize]
+            };
             let app = APPS[dice.below(3) as usize];
             let production = dice.chance(70);
             let mut tags = vec![
-                format!("Environment::{}", if production { "production" } else { "staging" }),
+                format!(
+                    "Environment::{}",
+                    if production { "production" } else { "staging" }
+                ),
                 format!("App::{app}"),
             ];
             if dice.chance(40) {
                 tags.push("Team::platform".into());
             }
-            let risk_level = if dice.chance(10) { RiskLevel::DESCENDING[dice.below(5) as usize] } else { risk };
+            let risk_level = if dice.chance(10) {
+                RiskLevel::DESCENDING[dice.below(5) as usize]
+            } else {
+                risk
+            };
             checks.push(CheckRecord {
                 account_id: ACCOUNT_ID.into(),
                 rule_id: rule_id.to_string(),
-                status: if dice.chance(failure_rate) { Status::Failure } else { Status::Success },
+                status: if dice.chance(failure_rate) {
+                    Status::Failure
+                } else {
+                    Status::Success
+                },
                 risk_level,
                 region: region.into(),
                 resource: format!("{}-{app}-{n:02}", service.to_ascii_lowercase()),
@@ -92,10 +117,26 @@ pub fn checks() -> Vec<CheckRecord> {
 pub fn rule_settings() -> RuleSettings {
     let mut settings = RuleSettings::new();
     for rule_id in ["EC2-019", "RDS-018", "S3-017", "Lambda-010"] {
-        settings.insert(rule_id.into(), RuleSetting { enabled: false, risk_level: None });
+        settings.insert(
+            rule_id.into(),
+            RuleSetting {
+                enabled: false,
+                risk_level: None,
+            },
+        );
     }
-    for (rule_id, risk) in [("IAM-017", RiskLevel::Extreme), ("S3-001", RiskLevel::VeryHigh), ("CT-001", RiskLevel::High)] {
-        settings.insert(rule_id.into(), RuleSetting { enabled: true, risk_level: Some(risk) });
+    for (rule_id, risk) in [
+        ("IAM-017", RiskLevel::Extreme),
+        ("S3-001", RiskLevel::VeryHigh),
+        ("CT-001", RiskLevel::High),
+    ] {
+        settings.insert(
+            rule_id.into(),
+            RuleSetting {
+                enabled: true,
+                risk_level: Some(risk),
+            },
+        );
     }
     settings
 }
@@ -109,15 +150,25 @@ mod tests {
         let checks = checks();
         assert_eq!(checks, super::checks());
         assert!((4_000..12_000).contains(&checks.len()), "{}", checks.len());
-        let failures = checks.iter().filter(|c| c.status == Status::Failure).count();
+        let failures = checks
+            .iter()
+            .filter(|c| c.status == Status::Failure)
+            .count();
         assert!(failures > checks.len() / 10 && failures < checks.len() / 2);
         for region in REGIONS.iter().chain(&["global"]) {
             assert!(checks.iter().any(|c| c.region == *region), "{region}");
         }
-        assert!(checks.iter().any(|c| c.suppressed) && checks.iter().any(|c| c.excluded) && checks.iter().any(|c| c.not_scored));
+        assert!(
+            checks.iter().any(|c| c.suppressed)
+                && checks.iter().any(|c| c.excluded)
+                && checks.iter().any(|c| c.not_scored)
+        );
         assert!(checks.iter().any(|c| c.rule_id == NEW_RULE_ID));
         for rule_id in rule_settings().keys() {
-            assert!(RuleCatalogue::builtin().get(rule_id).is_some(), "{rule_id} is a real rule");
+            assert!(
+                RuleCatalogue::builtin().get(rule_id).is_some(),
+                "{rule_id} is a real rule"
+            );
         }
     }
 }

@@ -8,11 +8,16 @@ use std::path::Path;
 
 /// Feeds every check of the saved `/checks` responses that the tag filter selects to `on_check`,
 /// one file at a time. Returns how many were selected.
-pub fn for_each_check(paths: &[impl AsRef<Path>], tags: &TagFilter, on_check: &mut dyn FnMut(&Check<'_>)) -> Result<u64> {
+pub fn for_each_check(
+    paths: &[impl AsRef<Path>],
+    tags: &TagFilter,
+    on_check: &mut dyn FnMut(&Check<'_>),
+) -> Result<u64> {
     let mut selected = 0;
     for path in paths {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read checks file {}", path.display()), e))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::io(format!("cannot read checks file {}", path.display()), e))?;
         let page = parse_checks_page(&bytes).map_err(|e| {
             Error::bad_input(format!(
                 "{}: {e}. A checks file is a saved answer of Conformity's GET /checks (an object with `data` and `meta`)",
@@ -23,7 +28,9 @@ pub fn for_each_check(paths: &[impl AsRef<Path>], tags: &TagFilter, on_check: &m
             if !tags.is_empty() && !tags.matches(&check.tags()) {
                 continue;
             }
-            let view = check.view().map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+            let view = check
+                .view()
+                .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
             on_check(&view);
             selected += 1;
         }
@@ -33,7 +40,12 @@ pub fn for_each_check(paths: &[impl AsRef<Path>], tags: &TagFilter, on_check: &m
 
 /// A saved answer of `GET /accounts/{id}/settings/rules`.
 pub fn read_rule_settings(path: &Path) -> Result<RuleSettings> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read rule settings file {}", path.display()), e))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::io(
+            format!("cannot read rule settings file {}", path.display()),
+            e,
+        )
+    })?;
     let response: RuleSettingsResponse = serde_json::from_slice(&bytes).map_err(|e| {
         Error::bad_input(format!(
             "{}: not a saved answer of GET /accounts/{{id}}/settings/rules: {e}",

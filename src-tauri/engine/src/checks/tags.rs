@@ -112,7 +112,13 @@ mod tests {
     #[test]
     fn exact_match_on_key_value_or_whole_tag_ignoring_case() {
         let tags = ["environment::dev"];
-        for yes in ["dev", "environment", "environment::dev", "DEV", "envirONment::DEv"] {
+        for yes in [
+            "dev",
+            "environment",
+            "environment::dev",
+            "DEV",
+            "envirONment::DEv",
+        ] {
             assert!(filter(&[yes]).matches(&tags), "{yes} should match");
         }
         for no in ["devops", "environmental", "environ", "env::dev"] {

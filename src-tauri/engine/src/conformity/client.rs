@@ -1,4 +1,6 @@
-use super::model::{self, AccountsResponse, ExternalIdResponse, RuleSettingsResponse, ServicesResponse};
+use super::model::{
+    self, AccountsResponse, ExternalIdResponse, RuleSettingsResponse, ServicesResponse,
+};
 use super::retry::{parse_retry_after, RateLimiter, RetryPolicy};
 use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::{Error, Result};
@@ -24,10 +26,14 @@ impl ApiKey {
         let trimmed = key.trim();
         if trimmed.is_empty() {
             return Err(Error::MissingKey(
-                "the Conformity API key is empty; set CONFORMITY_API_KEY or save a key in the app".into(),
+                "the Conformity API key is empty; set CONFORMITY_API_KEY or save a key in the app"
+                    .into(),
             ));
         }
-        if trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+        if trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+        {
             return Err(Error::bad_input(
                 "the Conformity API key contains spaces, line breaks or non-ASCII characters; \
                  copy it again from Conformity (Administration > API Keys)",
@@ -145,17 +151,27 @@ impl ConformityClient {
     }
 
     /// Sends one request, retrying 429 and 5xx, and maps failures to messages that say what to do.
-    async fn send(&self, method: Method, path: &str, query: &[(&str, String)], body: Option<&serde_json::Value>) -> Result<Vec<u8>> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<Vec<u8>> {
         let url = crate::url::join(&self.base, path);
         let mut attempt = 0;
         loop {
             self.limiter.wait().await;
-            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
                 .query(query)
-                .header(header::AUTHORIZATION, format!("ApiKey {}", self.key.expose()))
+                .header(
+                    header::AUTHORIZATION,
+                    format!("ApiKey {}", self.key.expose()),
+                )
                 .header(header::CONTENT_TYPE, CONTENT_TYPE)
                 .header(header::ACCEPT, "application/vnd.api+json, application/json");
             if let Some(body) = body {
@@ -170,7 +186,10 @@ impl ConformityClient {
                         .get(header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after);
-                    let bytes = response.bytes().await.map_err(|e| network_error(&url, &e))?;
+                    let bytes = response
+                        .bytes()
+                        .await
+                        .map_err(|e| network_error(&url, &e))?;
                     if status.is_success() {
                         return Ok(bytes.to_vec());
                     }
@@ -179,7 +198,9 @@ impl ConformityClient {
                     }
                     (format!("HTTP {}", status.as_u16()), retry_after)
                 }
-                Err(e) if e.is_timeout() || e.is_connect() => (network_error(&url, &e).to_string(), None),
+                Err(e) if e.is_timeout() || e.is_connect() => {
+                    (network_error(&url, &e).to_string(), None)
+                }
                 Err(e) => return Err(network_error(&url, &e)),
             };
             if attempt >= self.options.retry.max_retries {
@@ -195,10 +216,16 @@ impl ConformityClient {
         }
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T> {
         let bytes = self.send(Method::GET, path, query, None).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            Error::BadResponse(format!("Conformity's answer to {path} is not in the documented shape: {e}"))
+            Error::BadResponse(format!(
+                "Conformity's answer to {path} is not in the documented shape: {e}"
+            ))
         })
     }
 
@@ -231,7 +258,10 @@ impl ConformityClient {
     /// The account's rule settings with defaults, so disabled rules and custom risk levels are known.
     pub async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
         let path = format!("/accounts/{}/settings/rules", path_segment(account_id));
-        match self.get_json::<RuleSettingsResponse>(&path, &[("includeDefaults", "true".into())]).await {
+        match self
+            .get_json::<RuleSettingsResponse>(&path, &[("includeDefaults", "true".into())])
+            .await
+        {
             Ok(response) => Ok(response.into_settings()),
             // Conformity answers 404 when nothing is configured.
             Err(Error::NotFound(_)) => Ok(RuleSettings::new()),
@@ -261,7 +291,12 @@ impl ConformityClient {
         Ok(response
             .data
             .into_iter()
-            .filter(|s| s.attributes.as_ref().and_then(|a| a.provider.as_deref()).is_none_or(|p| p == "aws"))
+            .filter(|s| {
+                s.attributes
+                    .as_ref()
+                    .and_then(|a| a.provider.as_deref())
+                    .is_none_or(|p| p == "aws")
+            })
             .map(|s| s.id)
             .collect())
     }
@@ -313,7 +348,9 @@ impl ConformityClient {
             progress.checks_fetched(stats.fetched, available.unwrap_or(total));
             let mut page = 1;
             while read < readable {
-                let bytes = self.send(Method::GET, "/checks", &query(page), None).await?;
+                let bytes = self
+                    .send(Method::GET, "/checks", &query(page), None)
+                    .await?;
                 let n = self.count_page(&bytes, on_check)?;
                 if n == 0 {
                     break;
@@ -329,17 +366,30 @@ impl ConformityClient {
         Ok(stats)
     }
 
-    fn count_page(&self, bytes: &[u8], on_check: &mut (dyn FnMut(&Check<'_>) + Send)) -> Result<u64> {
-        let page = model::parse_checks_page(bytes).map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
+    fn count_page(
+        &self,
+        bytes: &[u8],
+        on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+    ) -> Result<u64> {
+        let page = model::parse_checks_page(bytes)
+            .map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
         for check in &page.data {
-            let view = check.view().map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
+            let view = check
+                .view()
+                .map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
             on_check(&view);
         }
         Ok(page.data.len() as u64)
     }
 
     /// Asks Conformity's own service to write the notes (`POST /well-architected-tool/sync`).
-    pub async fn hosted_sync(&self, account_id: &str, role_arn: &str, workload_arn: &str, tags: &TagFilter) -> Result<HostedSyncAnswer> {
+    pub async fn hosted_sync(
+        &self,
+        account_id: &str,
+        role_arn: &str,
+        workload_arn: &str,
+        tags: &TagFilter,
+    ) -> Result<HostedSyncAnswer> {
         let mut meta = serde_json::json!({
             "accountId": account_id,
             "roleArn": role_arn,
@@ -349,7 +399,12 @@ impl ConformityClient {
             meta["filterTags"] = serde_json::json!(tags.values());
         }
         let bytes = self
-            .send(Method::POST, "/well-architected-tool/sync", &[], Some(&serde_json::json!({ "meta": meta })))
+            .send(
+                Method::POST,
+                "/well-architected-tool/sync",
+                &[],
+                Some(&serde_json::json!({ "meta": meta })),
+            )
             .await?;
         let answer: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let field = |name: &str| answer["meta"][name].as_str().map(str::to_string);
@@ -367,11 +422,14 @@ fn page_total(bytes: &[u8]) -> Result<u64> {
     struct Head {
         meta: Option<model::ChecksMeta>,
     }
-    let head: Head = serde_json::from_slice(bytes)
-        .map_err(|e| Error::BadResponse(format!("Conformity /checks: not in the documented shape: {e}")))?;
-    head.meta
-        .and_then(|m| m.total)
-        .ok_or_else(|| Error::BadResponse("Conformity /checks: the response has no meta.total".into()))
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| {
+        Error::BadResponse(format!(
+            "Conformity /checks: not in the documented shape: {e}"
+        ))
+    })?;
+    head.meta.and_then(|m| m.total).ok_or_else(|| {
+        Error::BadResponse("Conformity /checks: the response has no meta.total".into())
+    })
 }
 
 /// The depth at which a query is split by service.
@@ -383,7 +441,10 @@ fn split(part: &Partition, services: &[String]) -> Option<Vec<Partition>> {
         0 => ("filter[statuses]", vec!["SUCCESS".into(), "FAILURE".into()]),
         1 => (
             "filter[riskLevels]",
-            RiskLevel::DESCENDING.iter().map(|r| r.api_name().to_string()).collect(),
+            RiskLevel::DESCENDING
+                .iter()
+                .map(|r| r.api_name().to_string())
+                .collect(),
         ),
         SERVICE_DEPTH if !services.is_empty() => ("filter[services]", services.to_vec()),
         _ => return None,
@@ -394,7 +455,10 @@ fn split(part: &Partition, services: &[String]) -> Option<Vec<Partition>> {
             .map(|value| {
                 let mut filters = part.filters.clone();
                 filters.push((name, value));
-                Partition { filters, depth: part.depth + 1 }
+                Partition {
+                    filters,
+                    depth: part.depth + 1,
+                }
             })
             .collect(),
     )
@@ -452,7 +516,10 @@ fn error_detail(body: &[u8]) -> Option<String> {
         .as_array()?
         .iter()
         .filter_map(|e| {
-            let text = e["details"].as_str().or(e["detail"].as_str()).or(e["message"].as_str())?;
+            let text = e["details"]
+                .as_str()
+                .or(e["detail"].as_str())
+                .or(e["message"].as_str())?;
             Some(match e["source"]["pointer"].as_str() {
                 Some(pointer) => format!("{text} ({pointer})"),
                 None => text.to_string(),
@@ -478,14 +545,24 @@ mod tests {
 
     #[test]
     fn error_bodies_in_every_documented_shape() {
-        assert_eq!(error_detail(br#"{"Message":"User is not authorized"}"#).unwrap(), "User is not authorized");
+        assert_eq!(
+            error_detail(br#"{"Message":"User is not authorized"}"#).unwrap(),
+            "User is not authorized"
+        );
         assert_eq!(
             error_detail(br#"{"errors":[{"status":422,"source":{"pointer":"/meta/roleArn"},"details":"bad role"}]}"#).unwrap(),
             "bad role (/meta/roleArn)"
         );
-        assert_eq!(error_detail(br#"{"errors":[{"status":500,"detail":"Internal"}]}"#).unwrap(), "Internal");
+        assert_eq!(
+            error_detail(br#"{"errors":[{"status":500,"detail":"Internal"}]}"#).unwrap(),
+            "Internal"
+        );
         assert_eq!(error_detail(b"<html>"), None);
-        let err = api_error(StatusCode::UNAUTHORIZED, "/accounts", br#"{"errors":[{"status":401,"message":"Unauthorized"}]}"#);
+        let err = api_error(
+            StatusCode::UNAUTHORIZED,
+            "/accounts",
+            br#"{"errors":[{"status":401,"message":"Unauthorized"}]}"#,
+        );
         assert_eq!(err.code(), "auth");
         assert!(err.to_string().contains("API key"));
     }
@@ -497,7 +574,13 @@ mod tests {
         assert_eq!(first.len(), 2);
         let second = split(&first[0], &services).unwrap();
         assert_eq!(second.len(), 5);
-        assert_eq!(second[4].filters, [("filter[statuses]", "SUCCESS".into()), ("filter[riskLevels]", "LOW".into())]);
+        assert_eq!(
+            second[4].filters,
+            [
+                ("filter[statuses]", "SUCCESS".into()),
+                ("filter[riskLevels]", "LOW".into())
+            ]
+        );
         let third = split(&second[0], &services).unwrap();
         assert_eq!(third.len(), 2);
         assert!(split(&third[0], &services).is_none());

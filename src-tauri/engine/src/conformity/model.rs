@@ -101,7 +101,13 @@ impl RuleSettingsResponse {
             .into_iter()
             .map(|r| {
                 let risk_level = r.risk_level.as_deref().and_then(RiskLevel::parse);
-                (r.id, RuleSetting { enabled: r.enabled, risk_level })
+                (
+                    r.id,
+                    RuleSetting {
+                        enabled: r.enabled,
+                        risk_level,
+                    },
+                )
             })
             .collect()
     }
@@ -239,5 +245,6 @@ impl CheckJson<'_> {
 
 /// Parses a `/checks` page, with an error that says which field is missing or malformed.
 pub fn parse_checks_page(bytes: &[u8]) -> Result<ChecksPage<'_>, String> {
-    serde_json::from_slice(bytes).map_err(|e| format!("not a /checks response in the documented shape: {e}"))
+    serde_json::from_slice(bytes)
+        .map_err(|e| format!("not a /checks response in the documented shape: {e}"))
 }

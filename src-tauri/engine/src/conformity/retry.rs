@@ -60,10 +60,14 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 /// Parses the IMF-fixdate form, e.g. `Wed, 21 Oct 2015 07:28:00 GMT`.
 fn httpdate_to_unix(text: &str) -> Option<u64> {
     let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts[..] else { return None };
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == month)? as u64
+    let [_, day, month, year, time, "GMT"] = parts[..] else {
+        return None;
+    };
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == month)? as u64
         + 1;
     let (day, year): (u64, i64) = (day.parse().ok()?, year.parse().ok()?);
     let hms: Vec<u64> = time.split(':').filter_map(|p| p.parse().ok()).collect();
@@ -76,7 +80,9 @@ fn httpdate_to_unix(text: &str) -> Option<u64> {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe as i64 - 719_468;
-    u64::try_from(days).ok().map(|d| d * 86_400 + h * 3600 + m * 60 + s)
+    u64::try_from(days)
+        .ok()
+        .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
 }
 
 /// Spaces requests at least `1 / rate` apart.
@@ -119,8 +125,14 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(httpdate_to_unix("Wed, 21 Oct 2015 07:28:00 GMT"), Some(1_445_412_480));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            httpdate_to_unix("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(1_445_412_480)
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 
@@ -132,8 +144,14 @@ mod tests {
             let ceiling = (policy.base_delay * 2u32.pow(attempt)).min(policy.max_delay);
             assert!(d >= ceiling / 2 && d <= ceiling, "attempt {attempt}: {d:?}");
         }
-        assert_eq!(policy.delay(3, Some(Duration::from_secs(2))), Duration::from_secs(2));
-        assert_eq!(policy.delay(0, Some(Duration::from_secs(9999))), Duration::from_secs(120));
+        assert_eq!(
+            policy.delay(3, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            policy.delay(0, Some(Duration::from_secs(9999))),
+            Duration::from_secs(120)
+        );
     }
 
     #[tokio::test]
@@ -143,6 +161,10 @@ mod tests {
         for _ in 0..6 {
             limiter.wait().await;
         }
-        assert!(start.elapsed() >= Duration::from_millis(95), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(95),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

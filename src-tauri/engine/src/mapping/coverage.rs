@@ -73,7 +73,11 @@ impl Coverage {
                 rules,
             })
             .collect();
-        let mapped = mapping.entries().iter().filter(|e| !e.question_ids.is_empty()).count();
+        let mapped = mapping
+            .entries()
+            .iter()
+            .filter(|e| !e.question_ids.is_empty())
+            .count();
         Coverage {
             lens: mapping.lens_alias.clone(),
             lens_version: mapping.lens_version.clone(),

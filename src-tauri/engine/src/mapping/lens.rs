@@ -8,17 +8,28 @@ const LENS_TSV: &str = include_str!("../../data/lens-wellarchitected.tsv");
 
 /// The six pillars in the framework's order: (WA Tool pillar ID, display name, Conformity category).
 pub const PILLARS: [(&str, &str, &str); 6] = [
-    ("operationalExcellence", "Operational Excellence", "operational-excellence"),
+    (
+        "operationalExcellence",
+        "Operational Excellence",
+        "operational-excellence",
+    ),
     ("security", "Security", "security"),
     ("reliability", "Reliability", "reliability"),
-    ("performance", "Performance Efficiency", "performance-efficiency"),
+    (
+        "performance",
+        "Performance Efficiency",
+        "performance-efficiency",
+    ),
     ("costOptimization", "Cost Optimization", "cost-optimisation"),
     ("sustainability", "Sustainability", "sustainability"),
 ];
 
 /// The WA Tool pillar ID for a Conformity category, e.g. `cost-optimisation` → `costOptimization`.
 pub fn pillar_for_category(category: &str) -> Option<&'static str> {
-    PILLARS.iter().find(|(_, _, c)| *c == category).map(|(id, _, _)| *id)
+    PILLARS
+        .iter()
+        .find(|(_, _, c)| *c == category)
+        .map(|(id, _, _)| *id)
 }
 
 pub fn pillar_name(pillar_id: &str) -> &str {
@@ -84,7 +95,9 @@ impl Lens {
     }
 
     pub fn index_of(&self, question_id: &str) -> Option<usize> {
-        self.questions.iter().position(|q| q.question_id == question_id)
+        self.questions
+            .iter()
+            .position(|q| q.question_id == question_id)
     }
 
     pub fn question(&self, question_id: &str) -> Option<&Question> {
@@ -108,7 +121,11 @@ mod tests {
         assert_eq!(per_pillar, [11, 11, 13, 5, 11, 6]);
         assert_eq!(lens.questions[0].number, "OPS 1");
         assert_eq!(lens.questions[56].question_id, "sus_dev");
-        let mut ids: Vec<&str> = lens.questions.iter().map(|q| q.question_id.as_str()).collect();
+        let mut ids: Vec<&str> = lens
+            .questions
+            .iter()
+            .map(|q| q.question_id.as_str())
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 57, "question IDs are unique");

@@ -59,8 +59,9 @@ impl Mapping {
     pub fn load(override_path: Option<&Path>) -> Result<Mapping> {
         let mut mapping = Mapping::builtin();
         if let Some(path) = override_path {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::io(format!("cannot read mapping file {}", path.display()), e))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::io(format!("cannot read mapping file {}", path.display()), e)
+            })?;
             let overrides = Mapping::parse(&text, Origin::Override(path.to_path_buf()))
                 .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
             if overrides.lens_alias != mapping.lens_alias {
@@ -127,7 +128,9 @@ impl Mapping {
                     )
                 })?;
                 if question_indexes.contains(&i) {
-                    return Err(format!("line {number}: {rule_id} lists {question_id} twice"));
+                    return Err(format!(
+                        "line {number}: {rule_id} lists {question_id} twice"
+                    ));
                 }
                 question_indexes.push(i);
             }
@@ -210,15 +213,25 @@ mod tests {
         assert_eq!(s3.question_ids, ["backing-up-data"]);
         assert_eq!(s3.origin, Origin::Override(path.clone()));
         assert_eq!(mapping.question_indexes("NEW-001").unwrap().len(), 2);
-        assert_eq!(mapping.entries().len(), Mapping::builtin().entries().len() + 1);
+        assert_eq!(
+            mapping.entries().len(),
+            Mapping::builtin().entries().len() + 1
+        );
     }
 
     #[test]
     fn bad_override_names_the_line_and_the_fix() {
         let err = Mapping::parse("X-1\tno-such-question\tr\n", Origin::Builtin).unwrap_err();
-        assert!(err.contains("line 1") && err.contains("no-such-question"), "{err}");
-        let err = Mapping::parse("X-1\tpermissions\nX-1\tidentities\n", Origin::Builtin).unwrap_err();
-        assert!(err.contains("line 2") && err.contains("more than once"), "{err}");
+        assert!(
+            err.contains("line 1") && err.contains("no-such-question"),
+            "{err}"
+        );
+        let err =
+            Mapping::parse("X-1\tpermissions\nX-1\tidentities\n", Origin::Builtin).unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("more than once"),
+            "{err}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("other.tsv");
         std::fs::write(&path, "# lens: serverless\nX-1\tpermissions\n").unwrap();

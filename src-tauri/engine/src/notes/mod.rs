@@ -73,7 +73,10 @@ pub fn render_block<S: AsRef<str>>(tally: &Tally, rule_ids: &[S], budget: usize)
 /// The longest prefix of `rule_ids` that fits in `room` UTF-16 units, ending in `+N more` for the
 /// rules left out.
 fn fit_rule_list<S: AsRef<str>>(rule_ids: &[S], room: usize) -> Option<String> {
-    let full_len: usize = rule_ids.iter().map(|id| utf16_len(id.as_ref())).sum::<usize>()
+    let full_len: usize = rule_ids
+        .iter()
+        .map(|id| utf16_len(id.as_ref()))
+        .sum::<usize>()
         + 2 * rule_ids.len().saturating_sub(1);
     if full_len <= room {
         return Some(join(rule_ids, rule_ids.len()));
@@ -141,11 +144,12 @@ pub fn place<S: AsRef<str>>(
             None => (current, ""),
         },
     };
-    let separator = if mode == NotesMode::ReplaceBlock && !before.is_empty() && find_block(current).is_none() {
-        blank_line_after(before)
-    } else {
-        ""
-    };
+    let separator =
+        if mode == NotesMode::ReplaceBlock && !before.is_empty() && find_block(current).is_none() {
+            blank_line_after(before)
+        } else {
+            ""
+        };
     let kept = utf16_len(before) + utf16_len(separator) + utf16_len(after);
     let block = NOTES_LIMIT
         .checked_sub(kept)

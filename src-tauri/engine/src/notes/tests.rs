@@ -35,7 +35,14 @@ fn seed_question() -> (Tally, Vec<String>) {
     let mut agg = Aggregator::new(&mapping, RuleSettings::new());
     let mut add = |rule_id, status, risk_level, n| {
         for _ in 0..n {
-            agg.add(&Check { rule_id, status: Some(status), risk_level, suppressed: false, excluded: false, not_scored: false });
+            agg.add(&Check {
+                rule_id,
+                status: Some(status),
+                risk_level,
+                suppressed: false,
+                excluded: false,
+                not_scored: false,
+            });
         }
     };
     add("IAM-001", Status::Success, RiskLevel::Medium, 250);
@@ -45,19 +52,28 @@ fn seed_question() -> (Tally, Vec<String>) {
     add("IAM-017", Status::Failure, RiskLevel::Low, 12);
     let summary = agg.finish();
     let q = summary.question("identities").unwrap();
-    (q.tally, q.rule_ids_to_review().map(str::to_string).collect())
+    (
+        q.tally,
+        q.rule_ids_to_review().map(str::to_string).collect(),
+    )
 }
 
 #[test]
 fn seed_example_is_reproduced_byte_for_byte() {
     let (tally, rules) = seed_question();
-    assert_eq!(render_block(&tally, &rules, NOTES_LIMIT).unwrap(), SEED_EXAMPLE);
+    assert_eq!(
+        render_block(&tally, &rules, NOTES_LIMIT).unwrap(),
+        SEED_EXAMPLE
+    );
 }
 
 #[test]
 fn no_checks_gives_zeros_and_an_empty_list() {
     let none: [&str; 0] = [];
-    assert_eq!(render_block(&Tally::default(), &none, NOTES_LIMIT).unwrap(), EMPTY_BLOCK);
+    assert_eq!(
+        render_block(&Tally::default(), &none, NOTES_LIMIT).unwrap(),
+        EMPTY_BLOCK
+    );
 }
 
 fn rule_ids(n: usize) -> Vec<String> {
@@ -73,9 +89,17 @@ fn long_lists_end_in_plus_n_more_and_fill_the_limit() {
     let items: Vec<&str> = list.split(", ").collect();
     let kept = items.len() - 1;
     assert_eq!(items.last().unwrap(), &format!("+{} more", 400 - kept));
-    assert_eq!(items[..kept], ids.iter().map(String::as_str).collect::<Vec<_>>()[..kept]);
+    assert_eq!(
+        items[..kept],
+        ids.iter().map(String::as_str).collect::<Vec<_>>()[..kept]
+    );
     // One more rule would not have fitted.
-    let one_more = format!("{}, {}, +{} more", items[..kept].join(", "), ids[kept], 400 - kept - 1);
+    let one_more = format!(
+        "{}, {}, +{} more",
+        items[..kept].join(", "),
+        ids[kept],
+        400 - kept - 1
+    );
     assert!(utf16_len(&text) - utf16_len(list) + utf16_len(&one_more) > NOTES_LIMIT);
 }
 
@@ -83,7 +107,10 @@ fn long_lists_end_in_plus_n_more_and_fill_the_limit() {
 fn list_that_exactly_fits_is_not_cut() {
     let ids = rule_ids(3);
     let full = render_block(&Tally::default(), &ids, NOTES_LIMIT).unwrap();
-    assert_eq!(render_block(&Tally::default(), &ids, utf16_len(&full)).unwrap(), full);
+    assert_eq!(
+        render_block(&Tally::default(), &ids, utf16_len(&full)).unwrap(),
+        full
+    );
     let cut = render_block(&Tally::default(), &ids, utf16_len(&full) - 1).unwrap();
     assert!(cut.ends_with("[EC2-001, +2 more]"), "{cut}");
 }
@@ -94,7 +121,10 @@ fn when_no_rule_fits_the_list_is_only_the_count() {
     let budget = utf16_len(EMPTY_BLOCK) + "+39 more".len();
     let text = render_block(&Tally::default(), &ids, budget).unwrap();
     assert!(text.ends_with("[+39 more]"), "{text}");
-    assert_eq!(render_block(&Tally::default(), &ids, utf16_len(EMPTY_BLOCK) - 1), None);
+    assert_eq!(
+        render_block(&Tally::default(), &ids, utf16_len(EMPTY_BLOCK) - 1),
+        None
+    );
 }
 
 #[test]
@@ -102,9 +132,15 @@ fn replace_block_keeps_reviewer_text_before_and_after() {
     let (tally, rules) = seed_question();
     let current = format!("Reviewer: see ticket ÄÖ-12 🚀\n{EMPTY_BLOCK}\nLater remark.");
     let notes = place(&current, &tally, &rules, NotesMode::ReplaceBlock).unwrap();
-    assert_eq!(notes, format!("Reviewer: see ticket ÄÖ-12 🚀\n{SEED_EXAMPLE}\nLater remark."));
+    assert_eq!(
+        notes,
+        format!("Reviewer: see ticket ÄÖ-12 🚀\n{SEED_EXAMPLE}\nLater remark.")
+    );
     // Running again changes nothing.
-    assert_eq!(place(&notes, &tally, &rules, NotesMode::ReplaceBlock).unwrap(), notes);
+    assert_eq!(
+        place(&notes, &tally, &rules, NotesMode::ReplaceBlock).unwrap(),
+        notes
+    );
 }
 
 #[test]

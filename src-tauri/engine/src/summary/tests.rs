@@ -26,7 +26,13 @@ fn check(rule_id: &str, status: Status, risk: RiskLevel) -> Check<'_> {
 fn left_out_reasons_apply_in_the_spec_order() {
     let mapping = mapping();
     let mut settings = RuleSettings::new();
-    settings.insert("B-1".into(), RuleSetting { enabled: false, risk_level: None });
+    settings.insert(
+        "B-1".into(),
+        RuleSetting {
+            enabled: false,
+            risk_level: None,
+        },
+    );
     let mut agg = Aggregator::new(&mapping, settings);
     let all_flags = |rule_id| Check {
         suppressed: true,
@@ -38,17 +44,33 @@ fn left_out_reasons_apply_in_the_spec_order() {
     agg.add(&all_flags("N-1")); // known but maps to nothing: unmapped too
     agg.add(&all_flags("B-1")); // disabled wins over the flags
     agg.add(&all_flags("A-1")); // suppressed
-    agg.add(&Check { suppressed: false, ..all_flags("A-1") }); // excluded
-    agg.add(&Check { suppressed: false, excluded: false, ..all_flags("A-1") }); // not scored
+    agg.add(&Check {
+        suppressed: false,
+        ..all_flags("A-1")
+    }); // excluded
+    agg.add(&Check {
+        suppressed: false,
+        excluded: false,
+        ..all_flags("A-1")
+    }); // not scored
     agg.add(&check("A-1", Status::Success, RiskLevel::Low));
     let summary = agg.finish();
     assert_eq!(
         summary.left_out,
-        LeftOut { unmapped_rule: 2, disabled_rule: 1, suppressed: 1, excluded: 1, not_scored: 1 }
+        LeftOut {
+            unmapped_rule: 2,
+            disabled_rule: 1,
+            suppressed: 1,
+            excluded: 1,
+            not_scored: 1
+        }
     );
     assert_eq!((summary.fetched, summary.counted), (7, 1));
-    let unmapped: Vec<(&str, bool)> =
-        summary.unmapped_rules.iter().map(|u| (u.rule_id.as_str(), u.known)).collect();
+    let unmapped: Vec<(&str, bool)> = summary
+        .unmapped_rules
+        .iter()
+        .map(|u| (u.rule_id.as_str(), u.known))
+        .collect();
     assert_eq!(unmapped, [("N-1", true), ("UNKNOWN-1", false)]);
 }
 
@@ -56,7 +78,13 @@ fn left_out_reasons_apply_in_the_spec_order() {
 fn configured_risk_level_wins_over_the_checks_own() {
     let mapping = mapping();
     let mut settings = RuleSettings::new();
-    settings.insert("A-1".into(), RuleSetting { enabled: true, risk_level: Some(RiskLevel::Extreme) });
+    settings.insert(
+        "A-1".into(),
+        RuleSetting {
+            enabled: true,
+            risk_level: Some(RiskLevel::Extreme),
+        },
+    );
     let mut agg = Aggregator::new(&mapping, settings);
     agg.add(&check("A-1", Status::Failure, RiskLevel::Low));
     agg.add(&check("A-2", Status::Failure, RiskLevel::Low));
@@ -76,9 +104,21 @@ fn a_rule_counts_in_each_of_its_questions_but_once_per_pillar() {
     let summary = agg.finish();
     assert_eq!(summary.question("identities").unwrap().tally.failures(), 1);
     assert_eq!(summary.question("permissions").unwrap().tally.failures(), 1);
-    let security = summary.pillars.iter().find(|p| p.pillar_id == "security").unwrap();
-    assert_eq!(security.tally.failures(), 1, "A-2's check is one check in the pillar");
-    let reliability = summary.pillars.iter().find(|p| p.pillar_id == "reliability").unwrap();
+    let security = summary
+        .pillars
+        .iter()
+        .find(|p| p.pillar_id == "security")
+        .unwrap();
+    assert_eq!(
+        security.tally.failures(),
+        1,
+        "A-2's check is one check in the pillar"
+    );
+    let reliability = summary
+        .pillars
+        .iter()
+        .find(|p| p.pillar_id == "reliability")
+        .unwrap();
     assert_eq!(reliability.tally.successes(), 1);
     assert!(!summary.question("priorities").unwrap().covered);
     assert!(summary.question("backing-up-data").unwrap().covered);
@@ -88,7 +128,10 @@ fn a_rule_counts_in_each_of_its_questions_but_once_per_pillar() {
 fn statuses_other_than_success_and_failure_are_not_counted() {
     let mapping = mapping();
     let mut agg = Aggregator::new(&mapping, RuleSettings::new());
-    agg.add(&Check { status: None, ..check("A-1", Status::Success, RiskLevel::Low) });
+    agg.add(&Check {
+        status: None,
+        ..check("A-1", Status::Success, RiskLevel::Low)
+    });
     let summary = agg.finish();
     assert_eq!((summary.fetched, summary.counted), (1, 0));
     assert_eq!(summary.question("identities").unwrap().tally.total(), 0);
@@ -117,7 +160,11 @@ fn review_order_is_risk_then_failures_then_rule_id() {
     // A low-risk failure does not lower R-A's rank, which is its highest failing risk.
     agg.add(&check("R-A", Status::Failure, RiskLevel::Low));
     let summary = agg.finish();
-    let order: Vec<&str> = summary.question("identities").unwrap().rule_ids_to_review().collect();
+    let order: Vec<&str> = summary
+        .question("identities")
+        .unwrap()
+        .rule_ids_to_review()
+        .collect();
     assert_eq!(order, ["R-D", "R-C", "R-A", "R-B"]);
 }
 

@@ -1,0 +1,270 @@
+//! The command line's flags, as the contract fixes them. A flag wins over its environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wa-sync",
+    version,
+    about = "Bring Conformity and Vision One Cloud Posture checks into AWS Well-Architected reviews"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Conformity API base URL, e.g. https://conformity.us-1.cloudone.trendmicro.com/api
+    #[arg(long, env = "CONFORMITY_API_URL", global = true)]
+    pub conformity_url: Option<String>,
+    /// Conformity region shorthand (us-1, eu-west-1, …) that picks the documented base URL
+    #[arg(long, env = "CONFORMITY_REGION", global = true)]
+    pub conformity_region: Option<String>,
+    /// Conformity requests per second (0: no limit)
+    #[arg(
+        long,
+        env = "WA_SYNC_CONFORMITY_RPS",
+        default_value_t = 2.0,
+        global = true
+    )]
+    pub conformity_rps: f64,
+    /// Where checks come from (default: the product whose key or URL is configured)
+    #[arg(long, env = "WA_SYNC_SOURCE", global = true)]
+    pub source: Option<SourceKind>,
+    /// Vision One API base URL, e.g. https://api.eu.xdr.trendmicro.com
+    #[arg(long, env = "VISIONONE_API_URL", global = true)]
+    pub visionone_url: Option<String>,
+    /// Vision One region shorthand (us, eu, jp, sg, au, in, mea, uk, usgov)
+    #[arg(long, env = "VISIONONE_REGION", global = true)]
+    pub visionone_region: Option<String>,
+    /// AWS profile for Well-Architected, STS and IAM calls
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// A mapping override file (same format as the shipped mapping) that adds or replaces rules
+    #[arg(long, env = "WA_SYNC_MAPPING", global = true)]
+    pub mapping: Option<PathBuf>,
+    /// No progress on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Conformity,
+    #[value(name = "vision-one")]
+    VisionOne,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the organisation's external ID
+    ExternalId,
+    /// List Conformity accounts
+    Accounts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the rule-to-question mapping in use
+    Mapping {
+        #[arg(long)]
+        json: bool,
+        /// Rules per pillar and per question, and the questions no rule covers
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Compute every question's Check Summary Report without writing anything
+    Preview(PreviewArgs),
+    /// Back up the current notes, then write each covered question's notes
+    Sync(SyncArgs),
+    /// Write the notes saved in a backup back to the workload
+    Restore(RestoreArgs),
+    /// Set up the IAM role wa-sync or Conformity assumes
+    #[command(subcommand)]
+    Iam(IamCommand),
+    /// Ask Conformity's own service to run the sync
+    HostedSync(HostedSyncArgs),
+    /// Write a summary report (JSON, CSV, Markdown, HTML or PDF)
+    Export(ExportArgs),
+}
+
+/// Where the checks come from and how they are narrowed: shared by preview, sync and export.
+#[derive(Args, Debug, Clone)]
+pub struct ChecksArgs {
+    /// Conformity account ID (see `wa-sync accounts`)
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// A tag key, value or key::value; repeat for several (ORed)
+    #[arg(long = "filter-tag")]
+    pub filter_tags: Vec<String>,
+    /// Read a saved GET /checks response instead of the API (repeatable)
+    #[arg(long = "checks-file")]
+    pub checks_files: Vec<PathBuf>,
+    /// With --checks-file: a saved GET /accounts/{id}/settings/rules response
+    #[arg(long)]
+    pub rule_settings_file: Option<PathBuf>,
+    /// Use the built-in demo data (no account, key or network needed)
+    #[arg(long, conflicts_with = "checks_files")]
+    pub demo: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WorkloadArgs {
+    /// The Well-Architected workload ARN (its region is used for the calls)
+    #[arg(long)]
+    pub workload_arn: Option<String>,
+    /// Assume this role (with the organisation's external ID) for Well-Architected calls
+    #[arg(long)]
+    pub role_arn: Option<String>,
+    /// External ID for the role (default: looked up from Conformity)
+    #[arg(long)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub checks: ChecksArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+    #[arg(long, value_enum, default_value = "replace-block")]
+    pub notes_mode: NotesModeArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotesModeArg {
+    ReplaceBlock,
+    Overwrite,
+}
+
+impl From<NotesModeArg> for wa_sync_engine::notes::NotesMode {
+    fn from(mode: NotesModeArg) -> Self {
+        match mode {
+            NotesModeArg::ReplaceBlock => Self::ReplaceBlock,
+            NotesModeArg::Overwrite => Self::Overwrite,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub checks: ChecksArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+    #[arg(long, value_enum, default_value = "replace-block")]
+    pub notes_mode: NotesModeArg,
+    /// Where backups go (default: the user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
+    /// Do everything but write
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RestoreArgs {
+    /// A backup file written by `wa-sync sync`
+    #[arg(long)]
+    pub backup: PathBuf,
+    #[arg(long)]
+    pub role_arn: Option<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IamCommand {
+    /// Print the permissions policy and the trust policy
+    Policy(IamPolicyArgs),
+    /// Create or update the policy and the role
+    Create(IamCreateArgs),
+    /// Assume the role and read the workload; say what is missing
+    Verify(IamVerifyArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IamPolicyArgs {
+    #[arg(long)]
+    pub workload_arn: String,
+    /// Who may assume the role: conformity, caller or account:ID (repeatable)
+    #[arg(long = "trust")]
+    pub trust: Vec<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Also allow wellarchitected:ListWorkloads on * (for the app's workload picker)
+    #[arg(long)]
+    pub allow_list_workloads: bool,
+    /// Write the two JSON documents and a setup script into this directory instead of printing
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IamCreateArgs {
+    #[arg(long)]
+    pub workload_arn: String,
+    #[arg(long, default_value = "WaSyncWellArchitectedNotes")]
+    pub role_name: String,
+    #[arg(long = "trust")]
+    pub trust: Vec<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    #[arg(long)]
+    pub allow_list_workloads: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IamVerifyArgs {
+    #[arg(long)]
+    pub role_arn: String,
+    #[arg(long)]
+    pub workload_arn: String,
+    #[arg(long)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HostedSyncArgs {
+    #[arg(long)]
+    pub account_id: String,
+    #[arg(long)]
+    pub workload_arn: String,
+    #[arg(long)]
+    pub role_arn: String,
+    #[arg(long = "filter-tag")]
+    pub filter_tags: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Md,
+    Html,
+    Pdf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub checks: ChecksArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write
+    #[arg(long)]
+    pub out: PathBuf,
+}
