@@ -15,6 +15,7 @@ pub mod notes;
 pub mod preview;
 pub mod summary;
 pub mod url;
+pub mod wellarchitected;
 
 pub use error::{Error, Result};
 
