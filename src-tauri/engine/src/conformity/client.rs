@@ -255,18 +255,29 @@ impl ConformityClient {
             .collect())
     }
 
-    /// The account's rule settings with defaults, so disabled rules and custom risk levels are known.
+    /// The account's rule settings: which rules are enabled (defaults included, so rules that
+    /// are off until configured are known) and the risk levels the account configured. Defaults
+    /// carry each rule's default risk level, which must not flatten the levels of rules that rate
+    /// resources differently, so the configured levels are read separately.
     pub async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
         let path = format!("/accounts/{}/settings/rules", path_segment(account_id));
-        match self
-            .get_json::<RuleSettingsResponse>(&path, &[("includeDefaults", "true".into())])
-            .await
-        {
-            Ok(response) => Ok(response.into_settings()),
-            // Conformity answers 404 when nothing is configured.
-            Err(Error::NotFound(_)) => Ok(RuleSettings::new()),
-            Err(e) => Err(e),
+        let read = |query: Vec<(&'static str, String)>| {
+            let path = path.clone();
+            async move {
+                match self.get_json::<RuleSettingsResponse>(&path, &query).await {
+                    Ok(response) => Ok(response.into_settings()),
+                    // Conformity answers 404 when nothing is configured.
+                    Err(Error::NotFound(_)) => Ok(RuleSettings::new()),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let mut settings = read(vec![("includeDefaults", "true".into())]).await?;
+        for setting in settings.values_mut() {
+            setting.risk_level = None;
         }
+        settings.extend(read(Vec::new()).await?);
+        Ok(settings)
     }
 
     /// Rule titles from `GET /services` (AWS rules only).

@@ -248,3 +248,40 @@ pub fn parse_checks_page(bytes: &[u8]) -> Result<ChecksPage<'_>, String> {
     serde_json::from_slice(bytes)
         .map_err(|e| format!("not a /checks response in the documented shape: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHECK: &str = r#"{"type":"checks","id":"ccc:a:S3-001:S3:us-east-1:b","attributes":{"region":"us-east-1","status":"FAILURE","risk-level":"HIGH","new-field":{"x":1},"tags":["env::prod"]},"relationships":{"rule":{"data":{"type":"rules","id":"S3-001"}},"account":{"data":{"type":"accounts","id":"a"}}}}"#;
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let page = format!(r#"{{"data":[{CHECK}],"meta":{{"total":1}},"links":{{}}}}"#);
+        let page = parse_checks_page(page.as_bytes()).unwrap();
+        let view = page.data[0].view().unwrap();
+        assert_eq!(
+            (view.rule_id, view.status, view.risk_level),
+            ("S3-001", Some(Status::Failure), RiskLevel::High)
+        );
+        assert_eq!(page.data[0].tags(), ["env::prod"]);
+    }
+
+    #[test]
+    fn missing_required_fields_are_named() {
+        let without_risk = CHECK.replace(r#""risk-level":"HIGH","#, "");
+        let err = parse_checks_page(format!(r#"{{"data":[{without_risk}]}}"#).as_bytes())
+            .err()
+            .unwrap();
+        assert!(err.contains("risk-level"), "{err}");
+        let without_rule = CHECK.replace(r#""rule":{"data":{"type":"rules","id":"S3-001"}},"#, "");
+        let err = parse_checks_page(format!(r#"{{"data":[{without_rule}]}}"#).as_bytes())
+            .err()
+            .unwrap();
+        assert!(err.contains("rule"), "{err}");
+        let odd_risk = CHECK.replace("HIGH", "SEVERE");
+        let page = format!(r#"{{"data":[{odd_risk}]}}"#);
+        let page = parse_checks_page(page.as_bytes()).unwrap();
+        assert!(page.data[0].view().unwrap_err().contains("SEVERE"));
+    }
+}
