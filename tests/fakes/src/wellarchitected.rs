@@ -1,0 +1,1348 @@
+//! Fake AWS Well-Architected Tool (service `wellarchitected`, API 2020-03-31, restJson1).
+//!
+//! No emulator covers this service (moto and LocalStack lack it), so tests point the real
+//! `aws-sdk-wellarchitected` client here (`AWS_ENDPOINT_URL_WELLARCHITECTED`). Responses use the
+//! wire shapes that SDK deserialises: the model's JSON member names, epoch-second timestamps, and
+//! errors as HTTP status + `X-Amzn-ErrorType` header + `{"Message": …}` body.
+//!
+//! It is strict wherever a client bug could otherwise go unnoticed: `SelectedChoices`, when sent,
+//! replaces the selection (so `[]` visibly wipes it); `Notes` over 2084 UTF-16 code units is
+//! refused; workloads are regional (the SigV4 credential-scope region must match); unsigned
+//! requests are refused; paging tokens are opaque and bound to their listing; `MilestoneNumber`
+//! (read-only history) is refused, as the fake has no milestones.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use tokio::task::JoinHandle;
+
+const LENS_TSV: &str = include_str!("../../../src-tauri/engine/data/lens-wellarchitected.tsv");
+/// Alias of the AWS Well-Architected Framework lens.
+pub const STANDARD_LENS_ALIAS: &str = "wellarchitected";
+/// Model limit of answer `Notes`, counted here in UTF-16 code units (the stricter reading).
+pub const NOTES_MAX_LEN: usize = 2084;
+/// Largest `MaxResults` of these list operations, also used as their default page size.
+const MAX_PAGE: i64 = 50;
+/// Fixed `UpdatedAt` (2026-01-01T00:00:00Z) so responses are reproducible.
+const UPDATED_AT: i64 = 1_767_225_600;
+
+/// Everything the fake serves; tests build it, then read or change it through the fake.
+#[derive(Clone, Debug, Default)]
+pub struct WaState {
+    pub workloads: Vec<Workload>,
+    /// Share (0–100) of requests answered `429 ThrottlingException`, drawn from a fixed-seed
+    /// generator so runs are reproducible.
+    pub throttle_percent: u8,
+    /// `UpdateAnswer` on these question IDs answers `409 ConflictException`.
+    pub conflict_questions: Vec<String>,
+    /// Access key IDs refused with `403 AccessDeniedException` on every call.
+    pub access_denied_keys: Vec<String>,
+    /// If set, any access key ID not listed gets `403 AccessDeniedException`.
+    pub allowed_keys: Option<Vec<String>>,
+}
+
+/// A workload in one account and Region.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workload {
+    /// 32 lowercase hex digits, as AWS requires.
+    pub id: String,
+    pub name: String,
+    pub account_id: String,
+    pub region: String,
+    pub lenses: Vec<LensReview>,
+}
+
+impl Workload {
+    /// A workload reviewed with the standard lens, all 57 questions unanswered.
+    pub fn standard(id: &str, name: &str, account_id: &str, region: &str) -> Self {
+        Workload {
+            id: id.into(),
+            name: name.into(),
+            account_id: account_id.into(),
+            region: region.into(),
+            lenses: vec![LensReview::standard()],
+        }
+    }
+
+    /// `arn:aws:wellarchitected:REGION:ACCOUNT:workload/ID`
+    pub fn arn(&self) -> String {
+        let (region, account) = (&self.region, &self.account_id);
+        format!(
+            "arn:aws:wellarchitected:{region}:{account}:workload/{}",
+            self.id
+        )
+    }
+
+    /// A question's answer in the standard lens.
+    pub fn answer(&self, question_id: &str) -> Option<&Answer> {
+        let lens = self
+            .lenses
+            .iter()
+            .find(|l| l.alias == STANDARD_LENS_ALIAS)?;
+        lens.answers.iter().find(|a| a.question_id == question_id)
+    }
+}
+
+/// One lens applied to a workload, with its answers in lens order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LensReview {
+    pub alias: String,
+    pub version: String,
+    pub answers: Vec<Answer>,
+}
+
+impl LensReview {
+    /// The `wellarchitected` lens at the version named in the lens TSV.
+    pub fn standard() -> Self {
+        let (alias, version) = (STANDARD_LENS_ALIAS.into(), standard_lens_version());
+        LensReview {
+            alias,
+            version,
+            answers: standard_lens_answers(),
+        }
+    }
+}
+
+/// One question's answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub question_id: String,
+    pub pillar_id: String,
+    pub title: String,
+    /// `None` = never set: `Notes` is then omitted from the JSON, as AWS does.
+    pub notes: Option<String>,
+    pub selected_choices: Vec<String>,
+    /// Choice IDs the question offers (titles are derived from them).
+    pub choices: Vec<String>,
+}
+
+/// One HTTP request the fake received, with the status it answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaRequest {
+    pub method: String,
+    /// Raw (still percent-encoded) path.
+    pub path: String,
+    /// Decoded query pairs, in order.
+    pub query: Vec<(String, String)>,
+    pub body: String,
+    /// From `Authorization: AWS4-HMAC-SHA256 Credential=AKID/…` (signatures are not verified).
+    pub access_key_id: Option<String>,
+    /// Region of the SigV4 credential scope.
+    pub region: Option<String>,
+    /// Operation (`UpdateAnswer`, …), or `Unknown` for an unmatched route.
+    pub operation: String,
+    pub status: u16,
+}
+
+/// An accepted `UpdateAnswer`: which members the client actually sent (`None` = omitted), so a
+/// test can prove that a notes-only writer never touched the choices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AnswerUpdate {
+    #[serde(skip)]
+    pub workload_id: String,
+    #[serde(skip)]
+    pub question_id: String,
+    #[serde(skip)]
+    pub access_key_id: Option<String>,
+    pub notes: Option<String>,
+    pub selected_choices: Option<Vec<String>>,
+    pub choice_updates: Option<BTreeMap<String, ChoiceUpdate>>,
+    pub is_applicable: Option<bool>,
+    pub reason: Option<String>,
+}
+
+/// A `ChoiceUpdates` entry; `Status` is `SELECTED`, `NOT_APPLICABLE` or `UNSELECTED`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChoiceUpdate {
+    pub status: String,
+}
+
+/// The 57 questions of the current `wellarchitected` lens, from the engine's lens TSV, each with
+/// three fake choice IDs (`<pillar prefix>_<question id>_bpN`) and no notes.
+pub fn standard_lens_answers() -> Vec<Answer> {
+    let rows = LENS_TSV
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+    rows.map(|line| {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (pillar, question) = (cols[1], cols[2]);
+        let prefix = match pillar {
+            "operationalExcellence" => "ops",
+            "security" => "sec",
+            "reliability" => "rel",
+            "performance" => "perf",
+            "costOptimization" => "cost",
+            _ => "sus",
+        };
+        let stem = format!("{prefix}_{}", question.replace('-', "_"));
+        Answer {
+            question_id: question.into(),
+            pillar_id: pillar.into(),
+            title: cols[3].into(),
+            notes: None,
+            selected_choices: Vec::new(),
+            choices: (1..=3).map(|n| format!("{stem}_bp{n}")).collect(),
+        }
+    })
+    .collect()
+}
+
+/// The `# lens_version:` recorded in the lens TSV.
+pub fn standard_lens_version() -> String {
+    let version = LENS_TSV
+        .lines()
+        .find_map(|l| l.strip_prefix("# lens_version:"));
+    version.unwrap_or("unknown").trim().to_string()
+}
+
+/// A running fake; the server stops when this is dropped.
+pub struct FakeWellArchitected {
+    addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    task: JoinHandle<()>,
+}
+
+impl FakeWellArchitected {
+    /// Serves `state` on 127.0.0.1 on a free port.
+    pub async fn start(state: WaState) -> Self {
+        let inner = Inner {
+            state,
+            rng: 0x9E37_79B9_7F4A_7C15,
+            ..Inner::default()
+        };
+        let inner = Arc::new(Mutex::new(inner));
+        let app = Router::new().fallback(handle).with_state(inner.clone());
+        let (addr, task) = serve(app).await;
+        FakeWellArchitected { addr, inner, task }
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<WaRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// Accepted `UpdateAnswer` calls, in order.
+    pub fn answer_updates(&self) -> Vec<AnswerUpdate> {
+        self.lock().updates.clone()
+    }
+
+    /// A snapshot of the current state.
+    pub fn state(&self) -> WaState {
+        self.lock().state.clone()
+    }
+
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut WaState) -> R) -> R {
+        f(&mut self.lock().state)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for FakeWellArchitected {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serves `app` on 127.0.0.1 on a free port until the returned task is aborted.
+pub(crate) async fn serve(app: Router) -> (SocketAddr, JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind fake");
+    let addr = listener.local_addr().expect("fake address");
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.expect("serve fake") });
+    (addr, task)
+}
+
+/// The SigV4 credential scope of a request: access key ID and, if present, region.
+pub(crate) fn credential_scope(headers: &HeaderMap) -> Option<(String, Option<String>)> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let credential = auth.split_once("Credential=")?.1.split([',', ' ']).next()?;
+    let mut parts = credential.split('/');
+    let key = parts.next().filter(|k| !k.is_empty())?.to_string();
+    Some((key, parts.nth(1).map(str::to_string)))
+}
+
+/// Percent-decodes one URI component (`+` is a space only in form and query encoding).
+pub(crate) fn percent_decode(s: &str, plus_as_space: bool) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let (bytes, mut out, mut i) = (s.as_bytes(), Vec::new(), 0);
+    while i < bytes.len() {
+        let escaped = match bytes.get(i..i + 3) {
+            Some([b'%', h, l]) => hex(*h).zip(hex(*l)).map(|(h, l)| (h * 16 + l) as u8),
+            _ => None,
+        };
+        match (escaped, bytes[i]) {
+            (Some(b), _) => {
+                out.push(b);
+                i += 2;
+            }
+            (None, b'+') if plus_as_space => out.push(b' '),
+            (None, b) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decodes `application/x-www-form-urlencoded` pairs (also query strings).
+pub(crate) fn parse_urlencoded(s: &str) -> Vec<(String, String)> {
+    let pairs = s.split('&').filter(|p| !p.is_empty());
+    pairs
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .map(|(k, v)| (percent_decode(k, true), percent_decode(v, true)))
+        .collect()
+}
+
+/// FNV-1a, for stable fake identifiers and paging tokens.
+pub(crate) fn fnv1a(s: &str) -> u64 {
+    let step = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, step)
+}
+
+/// A modelled WA error: status, `X-Amzn-ErrorType` code and JSON body members.
+#[derive(Debug)]
+struct WaError {
+    status: StatusCode,
+    code: &'static str,
+    body: Map<String, Value>,
+}
+
+impl WaError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        let body = Map::from_iter([("Message".to_string(), Value::String(message.into()))]);
+        WaError { status, code, body }
+    }
+
+    fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.body.insert(key.into(), value.into());
+        self
+    }
+
+    /// `ValidationException`; naming the field adds `Reason` and `Fields[{Name, Message}]`.
+    fn invalid(field: Option<&str>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let err = WaError::new(StatusCode::BAD_REQUEST, "ValidationException", &message);
+        match field {
+            None => err.with("Reason", "CANNOT_PARSE"),
+            Some(name) => err
+                .with("Reason", "FIELD_VALIDATION_FAILED")
+                .with("Fields", json!([{ "Name": name, "Message": message }])),
+        }
+    }
+
+    fn not_found(kind: &str, id: &str, message: impl Into<String>) -> Self {
+        WaError::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
+            .with("ResourceId", id)
+            .with("ResourceType", kind)
+    }
+}
+
+/// Matches a request to an operation and its decoded path labels (workload, lens, question).
+fn route(method: &Method, path: &str) -> Option<(&'static str, Vec<String>)> {
+    let segs: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(|s| percent_decode(s, false))
+        .collect();
+    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let op = match (method.as_str(), s.as_slice()) {
+        ("GET", ["workloads", _]) => "GetWorkload",
+        ("GET", ["workloads", _, "lensReviews"]) => "ListLensReviews",
+        ("GET", ["workloads", _, "lensReviews", _, "answers"]) => "ListAnswers",
+        ("GET", ["workloads", _, "lensReviews", _, "answers", _]) => "GetAnswer",
+        ("PATCH", ["workloads", _, "lensReviews", _, "answers", _]) => "UpdateAnswer",
+        ("POST", ["workloadsSummaries"]) => "ListWorkloads",
+        _ => return None,
+    };
+    Some((op, segs.into_iter().skip(1).step_by(2).collect()))
+}
+
+/// What handlers need to know about a request.
+struct Call<'a> {
+    query: &'a [(String, String)],
+    body: &'a str,
+    key: &'a str,
+    region: Option<&'a str>,
+}
+
+impl Call<'_> {
+    fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `MaxResults` from the query string.
+    fn max_results(&self) -> Result<Option<i64>, WaError> {
+        let parse = |v: &str| {
+            v.parse()
+                .map_err(|_| WaError::invalid(Some("MaxResults"), v))
+        };
+        self.query("MaxResults").map(parse).transpose()
+    }
+
+    /// The body as JSON of type `T` (an empty body counts as `{}`).
+    fn json<T: for<'de> Deserialize<'de>>(&self) -> Result<T, WaError> {
+        let body = if self.body.trim().is_empty() {
+            "{}"
+        } else {
+            self.body
+        };
+        serde_json::from_str(body).map_err(|e| WaError::invalid(None, format!("Bad body: {e}")))
+    }
+}
+
+/// One page of `items`. A token is the listing's hash plus an offset: opaque to clients, and
+/// refused when replayed against another listing (workload, lens, filter or Region).
+fn page<T: Clone>(
+    items: &[T],
+    max_results: Option<i64>,
+    token: Option<&str>,
+    listing: &str,
+) -> Result<(Vec<T>, Option<String>), WaError> {
+    let size = max_results.unwrap_or(MAX_PAGE);
+    if !(1..=MAX_PAGE).contains(&size) {
+        let message = format!("MaxResults {size} must be between 1 and {MAX_PAGE}");
+        return Err(WaError::invalid(Some("MaxResults"), message));
+    }
+    let hash = format!("{:016x}", fnv1a(listing));
+    let start = match token {
+        None => 0,
+        Some(t) => t
+            .strip_prefix(hash.as_str())
+            .and_then(|offset| usize::from_str_radix(offset, 16).ok())
+            .filter(|&offset| offset < items.len())
+            .ok_or_else(|| WaError::invalid(Some("NextToken"), format!("Invalid NextToken {t}")))?,
+    };
+    let end = (start + size as usize).min(items.len());
+    let next = (end < items.len()).then(|| format!("{hash}{end:08x}"));
+    Ok((items[start..end].to_vec(), next))
+}
+
+async fn handle(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = uri.query().map(parse_urlencoded).unwrap_or_default();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let (key, region) = credential_scope(&headers).unzip();
+    let region = region.flatten();
+    let matched = route(&method, uri.path());
+    let mut inner = inner.lock().unwrap_or_else(PoisonError::into_inner);
+    let result = match (&matched, &key) {
+        (None, _) => Err(WaError::new(
+            StatusCode::NOT_FOUND,
+            "UnknownOperationException",
+            format!("No operation matches {method} {}", uri.path()),
+        )),
+        (Some(_), None) => Err(WaError::new(
+            StatusCode::FORBIDDEN,
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        )),
+        (Some((op, labels)), Some(key)) => {
+            let region = region.as_deref();
+            let call = Call {
+                query: &query,
+                body: &body,
+                key,
+                region,
+            };
+            inner.dispatch(op, labels, &call)
+        }
+    };
+    let (status, error_type, json) = match result {
+        Ok(json) => (StatusCode::OK, None, json),
+        Err(e) => (e.status, Some(e.code), Value::Object(e.body)),
+    };
+    let request_id = format!("00000000-0000-4000-8000-{:012x}", inner.requests.len() + 1);
+    inner.requests.push(WaRequest {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query,
+        body,
+        access_key_id: key,
+        region,
+        operation: matched.map_or("Unknown", |(op, _)| op).to_string(),
+        status: status.as_u16(),
+    });
+    let mut response = (status, json.to_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        "x-amzn-requestid",
+        HeaderValue::from_str(&request_id).expect("ASCII"),
+    );
+    if let Some(code) = error_type {
+        headers.insert("x-amzn-errortype", HeaderValue::from_static(code));
+    }
+    response
+}
+
+#[derive(Default)]
+struct Inner {
+    state: WaState,
+    requests: Vec<WaRequest>,
+    updates: Vec<AnswerUpdate>,
+    rng: u64,
+}
+
+impl Inner {
+    fn dispatch(&mut self, op: &str, labels: &[String], call: &Call) -> Result<Value, WaError> {
+        let (key, state) = (call.key, &self.state);
+        let denied = state.access_denied_keys.iter().any(|k| k == key)
+            || (state.allowed_keys.as_ref()).is_some_and(|keys| !keys.iter().any(|k| k == key));
+        if denied {
+            let workload = labels
+                .first()
+                .and_then(|id| state.workloads.iter().find(|w| w.id == *id));
+            let resource = workload.map_or_else(|| "*".to_string(), Workload::arn);
+            let message = format!(
+                "User: {key} is not authorized to perform: wellarchitected:{op} on resource: {resource}"
+            );
+            return Err(WaError::new(
+                StatusCode::FORBIDDEN,
+                "AccessDeniedException",
+                message,
+            ));
+        }
+        if self.throttled() {
+            return Err(WaError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "ThrottlingException",
+                "Rate exceeded",
+            )
+            .with("ServiceCode", "wellarchitected"));
+        }
+        if let Some(n) = call.query("MilestoneNumber") {
+            return Err(WaError::not_found(
+                "MILESTONE",
+                n,
+                format!("Milestone {n} not found"),
+            ));
+        }
+        match (op, labels) {
+            ("GetWorkload", [w]) => {
+                Ok(json!({ "Workload": workload_json(self.workload(w, call)?) }))
+            }
+            ("ListLensReviews", [w]) => self.list_lens_reviews(w, call),
+            ("ListAnswers", [w, lens]) => self.list_answers(w, lens, call),
+            ("GetAnswer", [w, lens, q]) => {
+                let (workload, lens) = self.lens(w, lens, call)?;
+                Ok(answer_response(workload, lens, find_answer(lens, q)?))
+            }
+            ("UpdateAnswer", [w, lens, q]) => self.update_answer(w, lens, q, call),
+            _ => self.list_workloads(call),
+        }
+    }
+
+    /// An xorshift64 draw against `throttle_percent`.
+    fn throttled(&mut self) -> bool {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng % 100 < u64::from(self.state.throttle_percent)
+    }
+
+    /// Index of the workload, if it exists in the Region the request was signed for.
+    fn workload_index(&self, id: &str, call: &Call) -> Result<usize, WaError> {
+        if id.len() != 32 || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            let message = format!("WorkloadId '{id}' must match [0-9a-f]{{32}}");
+            return Err(WaError::invalid(Some("WorkloadId"), message));
+        }
+        let visible = |w: &Workload| w.id == id && call.region.is_none_or(|r| r == w.region);
+        let region = call.region.unwrap_or("?");
+        let missing = format!("Workload {id} not found in region {region}");
+        (self.state.workloads.iter().position(visible))
+            .ok_or_else(|| WaError::not_found("WORKLOAD", id, missing))
+    }
+
+    fn workload(&self, id: &str, call: &Call) -> Result<&Workload, WaError> {
+        Ok(&self.state.workloads[self.workload_index(id, call)?])
+    }
+
+    /// Indexes of the workload and of one of its lens reviews, by alias or lens ARN.
+    fn lens_index(&self, id: &str, alias: &str, call: &Call) -> Result<(usize, usize), WaError> {
+        let w = self.workload_index(id, call)?;
+        let workload = &self.state.workloads[w];
+        let matches =
+            |l: &LensReview| l.alias == alias || lens_arn(&workload.region, &l.alias) == alias;
+        let missing = format!("Lens {alias} is not applied to workload {id}");
+        let l = workload.lenses.iter().position(matches);
+        Ok((
+            w,
+            l.ok_or_else(|| WaError::not_found("LENS", alias, missing))?,
+        ))
+    }
+
+    fn lens(
+        &self,
+        id: &str,
+        alias: &str,
+        call: &Call,
+    ) -> Result<(&Workload, &LensReview), WaError> {
+        let (w, l) = self.lens_index(id, alias, call)?;
+        let workload = &self.state.workloads[w];
+        Ok((workload, &workload.lenses[l]))
+    }
+
+    fn list_lens_reviews(&self, id: &str, call: &Call) -> Result<Value, WaError> {
+        let w = self.workload(id, call)?;
+        let listing = format!("lensReviews|{id}");
+        let (lenses, next) = page(
+            &w.lenses,
+            call.max_results()?,
+            call.query("NextToken"),
+            &listing,
+        )?;
+        let summaries: Vec<Value> = lenses.iter().map(|l| lens_json(&w.region, l)).collect();
+        Ok(with_next(
+            json!({ "WorkloadId": id, "LensReviewSummaries": summaries }),
+            next,
+        ))
+    }
+
+    fn list_answers(&self, id: &str, alias: &str, call: &Call) -> Result<Value, WaError> {
+        let (w, lens) = self.lens(id, alias, call)?;
+        let pillar = call.query("PillarId");
+        if let Some(p) = pillar.filter(|p| !lens.answers.iter().any(|a| a.pillar_id == *p)) {
+            let message = format!("Pillar {p} is not in lens {}", lens.alias);
+            return Err(WaError::invalid(Some("PillarId"), message));
+        }
+        let answers: Vec<&Answer> = lens
+            .answers
+            .iter()
+            .filter(|a| pillar.is_none_or(|p| a.pillar_id == p))
+            .collect();
+        let listing = format!("answers|{id}|{}|{}", lens.alias, pillar.unwrap_or(""));
+        let (answers, next) = page(
+            &answers,
+            call.max_results()?,
+            call.query("NextToken"),
+            &listing,
+        )?;
+        let summaries: Vec<Value> = answers.into_iter().map(answer_json).collect();
+        let arn = lens_arn(&w.region, &lens.alias);
+        let body = json!({ "WorkloadId": id, "LensAlias": lens.alias, "LensArn": arn,
+                           "AnswerSummaries": summaries });
+        Ok(with_next(body, next))
+    }
+
+    fn update_answer(
+        &mut self,
+        id: &str,
+        alias: &str,
+        q: &str,
+        call: &Call,
+    ) -> Result<Value, WaError> {
+        let (w, l) = self.lens_index(id, alias, call)?;
+        let update = AnswerUpdate {
+            workload_id: id.into(),
+            question_id: q.into(),
+            access_key_id: Some(call.key.into()),
+            ..call.json()?
+        };
+        let answer = find_answer(&self.state.workloads[w].lenses[l], q)?;
+        validate_update(&update, answer)?;
+        if self.state.conflict_questions.iter().any(|c| c == q) {
+            let message = format!("The answer to {q} was changed by another request");
+            return Err(
+                WaError::new(StatusCode::CONFLICT, "ConflictException", message)
+                    .with("ResourceId", q)
+                    .with("ResourceType", "ANSWER"),
+            );
+        }
+        let lens = &mut self.state.workloads[w].lenses[l];
+        let answer = lens
+            .answers
+            .iter_mut()
+            .find(|a| a.question_id == q)
+            .expect("found above");
+        if let Some(notes) = &update.notes {
+            answer.notes = Some(notes.clone());
+        }
+        if let Some(selected) = &update.selected_choices {
+            answer.selected_choices = selected.clone();
+        }
+        for (choice, change) in update.choice_updates.iter().flatten() {
+            answer.selected_choices.retain(|c| c != choice);
+            if change.status == "SELECTED" {
+                answer.selected_choices.push(choice.clone());
+            }
+        }
+        let choices = &answer.choices;
+        answer
+            .selected_choices
+            .sort_by_key(|c| choices.iter().position(|x| x == c));
+        answer.selected_choices.dedup();
+        self.updates.push(update);
+        let workload = &self.state.workloads[w];
+        let lens = &workload.lenses[l];
+        Ok(answer_response(workload, lens, find_answer(lens, q)?))
+    }
+
+    fn list_workloads(&self, call: &Call) -> Result<Value, WaError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Input {
+            workload_name_prefix: Option<String>,
+            max_results: Option<i64>,
+            next_token: Option<String>,
+        }
+        let input: Input = call.json()?;
+        let prefix = input.workload_name_prefix.unwrap_or_default();
+        let visible = |w: &&Workload| call.region.is_none_or(|r| r == w.region);
+        let workloads: Vec<&Workload> = self
+            .state
+            .workloads
+            .iter()
+            .filter(visible)
+            .filter(|w| w.name.starts_with(&prefix))
+            .collect();
+        let listing = format!("workloads|{}|{prefix}", call.region.unwrap_or(""));
+        let token = input.next_token.as_deref();
+        let (workloads, next) = page(&workloads, input.max_results, token, &listing)?;
+        let summaries: Vec<Value> = workloads.into_iter().map(workload_summary).collect();
+        Ok(with_next(json!({ "WorkloadSummaries": summaries }), next))
+    }
+}
+
+/// Checks an `UpdateAnswer` body against the model and the question's choices.
+fn validate_update(update: &AnswerUpdate, answer: &Answer) -> Result<(), WaError> {
+    let units = update
+        .notes
+        .as_deref()
+        .map_or(0, |n| n.encode_utf16().count());
+    if units > NOTES_MAX_LEN {
+        let message = format!("Notes must have length <= {NOTES_MAX_LEN} (was {units})");
+        return Err(WaError::invalid(Some("Notes"), message));
+    }
+    let unknown = |id: &&String| !answer.choices.contains(id);
+    let selected = update.selected_choices.iter().flatten();
+    if let Some(id) = selected
+        .chain(update.choice_updates.iter().flat_map(|c| c.keys()))
+        .find(unknown)
+    {
+        let message = format!("{id} is not a choice of question {}", answer.question_id);
+        return Err(WaError::invalid(Some("ChoiceId"), message));
+    }
+    let statuses = ["SELECTED", "NOT_APPLICABLE", "UNSELECTED"];
+    if let Some(c) = update
+        .choice_updates
+        .iter()
+        .flat_map(|c| c.values())
+        .find(|c| !statuses.contains(&c.status.as_str()))
+    {
+        return Err(WaError::invalid(
+            Some("Status"),
+            format!("Invalid Status {}", c.status),
+        ));
+    }
+    let reasons = [
+        "OUT_OF_SCOPE",
+        "BUSINESS_PRIORITIES",
+        "ARCHITECTURE_CONSTRAINTS",
+        "OTHER",
+        "NONE",
+    ];
+    match update.reason.as_deref().filter(|r| !reasons.contains(r)) {
+        Some(r) => Err(WaError::invalid(
+            Some("Reason"),
+            format!("Invalid Reason {r}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn find_answer<'a>(lens: &'a LensReview, q: &str) -> Result<&'a Answer, WaError> {
+    let missing = || WaError::not_found("QUESTION", q, format!("Question {q} not found"));
+    lens.answers
+        .iter()
+        .find(|a| a.question_id == q)
+        .ok_or_else(missing)
+}
+
+fn lens_arn(region: &str, alias: &str) -> String {
+    format!("arn:aws:wellarchitected:{region}::lens/{alias}")
+}
+
+/// `LensReviewSummary` members.
+fn lens_json(region: &str, l: &LensReview) -> Value {
+    let standard = l.alias == STANDARD_LENS_ALIAS;
+    let name = if standard {
+        "AWS Well-Architected Framework"
+    } else {
+        l.alias.as_str()
+    };
+    json!({ "LensAlias": l.alias, "LensArn": lens_arn(region, &l.alias), "LensVersion": l.version,
+            "LensName": name, "LensStatus": "CURRENT", "UpdatedAt": UPDATED_AT,
+            "RiskCounts": risk_counts(&l.answers) })
+}
+
+/// `Workload` members.
+fn workload_json(w: &Workload) -> Value {
+    let answers: Vec<Answer> = w.lenses.iter().flat_map(|l| l.answers.clone()).collect();
+    let lenses: Vec<&String> = w.lenses.iter().map(|l| &l.alias).collect();
+    json!({ "WorkloadId": w.id, "WorkloadArn": w.arn(), "WorkloadName": w.name,
+            "Description": "Fake workload", "Environment": "PRODUCTION", "UpdatedAt": UPDATED_AT,
+            "AccountIds": [w.account_id], "AwsRegions": [w.region], "ReviewOwner": "owner@example.com",
+            "ImprovementStatus": "NOT_STARTED", "RiskCounts": risk_counts(&answers),
+            "Lenses": lenses, "Owner": w.account_id, "Tags": {} })
+}
+
+/// `WorkloadSummary` members.
+fn workload_summary(w: &Workload) -> Value {
+    let full = workload_json(w);
+    let keys = [
+        "WorkloadId",
+        "WorkloadArn",
+        "WorkloadName",
+        "Owner",
+        "UpdatedAt",
+        "Lenses",
+    ];
+    let keys = keys.into_iter().chain(["RiskCounts", "ImprovementStatus"]);
+    Value::Object(keys.map(|k| (k.to_string(), full[k].clone())).collect())
+}
+
+/// A stand-in for AWS's risk rules: nothing selected = unanswered, all = no risk, else by share.
+fn risk(a: &Answer) -> &'static str {
+    match (a.selected_choices.len(), a.choices.len()) {
+        (0, _) => "UNANSWERED",
+        (s, n) if s >= n => "NONE",
+        (s, n) if 2 * s >= n => "MEDIUM",
+        _ => "HIGH",
+    }
+}
+
+fn risk_counts(answers: &[Answer]) -> Value {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    answers
+        .iter()
+        .for_each(|a| *counts.entry(risk(a)).or_default() += 1);
+    json!(counts)
+}
+
+/// `AnswerSummary` members (summaries never carry `Notes`).
+fn answer_json(a: &Answer) -> Value {
+    let title = |c: &String| format!("Best practice {c}");
+    let choices: Vec<Value> = a
+        .choices
+        .iter()
+        .map(|c| json!({ "ChoiceId": c, "Title": title(c) }))
+        .collect();
+    let selected: Vec<Value> = a
+        .selected_choices
+        .iter()
+        .map(|c| json!({ "ChoiceId": c, "Status": "SELECTED" }))
+        .collect();
+    json!({ "QuestionId": a.question_id, "PillarId": a.pillar_id, "QuestionTitle": a.title,
+            "Choices": choices, "SelectedChoices": a.selected_choices,
+            "ChoiceAnswerSummaries": selected, "IsApplicable": true, "Risk": risk(a),
+            "QuestionType": "PRIORITIZED" })
+}
+
+/// `GetAnswer`/`UpdateAnswer` output: the summary members plus `ChoiceAnswers` and `Notes`.
+fn answer_response(w: &Workload, lens: &LensReview, a: &Answer) -> Value {
+    let mut answer = answer_json(a);
+    let fields = answer.as_object_mut().expect("object");
+    let choice_answers = fields.remove("ChoiceAnswerSummaries").unwrap_or_default();
+    fields.insert("ChoiceAnswers".into(), choice_answers);
+    if let Some(notes) = &a.notes {
+        fields.insert("Notes".into(), json!(notes));
+    }
+    let arn = lens_arn(&w.region, &lens.alias);
+    json!({ "WorkloadId": w.id, "LensAlias": lens.alias, "LensArn": arn, "Answer": answer })
+}
+
+fn with_next(mut body: Value, next: Option<String>) -> Value {
+    if let Some(token) = next {
+        body["NextToken"] = json!(token);
+    }
+    body
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A response read off the wire, so the fakes are tested without an HTTP client dependency.
+    pub(crate) struct Raw {
+        pub status: u16,
+        pub headers: Vec<(String, String)>,
+        pub body: String,
+    }
+
+    impl Raw {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            let mut headers = self.headers.iter();
+            headers
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+
+        fn json(&self) -> Value {
+            serde_json::from_str(&self.body).expect("JSON body")
+        }
+
+        /// Status and `X-Amzn-ErrorType`.
+        fn error(&self) -> (u16, &str) {
+            (self.status, self.header("x-amzn-errortype").unwrap_or("-"))
+        }
+    }
+
+    /// A SigV4-shaped `Authorization` value (the fakes read only its credential scope).
+    pub(crate) fn sigv4(key: &str, region: &str, service: &str) -> String {
+        let scope = format!("{key}/20260101/{region}/{service}/aws4_request");
+        format!("AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=00")
+    }
+
+    /// One HTTP/1.1 exchange over a fresh connection.
+    pub(crate) async fn raw(
+        url: &str,
+        method: &str,
+        target: &str,
+        auth: Option<&str>,
+        body: &str,
+    ) -> Raw {
+        let host = url.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+        let auth = auth
+            .map(|a| format!("Authorization: {a}\r\n"))
+            .unwrap_or_default();
+        let length = body.len();
+        let head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        let request = format!("{head}Content-Length: {length}\r\n{auth}\r\n{body}");
+        stream.write_all(request.as_bytes()).await.expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.expect("read");
+        let (head, body) = response.split_once("\r\n\r\n").expect("HTTP head");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok());
+        let headers = lines.filter_map(|l| l.split_once(": "));
+        let headers = headers
+            .map(|(k, v)| (k.to_lowercase(), v.to_string()))
+            .collect();
+        Raw {
+            status: status.expect("status"),
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    const WID: &str = "0123456789abcdef0123456789abcdef";
+    const KEY: &str = "AKIDEXAMPLE";
+    const ANSWERS: &str =
+        "/workloads/0123456789abcdef0123456789abcdef/lensReviews/wellarchitected/answers";
+
+    async fn fake() -> FakeWellArchitected {
+        let workloads = vec![
+            Workload::standard(WID, "shop-prod", "123456789012", "eu-west-1"),
+            Workload::standard(&"b".repeat(32), "shop-test", "123456789012", "eu-west-1"),
+            Workload::standard(&"c".repeat(32), "shop-us", "123456789012", "us-east-1"),
+        ];
+        FakeWellArchitected::start(WaState {
+            workloads,
+            ..WaState::default()
+        })
+        .await
+    }
+
+    /// A request signed by `KEY` for eu-west-1.
+    async fn send(fake: &FakeWellArchitected, method: &str, target: &str, body: &str) -> Raw {
+        let auth = sigv4(KEY, "eu-west-1", "wellarchitected");
+        raw(&fake.endpoint(), method, target, Some(&auth), body).await
+    }
+
+    async fn get(fake: &FakeWellArchitected, target: &str) -> Raw {
+        send(fake, "GET", target, "").await
+    }
+
+    #[test]
+    fn standard_lens_has_the_57_questions() {
+        let answers = standard_lens_answers();
+        let count = |p: &str| answers.iter().filter(|a| a.pillar_id == p).count();
+        let pillars = [
+            "operationalExcellence",
+            "security",
+            "reliability",
+            "performance",
+        ];
+        let pillars = pillars
+            .into_iter()
+            .chain(["costOptimization", "sustainability"]);
+        assert_eq!(
+            pillars.map(count).collect::<Vec<_>>(),
+            [11, 11, 13, 5, 11, 6]
+        );
+        assert!(answers
+            .iter()
+            .all(|a| a.choices.len() == 3 && a.notes.is_none()));
+        assert_eq!(answers[11].question_id, "securely-operate");
+        assert_eq!(answers[11].choices[0], "sec_securely_operate_bp1");
+        assert_eq!(standard_lens_version(), "2024-06-27");
+    }
+
+    #[tokio::test]
+    async fn get_workload_and_lens_reviews_have_aws_shapes() {
+        let fake = fake().await;
+        let r = get(&fake, &format!("/workloads/{WID}")).await;
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (200, Some("application/json"))
+        );
+        let w = &r.json()["Workload"];
+        let arn = format!("arn:aws:wellarchitected:eu-west-1:123456789012:workload/{WID}");
+        assert_eq!(w["WorkloadArn"], arn);
+        assert!(w["UpdatedAt"].is_i64());
+        let r = get(
+            &fake,
+            &format!("/workloads/{WID}/lensReviews?MaxResults=50"),
+        )
+        .await
+        .json();
+        let lens = &r["LensReviewSummaries"][0];
+        assert_eq!(lens["LensAlias"], "wellarchitected");
+        assert_eq!(
+            (lens["LensStatus"].as_str(), lens["LensVersion"].as_str()),
+            (Some("CURRENT"), Some("2024-06-27"))
+        );
+        assert!(r.get("NextToken").is_none());
+    }
+
+    #[tokio::test]
+    async fn errors_carry_status_error_type_and_message() {
+        let fake = fake().await;
+        let r = get(&fake, &format!("/workloads/{}", "d".repeat(32))).await;
+        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
+        assert_eq!(r.json()["ResourceId"], "d".repeat(32));
+        assert!(r.json()["Message"].is_string());
+        assert_eq!(
+            get(&fake, "/workloads/ABC").await.error(),
+            (400, "ValidationException")
+        );
+        let r = get(&fake, &format!("{ANSWERS}/no-such-q")).await;
+        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
+        let r = send(&fake, "DELETE", &format!("/workloads/{WID}"), "").await;
+        assert_eq!(r.error(), (404, "UnknownOperationException"));
+        let r = get(&fake, &format!("{ANSWERS}?MilestoneNumber=1")).await;
+        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
+        // Workloads are regional: the one in us-east-1 is invisible to eu-west-1 requests.
+        let r = get(&fake, &format!("/workloads/{}", "c".repeat(32))).await;
+        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
+        let r = raw(
+            &fake.endpoint(),
+            "GET",
+            &format!("/workloads/{WID}"),
+            None,
+            "",
+        )
+        .await;
+        assert_eq!(r.error(), (403, "MissingAuthenticationTokenException"));
+    }
+
+    #[tokio::test]
+    async fn list_answers_pages_with_opaque_tokens() {
+        let fake = fake().await;
+        let (mut ids, mut token, mut pages) = (Vec::new(), None::<String>, 0);
+        loop {
+            let next = token.map(|t| format!("&NextToken={t}")).unwrap_or_default();
+            let r = get(&fake, &format!("{ANSWERS}?MaxResults=20{next}"))
+                .await
+                .json();
+            let summaries = r["AnswerSummaries"].as_array().expect("summaries").clone();
+            assert!(summaries
+                .iter()
+                .all(|s| s.get("Notes").is_none() && s["Choices"][0].is_object()));
+            ids.extend(
+                summaries
+                    .iter()
+                    .map(|s| s["QuestionId"].as_str().expect("id").to_string()),
+            );
+            (pages, token) = (pages + 1, r["NextToken"].as_str().map(str::to_string));
+            if token.is_none() {
+                break;
+            }
+        }
+        assert_eq!(pages, 3);
+        let lens_order: Vec<String> = standard_lens_answers()
+            .into_iter()
+            .map(|a| a.question_id)
+            .collect();
+        assert_eq!(ids, lens_order);
+
+        let r = get(&fake, &format!("{ANSWERS}?PillarId=security&MaxResults=50"))
+            .await
+            .json();
+        assert_eq!(r["AnswerSummaries"].as_array().map(Vec::len), Some(11));
+        assert_eq!(
+            r["LensArn"],
+            "arn:aws:wellarchitected:eu-west-1::lens/wellarchitected"
+        );
+        for bad in [
+            "MaxResults=0",
+            "MaxResults=51",
+            "MaxResults=x",
+            "NextToken=page2",
+            "PillarId=x",
+        ] {
+            let r = get(&fake, &format!("{ANSWERS}?{bad}")).await;
+            assert_eq!(r.error(), (400, "ValidationException"), "{bad}");
+        }
+        // A token is bound to its listing: one from the unfiltered listing fails with a filter.
+        let first = get(&fake, &format!("{ANSWERS}?MaxResults=5")).await.json();
+        let token = first["NextToken"].as_str().expect("token");
+        let r = get(
+            &fake,
+            &format!("{ANSWERS}?PillarId=security&NextToken={token}"),
+        )
+        .await;
+        assert_eq!(r.error(), (400, "ValidationException"));
+    }
+
+    #[tokio::test]
+    async fn update_answer_replaces_only_the_members_sent() {
+        let fake = fake().await;
+        let bp = |n: u8| format!("sec_securely_operate_bp{n}");
+        fake.with_state(|s| {
+            s.workloads[0].lenses[0].answers[11].selected_choices = vec![bp(1), bp(3)]
+        });
+        let target = format!("{ANSWERS}/securely-operate");
+        let notes = Some("héllo ✓");
+
+        let r = send(&fake, "PATCH", &target, r#"{"Notes":"héllo ✓"}"#).await;
+        assert_eq!(r.status, 200);
+        let answer = &r.json()["Answer"];
+        assert_eq!(
+            (answer["Notes"].as_str(), answer["Risk"].as_str()),
+            (notes, Some("MEDIUM"))
+        );
+        assert_eq!(answer["SelectedChoices"], json!([bp(1), bp(3)]));
+
+        // SelectedChoices replaces the selection, so an empty list visibly wipes it.
+        let r = send(&fake, "PATCH", &target, r#"{"SelectedChoices":[]}"#)
+            .await
+            .json();
+        assert_eq!(r["Answer"]["SelectedChoices"], json!([]));
+        assert_eq!(
+            (r["Answer"]["Risk"].as_str(), r["Answer"]["Notes"].as_str()),
+            (Some("UNANSWERED"), notes)
+        );
+
+        let body = json!({ "ChoiceUpdates": { bp(2): { "Status": "SELECTED" } } }).to_string();
+        let r = send(&fake, "PATCH", &target, &body).await.json();
+        assert_eq!(r["Answer"]["SelectedChoices"], json!([bp(2)]));
+
+        let updates = fake.answer_updates();
+        assert_eq!(updates.len(), 3);
+        assert_eq!(
+            (
+                updates[0].notes.as_deref(),
+                updates[0].selected_choices.as_ref()
+            ),
+            (notes, None)
+        );
+        assert_eq!(
+            (
+                updates[0].access_key_id.as_deref(),
+                updates[0].question_id.as_str()
+            ),
+            (Some(KEY), "securely-operate")
+        );
+        assert_eq!(
+            (
+                updates[1].notes.as_ref(),
+                updates[1].selected_choices.as_ref()
+            ),
+            (None, Some(&vec![]))
+        );
+        assert_eq!(
+            updates[2]
+                .choice_updates
+                .as_ref()
+                .map(|c| c[&bp(2)].status.as_str()),
+            Some("SELECTED")
+        );
+        let stored = fake.state().workloads[0]
+            .answer("securely-operate")
+            .cloned()
+            .expect("answer");
+        assert_eq!(
+            (stored.notes.as_deref(), stored.selected_choices),
+            (notes, vec![bp(2)])
+        );
+        assert_eq!(
+            get(&fake, &target).await.json()["Answer"]["Notes"],
+            "héllo ✓"
+        );
+        let untouched = get(&fake, &format!("{ANSWERS}/priorities")).await.json();
+        assert!(untouched["Answer"].get("Notes").is_none());
+    }
+
+    #[tokio::test]
+    async fn update_answer_validates_notes_and_choices() {
+        let fake = fake().await;
+        let target = format!("{ANSWERS}/priorities");
+        let at_limit = json!({ "Notes": "a".repeat(NOTES_MAX_LEN) }).to_string();
+        assert_eq!(send(&fake, "PATCH", &target, &at_limit).await.status, 200);
+        // 1043 emoji are 1043 code points but 2086 UTF-16 code units.
+        let over = json!({ "Notes": "😀".repeat(1043) }).to_string();
+        let r = send(&fake, "PATCH", &target, &over).await;
+        assert_eq!(r.error(), (400, "ValidationException"));
+        assert_eq!(r.json()["Fields"][0]["Name"], "Notes");
+        let stored = fake.state().workloads[0]
+            .answer("priorities")
+            .and_then(|a| a.notes.clone());
+        assert_eq!(stored, Some("a".repeat(NOTES_MAX_LEN)));
+        let bad_status = r#"{"ChoiceUpdates":{"ops_priorities_bp1":{"Status":"MAYBE"}}}"#;
+        for bad in [
+            r#"{"SelectedChoices":["x"]}"#,
+            bad_status,
+            r#"{"Notes":5}"#,
+            "not json",
+        ] {
+            let r = send(&fake, "PATCH", &target, bad).await;
+            assert_eq!(r.error(), (400, "ValidationException"), "{bad}");
+        }
+        assert_eq!(fake.answer_updates().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn conflicts_throttling_and_access_control() {
+        let fake = fake().await;
+        let workload = format!("/workloads/{WID}");
+        fake.with_state(|s| s.conflict_questions = vec!["priorities".into()]);
+        let r = send(
+            &fake,
+            "PATCH",
+            &format!("{ANSWERS}/priorities"),
+            r#"{"Notes":"x"}"#,
+        )
+        .await;
+        assert_eq!(r.error(), (409, "ConflictException"));
+
+        fake.with_state(|s| s.throttle_percent = 50);
+        let mut throttled = 0;
+        for _ in 0..40 {
+            let status = get(&fake, &workload).await.status;
+            assert!(status == 200 || status == 429);
+            throttled += usize::from(status == 429);
+        }
+        assert!((8..=32).contains(&throttled), "{throttled} of 40 throttled");
+        fake.with_state(|s| s.throttle_percent = 100);
+        assert_eq!(
+            get(&fake, &workload).await.error(),
+            (429, "ThrottlingException")
+        );
+
+        fake.with_state(|s| (s.throttle_percent, s.access_denied_keys) = (0, vec![KEY.into()]));
+        let r = get(&fake, &workload).await;
+        assert_eq!(r.error(), (403, "AccessDeniedException"));
+        assert!(r.json()["Message"]
+            .as_str()
+            .expect("message")
+            .contains("wellarchitected:GetWorkload"));
+        fake.with_state(|s| {
+            (s.access_denied_keys, s.allowed_keys) = (vec![], Some(vec!["ASIAX".into()]))
+        });
+        let r = send(&fake, "POST", "/workloadsSummaries", "{}").await;
+        assert_eq!(r.error(), (403, "AccessDeniedException"));
+        let other = sigv4("ASIAX", "eu-west-1", "wellarchitected");
+        assert_eq!(
+            raw(&fake.endpoint(), "GET", &workload, Some(&other), "")
+                .await
+                .status,
+            200
+        );
+        let last = fake.requests().pop().expect("recorded");
+        assert_eq!(
+            (last.access_key_id.as_deref(), last.region.as_deref()),
+            (Some("ASIAX"), Some("eu-west-1"))
+        );
+        assert_eq!(
+            (last.operation.as_str(), last.status, last.method.as_str()),
+            ("GetWorkload", 200, "GET")
+        );
+    }
+
+    #[tokio::test]
+    async fn lens_arn_labels_are_percent_decoded() {
+        let fake = fake().await;
+        let alias = "arn%3Aaws%3Awellarchitected%3Aeu-west-1%3A%3Alens%2Fwellarchitected";
+        let r = get(
+            &fake,
+            &format!("/workloads/{WID}/lensReviews/{alias}/answers/priorities"),
+        )
+        .await;
+        assert_eq!(
+            (r.status, r.json()["LensAlias"].as_str()),
+            (200, Some("wellarchitected"))
+        );
+        assert!(fake
+            .requests()
+            .pop()
+            .expect("recorded")
+            .path
+            .contains(alias));
+    }
+
+    #[tokio::test]
+    async fn list_workloads_filters_by_prefix_and_region_and_pages() {
+        let fake = fake().await;
+        let list = |body: Value| {
+            let fake = &fake;
+            async move {
+                send(fake, "POST", "/workloadsSummaries", &body.to_string())
+                    .await
+                    .json()
+            }
+        };
+        let first = list(json!({ "WorkloadNamePrefix": "shop", "MaxResults": 1 })).await;
+        assert_eq!(first["WorkloadSummaries"][0]["WorkloadName"], "shop-prod");
+        assert!(
+            first["WorkloadSummaries"][0].get("AccountIds").is_none(),
+            "summary members only"
+        );
+        let token = first["NextToken"].clone();
+        let second =
+            list(json!({ "WorkloadNamePrefix": "shop", "MaxResults": 1, "NextToken": token }))
+                .await;
+        assert_eq!(second["WorkloadSummaries"][0]["WorkloadName"], "shop-test");
+        assert!(
+            second.get("NextToken").is_none(),
+            "shop-us is in another region"
+        );
+        assert_eq!(
+            list(json!({ "WorkloadNamePrefix": "x" })).await["WorkloadSummaries"],
+            json!([])
+        );
+    }
+}
