@@ -2,7 +2,7 @@
 //! (as written by `curl … > page.json`) and, optionally, the account's rule settings.
 
 use super::{Check, RuleSettings, TagFilter};
-use crate::conformity::model::{parse_checks_page, RuleSettingsResponse};
+use crate::conformity::model::{visit_checks_page, RuleSettingsResponse};
 use crate::{Error, Result};
 use std::path::Path;
 
@@ -18,22 +18,12 @@ pub fn for_each_check(
         let path = path.as_ref();
         let bytes = std::fs::read(path)
             .map_err(|e| Error::io(format!("cannot read checks file {}", path.display()), e))?;
-        let page = parse_checks_page(&bytes).map_err(|e| {
+        selected += visit_checks_page(&bytes, Some(tags), on_check).map_err(|e| {
             Error::bad_input(format!(
                 "{}: {e}. A checks file is a saved answer of Conformity's GET /checks (an object with `data` and `meta`)",
                 path.display()
             ))
         })?;
-        for check in &page.data {
-            if !tags.is_empty() && !tags.matches(&check.tags()) {
-                continue;
-            }
-            let view = check
-                .view()
-                .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
-            on_check(&view);
-            selected += 1;
-        }
     }
     Ok(selected)
 }

@@ -382,15 +382,8 @@ impl ConformityClient {
         bytes: &[u8],
         on_check: &mut (dyn FnMut(&Check<'_>) + Send),
     ) -> Result<u64> {
-        let page = model::parse_checks_page(bytes)
-            .map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
-        for check in &page.data {
-            let view = check
-                .view()
-                .map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))?;
-            on_check(&view);
-        }
-        Ok(page.data.len() as u64)
+        model::visit_checks_page(bytes, None, &mut |check| on_check(check))
+            .map_err(|e| Error::BadResponse(format!("Conformity /checks: {e}")))
     }
 
     /// Asks Conformity's own service to write the notes (`POST /well-architected-tool/sync`).

@@ -249,6 +249,25 @@ pub fn parse_checks_page(bytes: &[u8]) -> Result<ChecksPage<'_>, String> {
         .map_err(|e| format!("not a /checks response in the documented shape: {e}"))
 }
 
+/// Feeds the checks of one `/checks` page to `on_check`, skipping those the tag filter (if any)
+/// does not select; returns how many were fed. The page is parsed in place and dropped after.
+pub fn visit_checks_page(
+    bytes: &[u8],
+    tags: Option<&crate::checks::TagFilter>,
+    on_check: &mut dyn FnMut(&Check<'_>),
+) -> Result<u64, String> {
+    let page = parse_checks_page(bytes)?;
+    let mut fed = 0;
+    for check in &page.data {
+        if tags.is_some_and(|t| !t.is_empty() && !t.matches(&check.tags())) {
+            continue;
+        }
+        on_check(&check.view()?);
+        fed += 1;
+    }
+    Ok(fed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
