@@ -122,6 +122,9 @@ pub struct WorkloadArgs {
     /// External ID for the role (default: looked up from Conformity)
     #[arg(long)]
     pub external_id: Option<String>,
+    /// Use the simulated demo workload kept in this JSON file (created if missing) instead of AWS
+    #[arg(long, env = "WA_SYNC_DEMO_WORKLOAD", conflicts_with_all = ["workload_arn", "role_arn"])]
+    pub demo_workload: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -174,10 +177,22 @@ pub struct RestoreArgs {
     /// A backup file written by `wa-sync sync`
     #[arg(long)]
     pub backup: PathBuf,
+    /// Refuse unless the backup is of this workload
+    #[arg(long)]
+    pub workload_arn: Option<String>,
     #[arg(long)]
     pub role_arn: Option<String>,
     #[arg(long)]
     pub external_id: Option<String>,
+    /// The demo workload file, for a backup of the demo workload (default: the user's data directory)
+    #[arg(long, env = "WA_SYNC_DEMO_WORKLOAD")]
+    pub demo_workload: Option<PathBuf>,
+    /// Where the backup of the notes being replaced goes (default: the user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
+    /// Say what would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[arg(long)]
     pub json: bool,
 }

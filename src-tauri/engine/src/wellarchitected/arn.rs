@@ -22,7 +22,9 @@ impl WorkloadArn {
         };
         let parts: Vec<&str> = text.trim().splitn(6, ':').collect();
         let [arn, partition, service, region, account_id, resource] = parts[..] else {
-            return Err(bad("it does not have the six ':'-separated parts of an ARN"));
+            return Err(bad(
+                "it does not have the six ':'-separated parts of an ARN",
+            ));
         };
         if arn != "arn" {
             return Err(bad("it does not start with arn:"));
@@ -31,10 +33,14 @@ impl WorkloadArn {
             return Err(bad("the partition must be aws, aws-cn or aws-us-gov"));
         }
         if service != "wellarchitected" {
-            return Err(bad(&format!("it is an ARN of {service:?}, not of wellarchitected")));
+            return Err(bad(&format!(
+                "it is an ARN of {service:?}, not of wellarchitected"
+            )));
         }
         let region_ok = region.split('-').count() >= 3
-            && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !region_ok {
             return Err(bad(&format!("{region:?} is not an AWS region")));
         }
@@ -44,8 +50,14 @@ impl WorkloadArn {
         let Some(workload_id) = resource.strip_prefix("workload/") else {
             return Err(bad("the resource must be workload/<id>"));
         };
-        if workload_id.len() != 32 || !workload_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            return Err(bad("the workload ID must be 32 lowercase hexadecimal characters"));
+        if workload_id.len() != 32
+            || !workload_id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(bad(
+                "the workload ID must be 32 lowercase hexadecimal characters",
+            ));
         }
         Ok(WorkloadArn {
             partition: partition.into(),

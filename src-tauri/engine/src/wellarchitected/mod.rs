@@ -4,8 +4,12 @@
 //! kept in a file, so the sync, backup and restore code is the same for both.
 
 pub mod arn;
+pub mod client;
+pub mod demo;
 
 pub use arn::WorkloadArn;
+pub use client::AwsWorkload;
+pub use demo::DemoWorkload;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,4 +31,52 @@ pub struct WorkloadSnapshot {
     pub lens_alias: String,
     pub lens_version: String,
     pub questions: Vec<QuestionNotes>,
+}
+
+impl WorkloadSnapshot {
+    /// The notes as the preview wants them.
+    pub fn current_notes(&self) -> crate::preview::CurrentNotes {
+        crate::preview::CurrentNotes {
+            workload_arn: self.workload_arn.clone(),
+            lens_version: self.lens_version.clone(),
+            notes: self
+                .questions
+                .iter()
+                .map(|q| (q.question_id.clone(), q.notes.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The workload a sync or restore reads and writes: a real one or the demo file.
+#[derive(Debug)]
+pub enum Workload {
+    Aws(AwsWorkload),
+    Demo(DemoWorkload),
+}
+
+impl Workload {
+    /// The workload's ARN (the demo's is [`demo::DEMO_WORKLOAD_ARN`]).
+    pub fn arn(&self) -> String {
+        match self {
+            Workload::Aws(w) => w.arn.to_string(),
+            Workload::Demo(_) => demo::DEMO_WORKLOAD_ARN.to_string(),
+        }
+    }
+
+    /// Name, lens version, questions and their current notes.
+    pub async fn snapshot(&self) -> crate::Result<WorkloadSnapshot> {
+        match self {
+            Workload::Aws(w) => w.snapshot().await,
+            Workload::Demo(w) => w.snapshot().await,
+        }
+    }
+
+    /// Replaces one question's notes (and nothing else of its answer).
+    pub async fn update_notes(&self, question_id: &str, notes: &str) -> crate::Result<()> {
+        match self {
+            Workload::Aws(w) => w.update_notes(question_id, notes).await,
+            Workload::Demo(w) => w.update_notes(question_id, notes).await,
+        }
+    }
 }
