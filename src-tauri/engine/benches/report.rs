@@ -1,0 +1,102 @@
+//! Exporting a 25,000-check account in every report format: prints each format's size and
+//! build+render time, then lets criterion measure the renders.
+//!
+//! `cargo bench -p wa-sync-engine --bench report`
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::time::{Duration, Instant, UNIX_EPOCH};
+use wa_sync_engine::checks::{Check, RiskLevel, RuleSettings, Status, TagFilter};
+use wa_sync_engine::conformity::FetchStats;
+use wa_sync_engine::mapping::Mapping;
+use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::preview::{self, Collected};
+use wa_sync_engine::report::{Format, Report};
+use wa_sync_engine::summary::Aggregator;
+
+const CHECKS: usize = 25_000;
+
+fn collected(mapping: &Mapping) -> Collected {
+    let checks = wa_sync_fakes::conformity::synthetic_checks(CHECKS, "acc", 1);
+    let mut aggregator = Aggregator::new(mapping, RuleSettings::new());
+    for c in &checks {
+        aggregator.add(&Check {
+            rule_id: &c.rule_id,
+            status: Status::parse(&c.status),
+            risk_level: RiskLevel::parse(&c.risk_level).unwrap_or(RiskLevel::Medium),
+            suppressed: c.suppressed,
+            excluded: c.excluded,
+            not_scored: c.not_scored,
+        });
+    }
+    Collected {
+        summary: aggregator.finish(),
+        stats: FetchStats {
+            fetched: CHECKS as u64,
+            available: CHECKS as u64,
+            ..FetchStats::default()
+        },
+    }
+}
+
+fn build_report(mapping: &Mapping, collected: &Collected) -> Report {
+    let tags = TagFilter::parse::<&str>(&[]).unwrap();
+    let preview = preview::report(
+        Some("acc"),
+        &tags,
+        mapping,
+        collected,
+        None,
+        NotesMode::ReplaceBlock,
+    );
+    Report::build(
+        &preview,
+        collected,
+        UNIX_EPOCH + Duration::from_secs(1_738_324_800),
+        None,
+    )
+}
+
+fn exports(c: &mut Criterion) {
+    let mapping = Mapping::builtin();
+    let collected = collected(&mapping);
+    let start = Instant::now();
+    let report = build_report(&mapping, &collected);
+    let build = start.elapsed();
+    eprintln!(
+        "\n{CHECKS} checks: report model built in {:.2} ms",
+        build.as_secs_f64() * 1e3
+    );
+    eprintln!(
+        "{:<6} {:>12} {:>14}",
+        "FORMAT", "BYTES", "RENDER (best of 5)"
+    );
+    for format in Format::ALL {
+        let mut best = Duration::MAX;
+        let mut size = 0;
+        for _ in 0..5 {
+            let start = Instant::now();
+            size = black_box(format.render(&report)).len();
+            best = best.min(start.elapsed());
+        }
+        eprintln!(
+            "{:<6} {:>12} {:>11.2} ms",
+            format.extension(),
+            size,
+            best.as_secs_f64() * 1e3
+        );
+    }
+    let mut group = c.benchmark_group("report_25k");
+    group.sample_size(10);
+    group.bench_function("build", |b| {
+        b.iter(|| black_box(build_report(&mapping, &collected)))
+    });
+    for format in Format::ALL {
+        group.bench_function(format.extension(), |b| {
+            b.iter(|| black_box(format.render(&report)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, exports);
+criterion_main!(benches);

@@ -1,0 +1,586 @@
+//! Summary reports people hand to their review board: the whole picture of a preview or a sync
+//! (every pillar, every question, every rule with counted checks, what was left out and why, the
+//! questions no rule covers) in JSON, CSV, Markdown, HTML and PDF.
+//!
+//! A [`Report`] is built once from a [`PreviewReport`] and the [`Collected`] checks it came from,
+//! then handed to a writer. Writers are pure functions of the report, so the same input always
+//! gives the same bytes (the generation time is passed in).
+//!
+//! # JSON schema (`wa-sync/report/v1`)
+//!
+//! Field names are stable within a schema version; fields may be added, never renamed or removed.
+//! Counts are integers, absent values are `null`, lists are always present (possibly empty).
+//!
+//! ```text
+//! {
+//!   "schema": "wa-sync/report/v1",
+//!   "generator": "wa-sync 0.1.0",
+//!   "generated_at": "2025-01-31T12:00:00Z",          // RFC 3339, UTC
+//!   "account_id": "…" | null,                         // Conformity account
+//!   "workload_arn": "…" | null,                       // when a workload was read
+//!   "lens": "wellarchitected", "lens_version": "2024-06-27",
+//!   "mapping_reviewed": "2025-…",                     // the rule-to-question mapping's review date
+//!   "filter_tags": ["Environment::production"],       // ORed tag filter; [] for none
+//!   "backup": "…" | null,                             // the sync's backup file, if any
+//!   "checks": {
+//!     "fetched": n, "available": n, "counted": n, "requests": n,
+//!     "left_out": {"disabled_rule": n, "suppressed": n, "excluded": n,
+//!                  "not_scored": n, "unmapped_rule": n},
+//!     "left_out_total": n
+//!   },
+//!   "totals": {                                       // each counted check once
+//!     "successes": n, "failures": n, "by_risk": BY_RISK,
+//!     "questions": 57, "questions_covered": n, "questions_not_covered": n,
+//!     "questions_failing": n, "rules_counted": n, "rules_failing": n
+//!   },
+//!   "pillars": [{                                     // the six pillars, framework order
+//!     "pillar_id": "security", "name": "Security",
+//!     "successes": n, "failures": n, "by_risk": BY_RISK,   // each check once per pillar
+//!     "questions": n, "questions_covered": n, "questions_failing": n
+//!   }],
+//!   "questions": [{                                   // every lens question, lens order
+//!     "number": "SEC 3", "question_id": "permissions", "pillar_id": "security",
+//!     "title": "How do you manage permissions …?",
+//!     "covered": true,                                // false: no rule informs it
+//!     "assessment": "failing" | "passing" | "no-checks" | "needs-human-answer",
+//!     "status": "unchanged" | "would-change" | "written" | "failed" | "not-covered",
+//!     "error": "…" | null,                            // why the notes were not written
+//!     "successes": n, "failures": n, "by_risk": BY_RISK,
+//!     "highest_failure_risk": RISK | null,
+//!     "rules": [RULE]                                 // rules with counted checks, review order
+//!   }],
+//!   "unmapped_rules": [{"rule_id": "…", "title": "…" | null, "checks": n,
+//!                       "known": bool, "reason": "…"}],
+//!   "warnings": ["…"]
+//! }
+//! RULE    = {"rule_id": "S3-001", "title": "…" | null, "successes": n, "failures": n,
+//!            "highest_failure_risk": RISK | null, "by_risk": BY_RISK}
+//! BY_RISK = {"EXTREME": {"successes": n, "failures": n}, "VERY_HIGH": …, "HIGH": …,
+//!            "MEDIUM": …, "LOW": …}
+//! RISK    = "EXTREME" | "VERY_HIGH" | "HIGH" | "MEDIUM" | "LOW"
+//! ```
+//!
+//! "Review order" is the notes' order: highest failing risk first, then most failures, then rule
+//! ID; rules without failures last.
+
+mod csv;
+mod html;
+mod markdown;
+mod pdf;
+mod pdf_metrics;
+
+use crate::checks::RiskLevel;
+use crate::mapping::lens::pillar_name;
+use crate::mapping::{RuleCatalogue, PILLARS};
+use crate::preview::{Collected, PreviewReport, QuestionStatus};
+use crate::summary::{LeftOut, RuleTally, Tally};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use csv::to_csv;
+pub use html::to_html;
+pub use markdown::to_markdown;
+pub use pdf::to_pdf;
+
+/// The JSON schema identifier written into every report.
+pub const SCHEMA: &str = "wa-sync/report/v1";
+
+/// The formats a report can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Markdown,
+    Html,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+        Format::Pdf,
+    ];
+
+    /// The usual file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The report in this format.
+    pub fn render(self, report: &Report) -> Vec<u8> {
+        match self {
+            Format::Json => to_json(report).into_bytes(),
+            Format::Csv => to_csv(report).into_bytes(),
+            Format::Markdown => to_markdown(report).into_bytes(),
+            Format::Html => to_html(report).into_bytes(),
+            Format::Pdf => to_pdf(report),
+        }
+    }
+}
+
+/// What a question's counts say, for people: the one word a reviewer scans for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Assessment {
+    /// At least one counted check failed.
+    Failing,
+    /// Counted checks, none failed.
+    Passing,
+    /// Rules inform the question, but no check of theirs was counted.
+    NoChecks,
+    /// No rule informs the question: a person has to answer it. Never shown as green.
+    NeedsHumanAnswer,
+}
+
+impl Assessment {
+    pub fn label(self) -> &'static str {
+        match self {
+            Assessment::Failing => "Failing",
+            Assessment::Passing => "Passing",
+            Assessment::NoChecks => "No checks",
+            Assessment::NeedsHumanAnswer => "Needs a human answer",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: String,
+    pub generator: String,
+    pub generated_at: String,
+    pub account_id: Option<String>,
+    pub workload_arn: Option<String>,
+    pub lens: String,
+    pub lens_version: String,
+    pub mapping_reviewed: String,
+    pub filter_tags: Vec<String>,
+    pub backup: Option<String>,
+    pub checks: CheckCounts,
+    pub totals: Totals,
+    pub pillars: Vec<PillarRow>,
+    pub questions: Vec<QuestionRow>,
+    pub unmapped_rules: Vec<UnmappedRow>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckCounts {
+    pub fetched: u64,
+    pub available: u64,
+    pub counted: u64,
+    pub requests: u64,
+    pub left_out: LeftOut,
+    pub left_out_total: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub successes: u64,
+    pub failures: u64,
+    pub by_risk: Tally,
+    pub questions: usize,
+    pub questions_covered: usize,
+    pub questions_not_covered: usize,
+    pub questions_failing: usize,
+    pub rules_counted: usize,
+    pub rules_failing: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PillarRow {
+    pub pillar_id: String,
+    pub name: String,
+    pub successes: u64,
+    pub failures: u64,
+    pub by_risk: Tally,
+    pub questions: usize,
+    pub questions_covered: usize,
+    pub questions_failing: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionRow {
+    pub number: String,
+    pub question_id: String,
+    pub pillar_id: String,
+    pub title: String,
+    pub covered: bool,
+    pub assessment: Assessment,
+    pub status: QuestionStatus,
+    pub error: Option<String>,
+    pub successes: u64,
+    pub failures: u64,
+    pub by_risk: Tally,
+    pub highest_failure_risk: Option<RiskLevel>,
+    pub rules: Vec<RuleRow>,
+}
+
+impl QuestionRow {
+    /// Rules with at least one failure, in review order.
+    pub fn failing_rules(&self) -> impl Iterator<Item = &RuleRow> {
+        self.rules.iter().filter(|r| r.failures > 0)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleRow {
+    pub rule_id: String,
+    pub title: Option<String>,
+    pub successes: u64,
+    pub failures: u64,
+    pub highest_failure_risk: Option<RiskLevel>,
+    pub by_risk: Tally,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnmappedRow {
+    pub rule_id: String,
+    pub title: Option<String>,
+    pub checks: u64,
+    pub known: bool,
+    pub reason: String,
+}
+
+/// Rule titles: a live `GET /services` answer when at hand, else the shipped catalogue.
+struct Titles<'a> {
+    live: Option<&'a HashMap<String, String>>,
+    catalogue: &'static RuleCatalogue,
+}
+
+impl Titles<'_> {
+    fn get(&self, rule_id: &str) -> Option<String> {
+        self.live
+            .and_then(|m| m.get(rule_id))
+            .map(String::as_str)
+            .or_else(|| self.catalogue.title(rule_id))
+            .map(str::to_string)
+    }
+}
+
+impl Report {
+    /// The report of a preview (or of a sync, whose statuses say what was written), with rule
+    /// detail from the collected checks. `live_titles` (rule ID → title) wins over the shipped
+    /// catalogue's titles.
+    pub fn build(
+        preview: &PreviewReport,
+        collected: &Collected,
+        generated_at: SystemTime,
+        live_titles: Option<&HashMap<String, String>>,
+    ) -> Report {
+        let titles = Titles {
+            live: live_titles,
+            catalogue: RuleCatalogue::builtin(),
+        };
+        let summary = &collected.summary;
+        let rule_row = |r: &RuleTally| RuleRow {
+            rule_id: r.rule_id.clone(),
+            title: titles.get(&r.rule_id),
+            successes: r.tally.successes(),
+            failures: r.tally.failures(),
+            highest_failure_risk: r.tally.highest_failure_risk(),
+            by_risk: r.tally,
+        };
+        let questions: Vec<QuestionRow> = preview
+            .questions
+            .iter()
+            .map(|q| {
+                let detail = summary.question(&q.question_id);
+                let covered = detail.map_or(q.status != QuestionStatus::NotCovered, |d| d.covered);
+                let assessment = if !covered {
+                    Assessment::NeedsHumanAnswer
+                } else if q.failures > 0 {
+                    Assessment::Failing
+                } else if q.successes > 0 {
+                    Assessment::Passing
+                } else {
+                    Assessment::NoChecks
+                };
+                QuestionRow {
+                    number: q.number.clone(),
+                    question_id: q.question_id.clone(),
+                    pillar_id: q.pillar_id.clone(),
+                    title: q.title.clone(),
+                    covered,
+                    assessment,
+                    status: q.status,
+                    error: q.error.clone(),
+                    successes: q.successes,
+                    failures: q.failures,
+                    by_risk: q.by_risk,
+                    highest_failure_risk: q.by_risk.highest_failure_risk(),
+                    rules: detail.map_or_else(Vec::new, |d| d.rules.iter().map(rule_row).collect()),
+                }
+            })
+            .collect();
+        let pillars = PILLARS
+            .iter()
+            .map(|(id, name, _)| {
+                let tally = preview
+                    .pillars
+                    .iter()
+                    .find(|p| p.pillar_id == *id)
+                    .map_or_else(Tally::default, |p| p.by_risk);
+                let in_pillar = || questions.iter().filter(|q| q.pillar_id == *id);
+                PillarRow {
+                    pillar_id: id.to_string(),
+                    name: name.to_string(),
+                    successes: tally.successes(),
+                    failures: tally.failures(),
+                    by_risk: tally,
+                    questions: in_pillar().count(),
+                    questions_covered: in_pillar().filter(|q| q.covered).count(),
+                    questions_failing: in_pillar().filter(|q| q.failures > 0).count(),
+                }
+            })
+            .collect();
+        let mut by_risk = Tally::default();
+        for rule in &summary.rules {
+            by_risk.merge(&rule.tally);
+        }
+        let covered = questions.iter().filter(|q| q.covered).count();
+        let totals = Totals {
+            successes: by_risk.successes(),
+            failures: by_risk.failures(),
+            by_risk,
+            questions: questions.len(),
+            questions_covered: covered,
+            questions_not_covered: questions.len() - covered,
+            questions_failing: questions.iter().filter(|q| q.failures > 0).count(),
+            rules_counted: summary.rules.len(),
+            rules_failing: summary
+                .rules
+                .iter()
+                .filter(|r| r.tally.failures() > 0)
+                .count(),
+        };
+        let c = &preview.checks;
+        Report {
+            schema: SCHEMA.to_string(),
+            generator: format!("wa-sync {}", crate::VERSION),
+            generated_at: rfc3339(generated_at),
+            account_id: preview.account_id.clone(),
+            workload_arn: preview.workload_arn.clone(),
+            lens: preview.lens.clone(),
+            lens_version: preview.lens_version.clone(),
+            mapping_reviewed: preview.mapping_reviewed.clone(),
+            filter_tags: preview.filter_tags.clone(),
+            backup: preview.backup.clone(),
+            checks: CheckCounts {
+                fetched: c.fetched,
+                available: c.available,
+                counted: c.counted,
+                requests: c.requests,
+                left_out: c.left_out,
+                left_out_total: c.left_out.total(),
+            },
+            totals,
+            pillars,
+            questions,
+            unmapped_rules: preview
+                .unmapped_rules
+                .iter()
+                .map(|u| UnmappedRow {
+                    rule_id: u.rule_id.clone(),
+                    title: titles.get(&u.rule_id),
+                    checks: u.checks,
+                    known: u.known,
+                    reason: u.reason.clone(),
+                })
+                .collect(),
+            warnings: preview.warnings.clone(),
+        }
+    }
+
+    /// Questions no rule covers: they need a human answer.
+    pub fn not_covered(&self) -> impl Iterator<Item = &QuestionRow> {
+        self.questions.iter().filter(|q| !q.covered)
+    }
+
+    /// "Environment::production, App::x" or "none".
+    pub(crate) fn filter_text(&self) -> String {
+        if self.filter_tags.is_empty() {
+            "none (all checks)".to_string()
+        } else {
+            self.filter_tags.join(", ")
+        }
+    }
+
+    /// Label/value pairs for the title block of every human-readable format.
+    pub(crate) fn facts(&self) -> Vec<(&'static str, String)> {
+        let mut facts = vec![
+            (
+                "Account",
+                self.account_id.clone().unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "Workload",
+                self.workload_arn
+                    .clone()
+                    .unwrap_or_else(|| "none (preview without a workload)".into()),
+            ),
+            (
+                "Lens",
+                format!("{} (version {})", self.lens, self.lens_version),
+            ),
+            (
+                "Mapping reviewed",
+                if self.mapping_reviewed.is_empty() {
+                    "-".into()
+                } else {
+                    self.mapping_reviewed.clone()
+                },
+            ),
+            ("Tag filter", self.filter_text()),
+            (
+                "Generated",
+                format!("{} by {}", self.generated_at, self.generator),
+            ),
+        ];
+        if let Some(backup) = &self.backup {
+            facts.push(("Backup", backup.clone()));
+        }
+        facts
+    }
+
+    /// Reasons checks were left out, with their counts, in the order they are applied.
+    pub(crate) fn left_out_rows(&self) -> [(&'static str, &'static str, u64); 5] {
+        let l = &self.checks.left_out;
+        [
+            (
+                "Unmapped rule",
+                "the rule informs no question of the lens",
+                l.unmapped_rule,
+            ),
+            (
+                "Disabled rule",
+                "the rule is turned off in the account's settings",
+                l.disabled_rule,
+            ),
+            ("Suppressed", "suppressed in Conformity", l.suppressed),
+            ("Excluded", "excluded in Conformity", l.excluded),
+            (
+                "Not scored",
+                "Conformity does not score the check",
+                l.not_scored,
+            ),
+        ]
+    }
+}
+
+/// The report as pretty-printed JSON with a final newline (see the module docs for the schema).
+pub fn to_json(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("reports serialise");
+    text.push('\n');
+    text
+}
+
+/// `2025-01-31T12:00:00Z`; times before 1970 print as the epoch.
+pub fn rfc3339(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// 25000 → "25,000".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Share of successes, `74%`, or `-` without checks.
+pub(crate) fn score(successes: u64, failures: u64) -> String {
+    let total = successes + failures;
+    if total == 0 {
+        "-".into()
+    } else {
+        format!("{:.0}%", successes as f64 * 100.0 / total as f64)
+    }
+}
+
+/// The notes' status as people read it.
+pub(crate) fn status_label(q: &QuestionRow) -> String {
+    let label = match q.status {
+        QuestionStatus::Unchanged => "Unchanged",
+        QuestionStatus::WouldChange => "Would change",
+        QuestionStatus::Written => "Written",
+        QuestionStatus::Failed => "Failed",
+        QuestionStatus::NotCovered => "Not written",
+    };
+    match &q.error {
+        Some(error) => format!("{label}: {error}"),
+        None => label.to_string(),
+    }
+}
+
+pub(crate) fn risk_label(risk: Option<RiskLevel>) -> &'static str {
+    risk.map_or("-", RiskLevel::label)
+}
+
+pub(crate) fn pillar_label(pillar_id: &str) -> &str {
+    pillar_name(pillar_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn rfc3339_formats_utc() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_738_324_800)),
+            "2025-01-31T12:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400 + 86_399)),
+            "2000-02-29T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn thousands_and_score() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(25_000), "25,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(score(3, 1), "75%");
+        assert_eq!(score(0, 0), "-");
+    }
+}

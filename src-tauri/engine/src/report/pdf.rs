@@ -1,0 +1,912 @@
+//! PDF: the HTML report's content on A4 pages, drawn with `pdf-writer` in the PDF standard fonts
+//! Helvetica and Helvetica-Bold (WinAnsi encoding, so nothing is embedded), with the pillar chart
+//! as vector shapes. Characters outside WinAnsi print as `?`.
+
+use super::html::{RISK_COLOURS, SUCCESS_COLOUR};
+use super::pdf_metrics::{HELVETICA, HELVETICA_BOLD};
+use super::{risk_label, score, status_label, thousands, Assessment, Report};
+use crate::checks::RiskLevel;
+use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN: f32 = 42.0;
+const TOP: f32 = PAGE_H - 46.0;
+const BOTTOM: f32 = 52.0;
+const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
+
+type Rgb = (f32, f32, f32);
+const INK: Rgb = (0.114, 0.145, 0.188);
+const MUTED: Rgb = (0.357, 0.4, 0.459);
+const ACCENT: Rgb = (0.071, 0.235, 0.412);
+const LINE: Rgb = (0.847, 0.871, 0.902);
+const HEAD_BG: Rgb = (0.933, 0.949, 0.969);
+const PILLAR_BG: Rgb = (0.941, 0.957, 0.976);
+const HUMAN_BG: Rgb = (1.0, 0.973, 0.925);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Font {
+    Regular,
+    Bold,
+}
+
+impl Font {
+    fn name(self) -> Name<'static> {
+        match self {
+            Font::Regular => Name(b"F1"),
+            Font::Bold => Name(b"F2"),
+        }
+    }
+}
+
+/// Text in WinAnsi (cp1252); anything else becomes `?`.
+fn winansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            ' '..='~' => c as u8,
+            '\u{a0}'..='\u{ff}' => c as u32 as u8,
+            '€' => 0x80,
+            '‚' => 0x82,
+            '„' => 0x84,
+            '…' => 0x85,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            '™' => 0x99,
+            '\t' | '\r' | '\n' => b' ',
+            '✓' | '✗' => b'?',
+            _ => b'?',
+        })
+        .collect()
+}
+
+fn width(bytes: &[u8], size: f32, font: Font) -> f32 {
+    let table = match font {
+        Font::Regular => &HELVETICA,
+        Font::Bold => &HELVETICA_BOLD,
+    };
+    let units: u32 = bytes
+        .iter()
+        .map(|&b| {
+            if b >= 32 {
+                match table[(b - 32) as usize] {
+                    0 => 556,
+                    w => w as u32,
+                }
+            } else {
+                0
+            }
+        })
+        .sum();
+    units as f32 * size / 1000.0
+}
+
+fn text_width(text: &str, size: f32, font: Font) -> f32 {
+    width(&winansi(text), size, font)
+}
+
+/// Greedy word wrap; words longer than a line are cut.
+fn wrap(text: &str, max: f32, size: f32, font: Font) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&candidate, size, font) <= max {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word.to_string();
+        while text_width(&rest, size, font) > max {
+            let mut cut = String::new();
+            for c in rest.chars() {
+                if text_width(&format!("{cut}{c}"), size, font) > max && !cut.is_empty() {
+                    break;
+                }
+                cut.push(c);
+            }
+            rest = rest[cut.len()..].to_string();
+            lines.push(cut);
+        }
+        line = rest;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn hex(colour: &str) -> Rgb {
+    let v = u32::from_str_radix(colour.trim_start_matches('#'), 16).unwrap_or(0);
+    (
+        ((v >> 16) & 0xff) as f32 / 255.0,
+        ((v >> 8) & 0xff) as f32 / 255.0,
+        (v & 0xff) as f32 / 255.0,
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+struct Col {
+    title: &'static str,
+    width: f32,
+    align: Align,
+}
+
+fn col(title: &'static str, width: f32, align: Align) -> Col {
+    Col {
+        title,
+        width,
+        align,
+    }
+}
+
+#[derive(Default)]
+struct Cell {
+    lines: Vec<(String, Font, Rgb)>,
+    badge: Option<(Rgb, Rgb)>,
+}
+
+fn cell(text: impl Into<String>) -> Cell {
+    Cell {
+        lines: vec![(text.into(), Font::Regular, INK)],
+        badge: None,
+    }
+}
+
+struct Row {
+    cells: Vec<Cell>,
+    fill: Option<Rgb>,
+    /// The first cell spans the whole row.
+    span: bool,
+}
+
+fn row(cells: Vec<Cell>) -> Row {
+    Row {
+        cells,
+        fill: None,
+        span: false,
+    }
+}
+
+const TABLE_SIZE: f32 = 8.0;
+const LEADING: f32 = 10.0;
+const PAD: f32 = 3.5;
+
+struct Writer {
+    pages: Vec<Content>,
+    page: Content,
+    y: f32,
+    /// Repeated above a table that continues on a new page.
+    caption: Option<String>,
+}
+
+impl Writer {
+    fn new() -> Writer {
+        Writer {
+            pages: Vec::new(),
+            page: Content::new(),
+            y: TOP,
+            caption: None,
+        }
+    }
+
+    fn new_page(&mut self) {
+        let page = std::mem::replace(&mut self.page, Content::new());
+        self.pages.push(page);
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` points fit above the bottom margin.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, size: f32, font: Font, colour: Rgb, text: &str) {
+        let bytes = winansi(text);
+        self.page
+            .begin_text()
+            .set_fill_rgb(colour.0, colour.1, colour.2)
+            .set_font(font.name(), size)
+            .next_line(x, y)
+            .show(Str(&bytes))
+            .end_text();
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Rgb) {
+        self.page
+            .set_fill_rgb(colour.0, colour.1, colour.2)
+            .rect(x, y, w, h)
+            .fill_nonzero();
+    }
+
+    fn hline(&mut self, x: f32, y: f32, w: f32, colour: Rgb, thickness: f32) {
+        self.rect(x, y - thickness / 2.0, w, thickness, colour);
+    }
+
+    fn heading(&mut self, text: &str) {
+        self.caption = None;
+        self.ensure(110.0);
+        self.y -= 16.0;
+        self.text(MARGIN, self.y - 13.0, 13.0, Font::Bold, ACCENT, text);
+        self.y -= 18.0;
+        self.hline(MARGIN, self.y, CONTENT_W, LINE, 0.8);
+        self.y -= 8.0;
+    }
+
+    fn subheading(&mut self, text: &str) {
+        let lines = wrap(text, CONTENT_W, 10.0, Font::Bold);
+        self.ensure(14.0 * lines.len() as f32 + 40.0);
+        self.caption = Some(text.to_string());
+        self.y -= 6.0;
+        for line in lines {
+            self.text(MARGIN, self.y - 10.0, 10.0, Font::Bold, INK, &line);
+            self.y -= 13.0;
+        }
+        self.y -= 3.0;
+    }
+
+    fn paragraph(&mut self, text: &str, size: f32, colour: Rgb) {
+        for line in wrap(text, CONTENT_W, size, Font::Regular) {
+            self.ensure(size * 1.35);
+            self.text(MARGIN, self.y - size, size, Font::Regular, colour, &line);
+            self.y -= size * 1.35;
+        }
+        self.y -= 4.0;
+    }
+
+    fn table_header(&mut self, cols: &[Col]) {
+        let h = LEADING + 2.0 * PAD;
+        self.rect(MARGIN, self.y - h, CONTENT_W, h, HEAD_BG);
+        let mut x = MARGIN;
+        for c in cols {
+            let tx = match c.align {
+                Align::Left => x + PAD,
+                Align::Right => {
+                    x + c.width - PAD - text_width(c.title, TABLE_SIZE - 0.5, Font::Bold)
+                }
+            };
+            self.text(
+                tx,
+                self.y - PAD - 7.5,
+                TABLE_SIZE - 0.5,
+                Font::Bold,
+                INK,
+                c.title,
+            );
+            x += c.width;
+        }
+        self.y -= h;
+    }
+
+    fn table(&mut self, cols: &[Col], rows: Vec<Row>) {
+        self.ensure(2.0 * (LEADING + 2.0 * PAD) + LEADING);
+        self.table_header(cols);
+        for row in rows {
+            // Wrap each cell's lines to its column.
+            let widths: Vec<f32> = if row.span {
+                vec![CONTENT_W]
+            } else {
+                cols.iter().map(|c| c.width).collect()
+            };
+            let wrapped: Vec<Vec<(String, Font, Rgb)>> = row
+                .cells
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| {
+                    let inner = w - 2.0 * PAD - if cell.badge.is_some() { 6.0 } else { 0.0 };
+                    cell.lines
+                        .iter()
+                        .flat_map(|(text, font, colour)| {
+                            wrap(text, inner, TABLE_SIZE, *font)
+                                .into_iter()
+                                .map(move |l| (l, *font, *colour))
+                        })
+                        .collect()
+                })
+                .collect();
+            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let h = lines as f32 * LEADING + 2.0 * PAD;
+            if self.y - h < BOTTOM {
+                self.new_page();
+                if let Some(caption) = self.caption.clone() {
+                    let line = format!("{caption} (continued)");
+                    let line = wrap(&line, CONTENT_W, 9.0, Font::Bold).remove(0);
+                    self.text(MARGIN, self.y - 9.0, 9.0, Font::Bold, MUTED, &line);
+                    self.y -= 15.0;
+                }
+                self.table_header(cols);
+            }
+            if let Some(fill) = row.fill {
+                self.rect(MARGIN, self.y - h, CONTENT_W, h, fill);
+            }
+            let mut x = MARGIN;
+            for ((cell, lines), (w, c)) in row.cells.iter().zip(&wrapped).zip(
+                widths.iter().zip(
+                    cols.iter()
+                        .map(|c| c.align)
+                        .chain(std::iter::repeat(Align::Left)),
+                ),
+            ) {
+                let align = if row.span { Align::Left } else { c };
+                for (i, (text, font, colour)) in lines.iter().enumerate() {
+                    let tw = text_width(text, TABLE_SIZE, *font);
+                    let tx = match align {
+                        Align::Left => x + PAD + if cell.badge.is_some() { 3.0 } else { 0.0 },
+                        Align::Right => x + w - PAD - tw,
+                    };
+                    let ty = self.y - PAD - 7.5 - i as f32 * LEADING;
+                    if let Some((bg, _)) = cell.badge {
+                        self.rect(tx - 3.0, ty - 2.5, tw + 6.0, LEADING, bg);
+                    }
+                    let colour = cell.badge.map_or(*colour, |(_, fg)| fg);
+                    self.text(tx, ty, TABLE_SIZE, *font, colour, text);
+                }
+                x += w;
+            }
+            self.y -= h;
+            self.hline(MARGIN, self.y, CONTENT_W, LINE, 0.5);
+        }
+        self.y -= 8.0;
+    }
+
+    /// Finishes the last page and stamps every page's footer.
+    fn finish(mut self, footer: &str) -> Vec<Content> {
+        self.new_page();
+        let n = self.pages.len();
+        let mut pages = std::mem::take(&mut self.pages);
+        for (i, page) in pages.iter_mut().enumerate() {
+            let right = format!("Page {} of {n}", i + 1);
+            let mut w = Writer {
+                pages: Vec::new(),
+                page: std::mem::replace(page, Content::new()),
+                y: 0.0,
+                caption: None,
+            };
+            w.hline(MARGIN, 38.0, CONTENT_W, LINE, 0.5);
+            w.text(MARGIN, 26.0, 7.5, Font::Regular, MUTED, footer);
+            let rw = text_width(&right, 7.5, Font::Regular);
+            w.text(
+                PAGE_W - MARGIN - rw,
+                26.0,
+                7.5,
+                Font::Regular,
+                MUTED,
+                &right,
+            );
+            *page = w.page;
+        }
+        pages
+    }
+}
+
+fn badge_colours(a: Assessment) -> (Rgb, Rgb) {
+    match a {
+        Assessment::Failing => (hex("#fde7e7"), hex("#a01919")),
+        Assessment::Passing => (hex("#e6f4ea"), hex("#1e6b2e")),
+        Assessment::NoChecks => (hex("#eceff3"), hex("#4a5563")),
+        Assessment::NeedsHumanAnswer => (hex("#ffe3ad"), hex("#8a4b00")),
+    }
+}
+
+pub fn to_pdf(r: &Report) -> Vec<u8> {
+    let mut w = Writer::new();
+    title_block(&mut w, r);
+    summary(&mut w, r);
+    pillars(&mut w, r);
+    questions(&mut w, r);
+    failing_rules(&mut w, r);
+    not_covered(&mut w, r);
+    left_out(&mut w, r);
+    let footer = format!(
+        "Well-Architected Check Summary Report · {} · {}",
+        r.account_id.as_deref().unwrap_or("-"),
+        r.generated_at
+    );
+    let pages = w.finish(&footer);
+    assemble(r, pages)
+}
+
+fn title_block(w: &mut Writer, r: &Report) {
+    w.rect(MARGIN, w.y - 4.0, CONTENT_W, 4.0, ACCENT);
+    w.y -= 30.0;
+    w.text(
+        MARGIN,
+        w.y,
+        20.0,
+        Font::Bold,
+        ACCENT,
+        "Well-Architected Check Summary Report",
+    );
+    w.y -= 16.0;
+    w.text(
+        MARGIN,
+        w.y,
+        9.5,
+        Font::Regular,
+        MUTED,
+        "Trend Micro Conformity checks counted per AWS Well-Architected question",
+    );
+    w.y -= 10.0;
+    for (label, value) in r.facts() {
+        let lines = wrap(&value, CONTENT_W - 100.0, 9.0, Font::Regular);
+        w.ensure(12.0 * lines.len() as f32);
+        w.text(MARGIN, w.y - 12.0, 9.0, Font::Bold, MUTED, label);
+        for line in lines {
+            w.y -= 12.0;
+            w.text(MARGIN + 100.0, w.y, 9.0, Font::Regular, INK, &line);
+        }
+    }
+    w.y -= 8.0;
+    w.hline(MARGIN, w.y, CONTENT_W, ACCENT, 1.5);
+}
+
+fn summary(w: &mut Writer, r: &Report) {
+    w.heading("Summary");
+    let t = &r.totals;
+    let cards = [
+        (thousands(r.checks.counted), "CHECKS COUNTED", INK),
+        (thousands(t.successes), "SUCCESSES", hex("#2e7d32")),
+        (thousands(t.failures), "FAILURES", hex("#b71c1c")),
+        (score(t.successes, t.failures), "SCORE", INK),
+        (
+            format!("{} of {}", t.questions_covered, t.questions),
+            "QUESTIONS COVERED",
+            INK,
+        ),
+        (
+            t.questions_not_covered.to_string(),
+            "NEED A HUMAN ANSWER",
+            hex("#8a4b00"),
+        ),
+        (thousands(r.checks.left_out_total), "CHECKS LEFT OUT", INK),
+    ];
+    let per_row = 4;
+    let gap = 8.0;
+    let cw = (CONTENT_W - gap * (per_row as f32 - 1.0)) / per_row as f32;
+    let ch = 40.0;
+    for chunk in cards.chunks(per_row) {
+        w.ensure(ch + gap);
+        for (i, (n, label, colour)) in chunk.iter().enumerate() {
+            let x = MARGIN + i as f32 * (cw + gap);
+            w.page
+                .set_stroke_rgb(LINE.0, LINE.1, LINE.2)
+                .set_line_width(0.8)
+                .rect(x, w.y - ch, cw, ch)
+                .stroke();
+            let y = w.y;
+            w.text(x + 8.0, y - 18.0, 15.0, Font::Bold, *colour, n);
+            w.text(x + 8.0, y - 32.0, 7.0, Font::Regular, MUTED, label);
+        }
+        w.y -= ch + gap;
+    }
+    for warning in &r.warnings {
+        w.paragraph(&format!("Warning: {warning}"), 8.5, hex("#a04000"));
+    }
+}
+
+fn pillars(w: &mut Writer, r: &Report) {
+    w.heading("Pillars");
+    // The chart: one 100% stacked bar per pillar.
+    let label_w = 120.0;
+    let bar_w = 250.0;
+    let row_h = 22.0;
+    w.ensure(row_h * r.pillars.len() as f32 + 30.0);
+    for p in &r.pillars {
+        let y = w.y - 16.0;
+        w.text(MARGIN, y + 3.5, 9.0, Font::Regular, INK, &p.name);
+        let x0 = MARGIN + label_w;
+        w.rect(x0, y, bar_w, 13.0, hex("#eceff3"));
+        let total = p.successes + p.failures;
+        if total > 0 {
+            let mut x = x0;
+            let mut segments = vec![(p.successes, hex(SUCCESS_COLOUR))];
+            for (risk, colour) in RISK_COLOURS {
+                segments.push((p.by_risk.failures_at(risk), hex(colour)));
+            }
+            for (n, colour) in segments {
+                if n == 0 {
+                    continue;
+                }
+                let sw = bar_w * n as f32 / total as f32;
+                w.rect(x, y, sw, 13.0, colour);
+                x += sw;
+            }
+        }
+        w.text(
+            x0 + bar_w + 8.0,
+            y + 3.5,
+            8.0,
+            Font::Regular,
+            MUTED,
+            &format!(
+                "{} checks · {} failing · {}",
+                thousands(total),
+                thousands(p.failures),
+                score(p.successes, p.failures)
+            ),
+        );
+        w.y -= row_h;
+    }
+    // Legend.
+    let mut x = MARGIN + label_w;
+    let y = w.y - 8.0;
+    let mut items = vec![("Successes".to_string(), hex(SUCCESS_COLOUR))];
+    for (risk, colour) in RISK_COLOURS {
+        items.push((risk.label().to_string(), hex(colour)));
+    }
+    for (label, colour) in items {
+        w.rect(x, y, 7.0, 7.0, colour);
+        w.text(x + 10.0, y + 0.5, 7.0, Font::Regular, MUTED, &label);
+        x += 18.0 + text_width(&label, 7.0, Font::Regular);
+    }
+    w.text(
+        x + 4.0,
+        y + 0.5,
+        7.0,
+        Font::Regular,
+        MUTED,
+        "(failures by risk)",
+    );
+    w.y -= 22.0;
+
+    let mut cols = vec![
+        col("Pillar", 111.0, Align::Left),
+        col("Successes", 50.0, Align::Right),
+        col("Failures", 44.0, Align::Right),
+        col("Score", 32.0, Align::Right),
+    ];
+    for (risk, title) in [
+        (RiskLevel::Extreme, "Extreme"),
+        (RiskLevel::VeryHigh, "Very High"),
+        (RiskLevel::High, "High"),
+        (RiskLevel::Medium, "Medium"),
+        (RiskLevel::Low, "Low"),
+    ] {
+        let _ = risk;
+        cols.push(col(title, 40.0, Align::Right));
+    }
+    cols.push(col("Covered", 44.0, Align::Right));
+    cols.push(col("Failing", 30.5, Align::Right));
+    let rows = r
+        .pillars
+        .iter()
+        .map(|p| {
+            let mut cells = vec![
+                cell(p.name.clone()),
+                cell(thousands(p.successes)),
+                cell(thousands(p.failures)),
+                cell(score(p.successes, p.failures)),
+            ];
+            for risk in RiskLevel::DESCENDING {
+                cells.push(cell(thousands(p.by_risk.failures_at(risk))));
+            }
+            cells.push(cell(format!("{} of {}", p.questions_covered, p.questions)));
+            cells.push(cell(p.questions_failing.to_string()));
+            row(cells)
+        })
+        .collect();
+    w.table(&cols, rows);
+    w.paragraph(
+        "A check counts once per pillar even when its rule informs several of the pillar's questions. Covered: questions informed by at least one rule; Failing: questions with at least one failure.",
+        7.5,
+        MUTED,
+    );
+}
+
+fn questions(w: &mut Writer, r: &Report) {
+    // The long question table starts on a fresh page unless most of this one is still free.
+    if w.y < PAGE_H * 0.4 {
+        w.new_page();
+    }
+    w.heading("Questions");
+    let cols = [
+        col("#", 36.0, Align::Left),
+        col("Question", 182.0, Align::Left),
+        col("Result", 106.0, Align::Left),
+        col("Successes", 44.0, Align::Right),
+        col("Failures", 40.0, Align::Right),
+        col("Highest risk", 48.0, Align::Left),
+        col("Notes", 55.28, Align::Left),
+    ];
+    let mut rows = Vec::new();
+    for p in &r.pillars {
+        rows.push(Row {
+            cells: vec![Cell {
+                lines: vec![(p.name.clone(), Font::Bold, ACCENT)],
+                badge: None,
+            }],
+            fill: Some(PILLAR_BG),
+            span: true,
+        });
+        for q in r.questions.iter().filter(|q| q.pillar_id == p.pillar_id) {
+            let human = q.assessment == Assessment::NeedsHumanAnswer;
+            rows.push(Row {
+                cells: vec![
+                    Cell {
+                        lines: vec![(q.number.clone(), Font::Bold, INK)],
+                        badge: None,
+                    },
+                    Cell {
+                        lines: vec![
+                            (q.title.clone(), Font::Regular, INK),
+                            (q.question_id.clone(), Font::Regular, MUTED),
+                        ],
+                        badge: None,
+                    },
+                    Cell {
+                        lines: vec![(q.assessment.label().to_string(), Font::Bold, INK)],
+                        badge: Some(badge_colours(q.assessment)),
+                    },
+                    cell(thousands(q.successes)),
+                    cell(thousands(q.failures)),
+                    Cell {
+                        lines: vec![(
+                            risk_label(q.highest_failure_risk).to_string(),
+                            Font::Bold,
+                            INK,
+                        )],
+                        badge: None,
+                    },
+                    cell(status_label(q)),
+                ],
+                fill: human.then_some(HUMAN_BG),
+                span: false,
+            });
+        }
+    }
+    w.table(&cols, rows);
+}
+
+fn failing_rules(w: &mut Writer, r: &Report) {
+    w.heading("Failing rules by question");
+    let cols = [
+        col("Rule", 92.0, Align::Left),
+        col("Title", 263.0, Align::Left),
+        col("Highest risk", 60.0, Align::Left),
+        col("Failures", 48.0, Align::Right),
+        col("Successes", 48.28, Align::Right),
+    ];
+    let mut any = false;
+    for q in r.questions.iter().filter(|q| q.failures > 0) {
+        any = true;
+        w.subheading(&format!("{} {}  ({})", q.number, q.title, q.question_id));
+        let rows = q
+            .failing_rules()
+            .map(|rule| {
+                row(vec![
+                    cell(rule.rule_id.clone()),
+                    cell(
+                        rule.title
+                            .clone()
+                            .unwrap_or_else(|| "(title unknown)".into()),
+                    ),
+                    Cell {
+                        lines: vec![(
+                            risk_label(rule.highest_failure_risk).to_string(),
+                            Font::Bold,
+                            INK,
+                        )],
+                        badge: None,
+                    },
+                    cell(thousands(rule.failures)),
+                    cell(thousands(rule.successes)),
+                ])
+            })
+            .collect();
+        w.table(&cols, rows);
+        let passing = q.rules.len() - q.failing_rules().count();
+        if passing > 0 {
+            w.y += 4.0;
+            w.paragraph(
+                &format!("{passing} more rule(s) with only successes."),
+                7.5,
+                MUTED,
+            );
+        }
+    }
+    if !any {
+        w.paragraph("No counted check failed.", 9.0, INK);
+    }
+}
+
+fn not_covered(w: &mut Writer, r: &Report) {
+    w.heading("Questions that need a human answer");
+    w.paragraph(
+        "No Conformity rule informs these questions, so wa-sync writes nothing for them; answer them in the review yourself.",
+        9.0,
+        INK,
+    );
+    let rows: Vec<Row> = r
+        .not_covered()
+        .map(|q| Row {
+            cells: vec![
+                Cell {
+                    lines: vec![(q.number.clone(), Font::Bold, INK)],
+                    badge: None,
+                },
+                Cell {
+                    lines: vec![
+                        (q.title.clone(), Font::Regular, INK),
+                        (q.question_id.clone(), Font::Regular, MUTED),
+                    ],
+                    badge: None,
+                },
+                cell(super::pillar_label(&q.pillar_id).to_string()),
+                Cell {
+                    lines: vec![(q.assessment.label().to_string(), Font::Bold, INK)],
+                    badge: Some(badge_colours(q.assessment)),
+                },
+            ],
+            fill: Some(HUMAN_BG),
+            span: false,
+        })
+        .collect();
+    if rows.is_empty() {
+        w.paragraph(
+            "None: every question is informed by at least one rule.",
+            9.0,
+            INK,
+        );
+    } else {
+        let cols = [
+            col("#", 45.0, Align::Left),
+            col("Question", 270.0, Align::Left),
+            col("Pillar", 100.0, Align::Left),
+            col("Result", 96.28, Align::Left),
+        ];
+        w.table(&cols, rows);
+    }
+}
+
+fn left_out(w: &mut Writer, r: &Report) {
+    w.heading("Checks left out");
+    let cols = [
+        col("Reason", 110.0, Align::Left),
+        col("Checks", 60.0, Align::Right),
+        col("Meaning", 341.28, Align::Left),
+    ];
+    let mut rows: Vec<Row> = r
+        .left_out_rows()
+        .iter()
+        .map(|(reason, meaning, n)| row(vec![cell(*reason), cell(thousands(*n)), cell(*meaning)]))
+        .collect();
+    rows.push(row(vec![
+        Cell {
+            lines: vec![("Total".into(), Font::Bold, INK)],
+            badge: None,
+        },
+        Cell {
+            lines: vec![(thousands(r.checks.left_out_total), Font::Bold, INK)],
+            badge: None,
+        },
+        cell(format!("of {} checks fetched", thousands(r.checks.fetched))),
+    ]));
+    w.table(&cols, rows);
+    if !r.unmapped_rules.is_empty() {
+        w.subheading("Rules that map to no question");
+        let cols = [
+            col("Rule", 85.0, Align::Left),
+            col("Title", 170.0, Align::Left),
+            col("Checks", 45.0, Align::Right),
+            col("Reason", 211.28, Align::Left),
+        ];
+        let rows = r
+            .unmapped_rules
+            .iter()
+            .map(|u| {
+                row(vec![
+                    cell(u.rule_id.clone()),
+                    cell(u.title.clone().unwrap_or_else(|| "(title unknown)".into())),
+                    cell(thousands(u.checks)),
+                    cell(u.reason.clone()),
+                ])
+            })
+            .collect();
+        w.table(&cols, rows);
+    }
+}
+
+/// `2025-01-31T12:00:00Z` → a PDF date.
+fn pdf_date(text: &str) -> Option<Date> {
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<u16>().ok();
+    Some(
+        Date::new(num(0..4)?)
+            .month(num(5..7)? as u8)
+            .day(num(8..10)? as u8)
+            .hour(num(11..13)? as u8)
+            .minute(num(14..16)? as u8)
+            .second(num(17..19)? as u8)
+            .utc_offset_hour(0),
+    )
+}
+
+fn assemble(r: &Report, pages: Vec<Content>) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let regular = Ref::new(3);
+    let bold = Ref::new(4);
+    let info = Ref::new(5);
+    let first = 6;
+    let page_ids: Vec<Ref> = (0..pages.len())
+        .map(|i| Ref::new(first + 2 * i as i32))
+        .collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(page_ids.iter().copied())
+        .count(pages.len() as i32);
+    pdf.type1_font(regular)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    {
+        let mut doc_info = pdf.document_info(info);
+        doc_info
+            .title(TextStr(&format!(
+                "Well-Architected Check Summary Report - {}",
+                r.account_id.as_deref().unwrap_or("account")
+            )))
+            .producer(TextStr(&r.generator))
+            .creator(TextStr(&r.generator));
+        if let Some(date) = pdf_date(&r.generated_at) {
+            doc_info.creation_date(date);
+        }
+        doc_info.finish();
+    }
+    for (page_id, content) in page_ids.iter().zip(pages) {
+        let content_id = Ref::new(page_id.get() + 1);
+        let mut page = pdf.page(*page_id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.parent(tree);
+        page.contents(content_id);
+        {
+            let mut resources = page.resources();
+            let mut fonts = resources.fonts();
+            fonts.pair(Font::Regular.name(), regular);
+            fonts.pair(Font::Bold.name(), bold);
+        }
+        page.finish();
+        let data = miniz_oxide::deflate::compress_to_vec_zlib(&content.finish(), 6);
+        pdf.stream(content_id, &data).filter(Filter::FlateDecode);
+    }
+    pdf.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_winansi_and_measured() {
+        assert_eq!(winansi("Aé–✓"), vec![b'A', 0xe9, 0x96, b'?']);
+        assert!((text_width("A", 10.0, Font::Regular) - 6.67).abs() < 0.01);
+        let lines = wrap(
+            "aaaa bbbb cccc",
+            text_width("aaaa bbbb", 10.0, Font::Regular),
+            10.0,
+            Font::Regular,
+        );
+        assert_eq!(lines, ["aaaa bbbb", "cccc"]);
+        let long = wrap("xxxxxxxxxx", 20.0, 10.0, Font::Regular);
+        assert!(long.len() > 1 && long.concat() == "xxxxxxxxxx");
+    }
+}
