@@ -6,6 +6,7 @@ use crate::conformity::{ConformityClient, FetchStats};
 use crate::mapping::{Lens, Mapping};
 use crate::notes::{self, NotesMode};
 use crate::summary::{Aggregator, LeftOut, Summary, Tally, UnmappedRule};
+use crate::visionone::VisionOneClient;
 use crate::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -15,6 +16,11 @@ use std::path::PathBuf;
 pub enum Source<'a> {
     Conformity {
         client: &'a ConformityClient,
+        account_id: String,
+    },
+    /// Trend Vision One Cloud Posture; `account_id` is the Cloud Risk Management account ID.
+    VisionOne {
+        client: &'a VisionOneClient,
         account_id: String,
     },
     Files {
@@ -39,6 +45,21 @@ pub async fn collect(
 ) -> Result<Collected> {
     match source {
         Source::Conformity { client, account_id } => {
+            let requests_before = client.requests_sent();
+            let settings = client.rule_settings(account_id).await?;
+            let mut aggregator = Aggregator::new(mapping, settings);
+            let mut stats = client
+                .for_each_check(account_id, tags, progress, &mut |check| {
+                    aggregator.add(check)
+                })
+                .await?;
+            stats.requests = client.requests_sent() - requests_before;
+            Ok(Collected {
+                summary: aggregator.finish(),
+                stats,
+            })
+        }
+        Source::VisionOne { client, account_id } => {
             let requests_before = client.requests_sent();
             let settings = client.rule_settings(account_id).await?;
             let mut aggregator = Aggregator::new(mapping, settings);

@@ -4,4 +4,5 @@
 
 pub mod conformity;
 pub mod sts;
+pub mod visionone;
 pub mod wellarchitected;

@@ -1,0 +1,755 @@
+use super::filter;
+use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
+use crate::checks::{Check, Progress, RiskLevel, RuleSettings, Status, TagFilter};
+use crate::conformity::retry::{parse_retry_after, RateLimiter, RetryPolicy};
+use crate::conformity::{Account, ApiKey, FetchStats};
+use crate::mapping::RuleCatalogue;
+use crate::{Error, Result};
+use reqwest::header::{self, HeaderValue};
+use reqwest::{StatusCode, Url};
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The request header that carries the filter expression.
+pub const FILTER_HEADER: &str = "TMV1-Filter";
+/// Largest page MCP allows for the checks list.
+pub const PAGE_SIZE: u32 = 200;
+/// The result cap third-party scripts report for the checks list (not confirmed by Trend).
+pub const RESULT_CAP: u64 = 10_000;
+/// Vision One counts requests per 60-second window (Automation Center "API request limits").
+pub const RATE_WINDOW: Duration = Duration::from_secs(60);
+/// A runaway `nextLink` chain stops here.
+const MAX_PAGES_PER_LIST: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub struct VisionOneOptions {
+    pub retry: RetryPolicy,
+    /// Requests per second; 0 for no limit.
+    pub requests_per_second: f64,
+    pub timeout: Duration,
+    /// How long a 429 without `Retry-After` waits: a fresh rate window always has room.
+    pub rate_window: Duration,
+    /// The path prefix of the Cloud Posture endpoints: `beta` today (Trend marks them beta),
+    /// to become e.g. `v3.0` when they go GA.
+    pub posture_prefix: String,
+    /// `top` of the checks list.
+    pub page_size: u32,
+    /// The checks list's result cap; a query whose results reach it is split.
+    pub result_cap: u64,
+}
+
+impl Default for VisionOneOptions {
+    fn default() -> Self {
+        VisionOneOptions {
+            retry: RetryPolicy::default(),
+            requests_per_second: 2.0,
+            timeout: Duration::from_secs(60),
+            rate_window: RATE_WINDOW,
+            posture_prefix: "beta".into(),
+            page_size: PAGE_SIZE,
+            result_cap: RESULT_CAP,
+        }
+    }
+}
+
+/// The Trend Vision One Cloud Posture / Cloud Risk Management API client.
+pub struct VisionOneClient {
+    http: reqwest::Client,
+    base: Url,
+    key: ApiKey,
+    options: VisionOneOptions,
+    limiter: RateLimiter,
+    requests: AtomicU64,
+}
+
+/// One query of the partitioned download: the extra filter terms that narrow it.
+#[derive(Clone, Debug, Default)]
+struct Partition {
+    terms: Vec<String>,
+    /// Which split comes next if this part is still over the cap.
+    depth: usize,
+}
+
+/// What one partition's first pages showed.
+enum Outcome {
+    /// Read completely (or as far as the API serves); checks already counted.
+    Done,
+    /// Over the cap: split it.
+    Split,
+}
+
+/// A list endpoint's page: items and the link to the next page.
+trait Paged: serde::de::DeserializeOwned {
+    type Item;
+    fn into_parts(self) -> (Option<Vec<Self::Item>>, Option<String>);
+}
+
+impl Paged for AccountsPage {
+    type Item = model::AccountItem;
+    fn into_parts(self) -> (Option<Vec<Self::Item>>, Option<String>) {
+        (self.items, self.next_link)
+    }
+}
+
+impl Paged for ScanRulesPage {
+    type Item = model::ScanRuleItem;
+    fn into_parts(self) -> (Option<Vec<Self::Item>>, Option<String>) {
+        (self.items, self.next_link)
+    }
+}
+
+impl VisionOneClient {
+    /// `base` is the regional API root (see [`super::resolve_base_url`]); `key` a Vision One
+    /// API key (`keychain::load(KeyKind::VisionOne)`), sent as `Authorization: Bearer …`.
+    pub fn new(base: Url, key: ApiKey, options: VisionOneOptions) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(options.timeout)
+            .user_agent(concat!("wa-sync/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Network(format!("cannot set up HTTPS: {e}")))?;
+        Ok(VisionOneClient {
+            limiter: RateLimiter::new(options.requests_per_second),
+            http,
+            base,
+            key,
+            options,
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn requests_sent(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn url(&self, path: &str) -> Url {
+        crate::url::join(&self.base, path)
+    }
+
+    fn posture_path(&self, rest: &str) -> String {
+        format!(
+            "/{}/cloudPosture/{rest}",
+            self.options.posture_prefix.trim_matches('/')
+        )
+    }
+
+    /// Sends one GET (the filter, if any, in its header), retrying 429 and 5xx, and maps
+    /// failures to messages that say what to do. `what` names the endpoint in messages.
+    async fn get(&self, url: &Url, filter: Option<&str>, what: &str) -> Result<Vec<u8>> {
+        let filter_value = filter
+            .map(|f| {
+                filter::check_length(f)?;
+                // Tags may hold non-ASCII characters: sent as UTF-8 bytes.
+                HeaderValue::from_bytes(f.as_bytes()).map_err(|_| {
+                    Error::bad_input(
+                        "the Vision One filter contains characters a header cannot carry",
+                    )
+                })
+            })
+            .transpose()?;
+        let mut attempt = 0;
+        loop {
+            self.limiter.wait().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let mut request = self
+                .http
+                .get(url.clone())
+                .bearer_auth(self.key.expose())
+                .header(header::ACCEPT, "application/json");
+            if let Some(value) = &filter_value {
+                request = request.header(FILTER_HEADER, value.clone());
+            }
+            let retryable = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    let trace = response
+                        .headers()
+                        .get("x-trace-id")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    let bytes = response.bytes().await.map_err(|e| network_error(url, &e))?;
+                    if status.is_success() {
+                        return Ok(bytes.to_vec());
+                    }
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        // No Retry-After: wait for the next 60-second window.
+                        let wait = retry_after.unwrap_or(self.options.rate_window);
+                        ("HTTP 429 Too Many Requests".to_string(), Some(wait))
+                    } else if status.is_server_error() {
+                        (format!("HTTP {}", status.as_u16()), retry_after)
+                    } else {
+                        return Err(api_error(status, what, &bytes, trace.as_deref()));
+                    }
+                }
+                Err(e) if e.is_timeout() || e.is_connect() => {
+                    (network_error(url, &e).to_string(), None)
+                }
+                Err(e) => return Err(network_error(url, &e)),
+            };
+            if attempt >= self.options.retry.max_retries {
+                return Err(Error::Unavailable(format!(
+                    "Vision One kept failing for {what} ({}) after {} attempts; Vision One limits \
+                     requests per 60-second window, so wait a minute or two and try again",
+                    retryable.0,
+                    attempt + 1
+                )));
+            }
+            tokio::time::sleep(self.options.retry.delay(attempt, retryable.1)).await;
+            attempt += 1;
+        }
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &Url,
+        filter: Option<&str>,
+        what: &str,
+    ) -> Result<T> {
+        let bytes = self.get(url, filter, what).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::BadResponse(format!(
+                "Vision One's answer to {what} is not in the expected shape: {e}"
+            ))
+        })
+    }
+
+    /// The URL of a `nextLink` (absolute or relative). The key is only ever sent to the
+    /// configured host, so a link elsewhere is refused.
+    fn next_url(&self, link: &str, what: &str) -> Result<Url> {
+        let url = self.base.join(link.trim()).map_err(|e| {
+            Error::BadResponse(format!(
+                "Vision One's nextLink for {what} is not a URL: {e}"
+            ))
+        })?;
+        let same_origin = url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default();
+        if !same_origin {
+            return Err(Error::BadResponse(format!(
+                "Vision One's nextLink for {what} points to another host ({}); wa-sync does not \
+                 send the API key there",
+                url.host_str().unwrap_or("?")
+            )));
+        }
+        Ok(url)
+    }
+
+    /// Every item of a list, following `nextLink` and sending the filter on every page.
+    async fn list<P: Paged>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        filter: Option<&str>,
+    ) -> Result<Vec<P::Item>> {
+        let mut url = self.url(path);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES_PER_LIST {
+            let page: P = self.get_json(&url, filter, path).await?;
+            let (page_items, next) = page.into_parts();
+            let page_items = page_items.ok_or_else(|| {
+                Error::BadResponse(format!("Vision One's answer to {path} has no `items` list"))
+            })?;
+            let empty = page_items.is_empty();
+            items.extend(page_items);
+            match next.filter(|n| !n.trim().is_empty()) {
+                Some(link) if !empty => {
+                    let next_url = self.next_url(&link, path)?;
+                    if next_url == url {
+                        return Err(loop_error(path));
+                    }
+                    url = next_url;
+                }
+                _ => return Ok(items),
+            }
+        }
+        Err(loop_error(path))
+    }
+
+    /// `GET /v3.0/healthcheck/connectivity`: the key is accepted and the service answers.
+    pub async fn test_connection(&self) -> Result<()> {
+        let what = "/v3.0/healthcheck/connectivity";
+        let answer: serde_json::Value = self.get_json(&self.url(what), None, what).await?;
+        match answer["status"].as_str() {
+            Some(s) if s.eq_ignore_ascii_case("available") => Ok(()),
+            other => Err(Error::Unavailable(format!(
+                "Vision One's connectivity test answered status {}; try again later",
+                other.map_or("(none)".to_string(), |s| format!("{s:?}"))
+            ))),
+        }
+    }
+
+    /// Cloud Risk Management accounts (`/v3.0/cloudRiskManagement/accounts`, else the beta
+    /// `/cloudPosture/accounts`).
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        self.list_accounts(None).await
+    }
+
+    async fn list_accounts(&self, aws_account_id: Option<&str>) -> Result<Vec<Account>> {
+        let filter = aws_account_id.map(|id| filter::eq("awsAccountId", id));
+        let v3 = self
+            .list::<AccountsPage>("/v3.0/cloudRiskManagement/accounts", &[], filter.as_deref())
+            .await;
+        let items = match v3 {
+            Ok(items) => items,
+            // The GA endpoint missing or refusing the filter: the beta list, filtered here.
+            Err(Error::NotFound(_) | Error::Api(_)) => {
+                self.list::<AccountsPage>(&self.posture_path("accounts"), &[], None)
+                    .await?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(items
+            .into_iter()
+            .map(model::AccountItem::into_account)
+            // Items without an AWS account ID are kept: the GA list may answer IDs only.
+            .filter(|a| {
+                aws_account_id.is_none_or(|id| a.aws_account_id.as_deref().is_none_or(|a| a == id))
+            })
+            .collect())
+    }
+
+    /// The Cloud Risk Management account of an AWS account (a workload's), found with the
+    /// `awsAccountId` filter. Exactly one must match.
+    pub async fn account_for_aws_account(&self, aws_account_id: &str) -> Result<Account> {
+        let id = aws_account_id.trim();
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::bad_input(format!(
+                "{aws_account_id:?} is not a 12-digit AWS account ID"
+            )));
+        }
+        let mut matches = self.list_accounts(Some(id)).await?;
+        match matches.len() {
+            1 => Ok(matches.remove(0)),
+            0 => Err(Error::NotFound(format!(
+                "no Vision One Cloud Risk Management account is connected to AWS account {id}; \
+                 connect it in Vision One (Cloud Accounts) or pass --account-id"
+            ))),
+            _ => Err(Error::bad_input(format!(
+                "several Vision One accounts match AWS account {id} ({}); pass --account-id",
+                matches
+                    .iter()
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The account's rule settings (`/v3.0/cloudRiskManagement/accounts/{id}/scanRules`, else
+    /// the beta `/cloudPosture/accounts/{id}/scanRules`): every rule's enabled state, and the
+    /// risk level of the rules the account customised. 404 means nothing is configured.
+    pub async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
+        let id = path_segment(account_id);
+        let v3 = format!("/v3.0/cloudRiskManagement/accounts/{id}/scanRules");
+        let items = match self.list::<ScanRulesPage>(&v3, &[], None).await {
+            Ok(items) => items,
+            Err(Error::NotFound(_)) => {
+                let beta = self.posture_path(&format!("accounts/{id}/scanRules"));
+                match self.list::<ScanRulesPage>(&beta, &[], None).await {
+                    Ok(items) => items,
+                    Err(Error::NotFound(_)) => Vec::new(),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(model::into_settings(items))
+    }
+
+    /// The `TMV1-Filter` of the account and tag filter, checked against the length limit
+    /// before anything is sent.
+    pub fn checks_filter(account_id: &str, tags: &TagFilter) -> Result<String> {
+        let mut terms = vec![filter::eq("accountId", account_id)];
+        terms.extend(filter::tag_expression(tags)?);
+        let text = filter::and(&terms);
+        filter::check_length(&text)?;
+        Ok(text)
+    }
+
+    /// Streams every check of the account that matches the tag filter into `on_check`, page by
+    /// page, like `ConformityClient::for_each_check`. A query whose results reach the cap is
+    /// split by status, then risk level, then service.
+    ///
+    /// The meaning of the list's `count` is not documented (total or page size), so a query's
+    /// size is known only when a page says so unambiguously (see `ChecksPage::total`). When it
+    /// is known and over the cap, the query is split before anything is counted; when it is
+    /// not, the query's checks are held (a few bytes each, at most the cap) until the query
+    /// ends below the cap, and are then counted, or reach it, and the query is split. Nothing
+    /// is ever counted twice.
+    pub async fn for_each_check(
+        &self,
+        account_id: &str,
+        tags: &TagFilter,
+        progress: &dyn Progress,
+        on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+    ) -> Result<FetchStats> {
+        let base_filter = Self::checks_filter(account_id, tags)?;
+        let requests_before = self.requests_sent();
+        let mut run = Run {
+            stats: FetchStats::default(),
+            available: None,
+            services: BTreeSet::new(),
+        };
+        let mut pending = vec![Partition::default()];
+        while let Some(part) = pending.pop() {
+            let mut terms = vec![base_filter.clone()];
+            terms.extend(part.terms.iter().cloned());
+            let filter_text = filter::and(&terms);
+            let children = self.children(&part, &base_filter, &run.services);
+            match self
+                .read_partition(
+                    &filter_text,
+                    &part,
+                    children.is_some(),
+                    &mut run,
+                    progress,
+                    on_check,
+                )
+                .await?
+            {
+                Outcome::Done => {}
+                Outcome::Split => {
+                    let children = self
+                        .children(&part, &base_filter, &run.services)
+                        .unwrap_or_default();
+                    run.stats.splits += 1;
+                    pending.extend(children.into_iter().rev());
+                }
+            }
+        }
+        let mut stats = run.stats;
+        stats.available = run.available.unwrap_or(stats.fetched).max(stats.fetched);
+        stats.requests = self.requests_sent() - requests_before;
+        Ok(stats)
+    }
+
+    /// Reads one partition. `can_split` says whether a split is possible if it is over the cap.
+    async fn read_partition(
+        &self,
+        filter_text: &str,
+        part: &Partition,
+        can_split: bool,
+        run: &mut Run,
+        progress: &dyn Progress,
+        on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+    ) -> Result<Outcome> {
+        let what = self.posture_path("checks");
+        let mut url = self.url(&what);
+        url.query_pairs_mut()
+            .append_pair("top", &self.options.page_size.to_string());
+        let cap = self.options.result_cap;
+        // `Some` while the query's size is unknown: its checks wait here.
+        let mut held: Option<Vec<OwnedCheck>> = None;
+        let mut read: u64 = 0;
+        for page_number in 0..MAX_PAGES_PER_LIST {
+            let bytes = match self.get(&url, Some(filter_text), &what).await {
+                Ok(bytes) => bytes,
+                // Refused past the cap on a query that cannot be split: keep what was read
+                // (`available` then exceeds `fetched` if the size was known, and the preview
+                // warns).
+                Err(Error::Api(_)) if read >= cap => {
+                    flush(&mut held, run, on_check);
+                    return Ok(Outcome::Done);
+                }
+                Err(e) => return Err(e),
+            };
+            let page = model::parse_checks_page(&bytes)
+                .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
+            if page_number == 0 {
+                let total = page.total();
+                if part.depth == 0 {
+                    run.available = total;
+                }
+                match total {
+                    Some(total) if total > cap && can_split => return Ok(Outcome::Split),
+                    Some(_) => {}
+                    None => held = Some(Vec::new()),
+                }
+            }
+            for item in page.items() {
+                let view = item
+                    .view()
+                    .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
+                if let Some(service) = item_service(item) {
+                    if !run.services.contains(service) {
+                        run.services.insert(service.to_string());
+                    }
+                }
+                match held.as_mut() {
+                    Some(held) => held.push(OwnedCheck::from_view(&view)),
+                    None => {
+                        on_check(&view);
+                        run.stats.fetched += 1;
+                    }
+                }
+            }
+            read += page.items().len() as u64;
+            let shown = run.stats.fetched + held.as_ref().map_or(0, |h| h.len() as u64);
+            progress.checks_fetched(shown, run.available.unwrap_or(shown).max(shown));
+            let next = page.next().map(str::to_string);
+            let empty = page.items().is_empty();
+            drop(page);
+            // At the cap with the size unknown: the results may be cut off, so split.
+            if held.is_some() && read >= cap && can_split {
+                return Ok(Outcome::Split);
+            }
+            if read >= cap {
+                // Cannot split further: count what is held and read on as far as the API goes.
+                flush(&mut held, run, on_check);
+            }
+            let Some(link) = next.filter(|_| !empty) else {
+                flush(&mut held, run, on_check);
+                return Ok(Outcome::Done);
+            };
+            let next_url = self.next_url(&link, &what)?;
+            if next_url == url {
+                return Err(loop_error(&what));
+            }
+            url = next_url;
+        }
+        Err(loop_error(&what))
+    }
+
+    /// The partitions a partition splits into, or `None` when no filter is left to split by or
+    /// the narrower filters would be too long for the header.
+    fn children(
+        &self,
+        part: &Partition,
+        base_filter: &str,
+        seen_services: &BTreeSet<String>,
+    ) -> Option<Vec<Partition>> {
+        let (field, values): (&str, Vec<String>) = match part.depth {
+            0 => (
+                "status",
+                [Status::Success, Status::Failure]
+                    .iter()
+                    .map(|s| s.api_name().to_string())
+                    .collect(),
+            ),
+            1 => (
+                "riskLevel",
+                RiskLevel::DESCENDING
+                    .iter()
+                    .map(|r| r.api_name().to_string())
+                    .collect(),
+            ),
+            2 => ("service", services(seen_services)),
+            _ => return None,
+        };
+        let children: Vec<Partition> = values
+            .iter()
+            .map(|value| {
+                let mut terms = part.terms.clone();
+                terms.push(filter::eq(field, value));
+                Partition {
+                    terms,
+                    depth: part.depth + 1,
+                }
+            })
+            .collect();
+        let fits = children.iter().all(|c| {
+            let mut terms = vec![base_filter.to_string()];
+            terms.extend(c.terms.iter().cloned());
+            filter::len(&filter::and(&terms)) <= filter::MAX_FILTER_LEN
+        });
+        fits.then_some(children)
+    }
+}
+
+/// The state of one `for_each_check` run.
+struct Run {
+    stats: FetchStats,
+    /// The size of the whole (unsplit) query, when a page said it.
+    available: Option<u64>,
+    /// Services seen in checks so far, added to the catalogue's for a service split.
+    services: BTreeSet<String>,
+}
+
+fn flush(
+    held: &mut Option<Vec<OwnedCheck>>,
+    run: &mut Run,
+    on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+) {
+    if let Some(checks) = held.take() {
+        for check in &checks {
+            on_check(&check.view());
+        }
+        run.stats.fetched += checks.len() as u64;
+    }
+}
+
+/// The check's service: the `service` field, else the prefix of its rule ID (`EC2-001` → `EC2`).
+fn item_service<'i>(item: &'i model::CheckItem<'_>) -> Option<&'i str> {
+    item.service().or_else(|| {
+        item.rule_id()
+            .and_then(|r| r.rsplit_once('-'))
+            .map(|(s, _)| s)
+    })
+}
+
+/// Every AWS service of the shipped rule catalogue, plus any seen in this account's checks.
+fn services(seen: &BTreeSet<String>) -> Vec<String> {
+    let mut all: BTreeSet<String> = RuleCatalogue::builtin()
+        .rules
+        .iter()
+        .filter_map(|r| r.rule_id.rsplit_once('-').map(|(s, _)| s.to_string()))
+        .collect();
+    all.extend(seen.iter().cloned());
+    all.into_iter().collect()
+}
+
+fn loop_error(what: &str) -> Error {
+    Error::BadResponse(format!(
+        "Vision One's nextLink for {what} does not end (it repeats or runs past {MAX_PAGES_PER_LIST} pages)"
+    ))
+}
+
+/// Account IDs go into URL paths.
+fn path_segment(id: &str) -> String {
+    id.replace('%', "%25")
+        .replace('/', "%2F")
+        .replace('?', "%3F")
+        .replace('#', "%23")
+}
+
+fn network_error(url: &Url, e: &reqwest::Error) -> Error {
+    let host = url.host_str().unwrap_or("the server");
+    let why = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect (check the URL or region, and your network or proxy)".to_string()
+    } else {
+        // reqwest's message can include the URL but never headers, so the key cannot leak here.
+        e.to_string()
+    };
+    Error::Network(format!("Vision One at {host}: {why}"))
+}
+
+/// Turns an error answer into a message that names the likely cause.
+fn api_error(status: StatusCode, what: &str, body: &[u8], trace: Option<&str>) -> Error {
+    let code = status.as_u16();
+    let detail = error_detail(body)
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let trace = trace
+        .map(|t| format!(" (trace ID {t})"))
+        .unwrap_or_default();
+    match code {
+        401 => Error::Auth(format!(
+            "Vision One refused the API key for {what} (HTTP 401{detail}){trace}: the key is wrong, \
+             expired or for another region (a key works only in its own region). Check the key and \
+             the region in Vision One (Administration > API Keys)"
+        )),
+        403 => Error::Auth(format!(
+            "Vision One refused access to {what} (HTTP 403{detail}){trace}: the API key's role lacks \
+             the Cloud Risk Management (Cloud Posture) View permission. Give the key's role that \
+             permission in Vision One (Administration > User Roles)"
+        )),
+        404 => Error::NotFound(format!(
+            "Vision One does not know {what} (HTTP 404{detail}){trace}; check the account ID with \
+             `wa-sync accounts` and the region"
+        )),
+        491 => Error::Api(format!(
+            "Vision One had an internal error for {what} (HTTP 491{detail}){trace}; try again later"
+        )),
+        _ => Error::Api(format!(
+            "Vision One answered HTTP {code} for {what}{detail}{trace}"
+        )),
+    }
+}
+
+/// The human part of Vision One's JSON error bodies (`{"error":{"code","message"}}` and the
+/// flatter shapes seen in client code).
+fn error_detail(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let pick = |v: &serde_json::Value| -> Option<String> {
+        let message = v["message"].as_str().or(v["Message"].as_str());
+        let code = v["code"].as_str();
+        match (code, message) {
+            (Some(c), Some(m)) => Some(format!("{c}: {m}")),
+            (None, Some(m)) => Some(m.to_string()),
+            (Some(c), None) => Some(c.to_string()),
+            (None, None) => None,
+        }
+    };
+    if value["error"].is_object() {
+        if let Some(text) = pick(&value["error"]) {
+            return Some(text);
+        }
+    }
+    if let Some(errors) = value["errors"].as_array() {
+        let parts: Vec<String> = errors.iter().filter_map(pick).collect();
+        if !parts.is_empty() {
+            return Some(parts.join("; "));
+        }
+    }
+    pick(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_in_every_shape() {
+        assert_eq!(
+            error_detail(br#"{"error":{"code":"InvalidFilter","message":"bad filter"}}"#).unwrap(),
+            "InvalidFilter: bad filter"
+        );
+        assert_eq!(
+            error_detail(br#"{"code":"NotFound","message":"no such account"}"#).unwrap(),
+            "NotFound: no such account"
+        );
+        assert_eq!(
+            error_detail(br#"{"errors":[{"message":"a"},{"message":"b"}]}"#).unwrap(),
+            "a; b"
+        );
+        assert_eq!(error_detail(b"<html>"), None);
+        let err = api_error(
+            StatusCode::FORBIDDEN,
+            "/beta/cloudPosture/checks",
+            b"{}",
+            Some("t-1"),
+        );
+        assert_eq!(err.code(), "auth");
+        assert!(err.to_string().contains("View permission") && err.to_string().contains("t-1"));
+    }
+
+    #[test]
+    fn the_checks_filter_is_built_and_limited() {
+        let tags = TagFilter::parse(&["Env::prod", "App::shop"]).unwrap();
+        assert_eq!(
+            VisionOneClient::checks_filter("acc-1", &tags).unwrap(),
+            "accountId eq 'acc-1' and (tags/any(tag: tag eq 'Env::prod') or tags/any(tag: tag eq 'App::shop'))"
+        );
+        let many: Vec<String> = (0..40).map(|i| format!("Team::{i:0>40}")).collect();
+        let err =
+            VisionOneClient::checks_filter("acc-1", &TagFilter::parse(&many).unwrap()).unwrap_err();
+        assert!(
+            err.is_bad_input() && err.to_string().contains("1783"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn services_cover_the_catalogue() {
+        let seen: BTreeSet<String> = ["Zzz".to_string()].into();
+        let all = services(&seen);
+        assert!(all.contains(&"EC2".to_string()) && all.contains(&"Zzz".to_string()));
+        assert!(all.len() > 50);
+    }
+}
