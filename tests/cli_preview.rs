@@ -209,7 +209,9 @@ async fn external_id_and_accounts() {
 async fn bad_input_exits_2_before_any_request() {
     let fake = fake_with(vec![]).await;
     let url = fake.base_url();
-    let cases: Vec<(Vec<String>, Vec<(&str, String)>, &str)> = vec![
+    // (arguments, environment changes (empty value: unset), what stderr must say)
+    type Case<'a> = (Vec<String>, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 "preview".into(),

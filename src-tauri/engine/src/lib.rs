@@ -8,13 +8,18 @@
 
 pub mod checks;
 pub mod conformity;
+pub mod credentials;
 pub mod error;
+pub mod iam;
 pub mod keychain;
 pub mod mapping;
 pub mod notes;
 pub mod preview;
+pub mod report;
 pub mod summary;
+pub mod sync;
 pub mod url;
+pub mod visionone;
 pub mod wellarchitected;
 
 pub use error::{Error, Result};

@@ -14,10 +14,12 @@ pub fn parse_base_url(text: &str, what: &str) -> Result<Url> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => return Err(Error::bad_input(format!(
+        "http" => {
+            return Err(Error::bad_input(format!(
             "{what} {text:?} uses http://, which would send the API key unencrypted; use https:// \
                  (http:// is accepted only for 127.0.0.1, ::1 and localhost)"
-        ))),
+        )))
+        }
         other => {
             return Err(Error::bad_input(format!(
                 "{what} {text:?} has scheme {other:?}; use an https:// URL"

@@ -55,7 +55,7 @@ impl Dice {
 
 /// The demo account's checks (about 7,000).
 pub fn checks() -> Vec<CheckRecord> {
-    let mut dice = Dice(0x5EED_0F_DE30);
+    let mut dice = Dice(0x005E_ED0F_DE30);
     let mut checks = Vec::new();
     let rules = RuleCatalogue::builtin()
         .rules

@@ -8,6 +8,9 @@ pub mod catalogue;
 pub mod coverage;
 pub mod lens;
 
+#[cfg(test)]
+mod data_tests;
+
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
