@@ -1,0 +1,544 @@
+//! The app's commands: thin wrappers that validate what the UI sends, call the engine and hand
+//! back its serde types. Long work reports progress through a `Channel` and can be cancelled by
+//! run ID with [`cancel`].
+
+use crate::error::{AppError, AppResult};
+use crate::types::{
+    AppInfo, PreviewRequest, ProgressEvent, PushRequest, RestorePlan, RestoreQuestionView,
+    SourceRequest, TagMatchCount,
+};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use tauri::ipc::Channel;
+use tauri::State;
+use crate::keys::{MemoryKeyStore, OsKeychain, SessionKey};
+use crate::settings::{self, Settings};
+use crate::KeyStore;
+use tokio::sync::oneshot;
+use wa_sync_engine::checks::{demo, CheckRecord, Progress, TagFilter};
+use wa_sync_engine::conformity::base_url_for_region;
+use wa_sync_engine::mapping::coverage::Coverage;
+use wa_sync_engine::mapping::Mapping;
+use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::preview::{self, PreviewReport, Source};
+use wa_sync_engine::sync::{self, Backup, BackupInfo, RestoreReport, SyncOptions, SyncProgress};
+use wa_sync_engine::wellarchitected::demo as demo_workload;
+use wa_sync_engine::wellarchitected::{DemoWorkload, Workload};
+
+/// The workload a command works on: the demo's (kept in the state) or the configured AWS one.
+enum Target<'a> {
+    Demo(&'a Workload),
+    Aws(Box<Workload>),
+}
+
+impl Target<'_> {
+    fn get(&self) -> &Workload {
+        match self {
+            Target::Demo(w) => w,
+            Target::Aws(w) => w,
+        }
+    }
+}
+
+/// What the commands share: running previews, by run ID, with the sender that cancels each;
+/// the settings of the guided setup; where the API key is kept.
+pub struct AppState {
+    start_demo: bool,
+    runs: Mutex<HashMap<u32, oneshot::Sender<()>>>,
+    /// The simulated workload the demo previews against and pushes to.
+    demo: Workload,
+    backup_dir: PathBuf,
+    /// Where `settings.json` lives (no secrets in it).
+    pub(crate) config_dir: PathBuf,
+    pub(crate) settings: Mutex<Settings>,
+    pub(crate) keys: Box<dyn KeyStore>,
+    /// The key of this session when the keychain could not keep it.
+    pub(crate) session_key: SessionKey,
+}
+
+impl AppState {
+    /// Keeps the demo workload and the backups in `data_dir` (default: the engine's data
+    /// directory, `WA_SYNC_DATA_DIR` when set, as the tests do), the settings in the config
+    /// directory (`WA_SYNC_CONFIG_DIR`, else `WA_SYNC_DATA_DIR`, else the user's), and the API
+    /// key in the OS keychain.
+    pub fn new(start_demo: bool) -> Self {
+        let data_dir = std::env::var_os("WA_SYNC_DATA_DIR")
+            .map(PathBuf::from)
+            .or_else(|| sync::data_dir().ok())
+            .unwrap_or_else(|| std::env::temp_dir().join("wa-sync"));
+        AppState::with_dirs(
+            start_demo,
+            &data_dir,
+            &settings::config_dir(),
+            Box::new(OsKeychain),
+        )
+    }
+
+    /// Everything in `data_dir`, the key in memory (tests).
+    pub fn with_data_dir(start_demo: bool, data_dir: &Path) -> Self {
+        AppState::with_dirs(
+            start_demo,
+            data_dir,
+            data_dir,
+            Box::new(MemoryKeyStore::default()),
+        )
+    }
+
+    pub fn with_dirs(
+        start_demo: bool,
+        data_dir: &Path,
+        config_dir: &Path,
+        keys: Box<dyn KeyStore>,
+    ) -> Self {
+        AppState {
+            start_demo,
+            runs: Mutex::new(HashMap::new()),
+            demo: Workload::Demo(DemoWorkload::open(data_dir.join("demo-workload.json"))),
+            backup_dir: data_dir.join("backups"),
+            settings: Mutex::new(Settings::load(config_dir)),
+            config_dir: config_dir.to_path_buf(),
+            keys,
+            session_key: SessionKey::default(),
+        }
+    }
+
+    fn start(&self, run_id: u32) -> AppResult<oneshot::Receiver<()>> {
+        let mut runs = self.runs.lock().expect("runs lock");
+        if runs.contains_key(&run_id) {
+            return Err(AppError::new(
+                "busy",
+                format!("run {run_id} is already going; wait for it or cancel it"),
+            ));
+        }
+        let (tx, rx) = oneshot::channel();
+        runs.insert(run_id, tx);
+        Ok(rx)
+    }
+
+    fn finish(&self, run_id: u32) {
+        self.runs.lock().expect("runs lock").remove(&run_id);
+    }
+
+    /// Cancels a run; false when no run has that ID.
+    pub fn cancel_run(&self, run_id: u32) -> bool {
+        let sender = self.runs.lock().expect("runs lock").remove(&run_id);
+        sender.is_some_and(|tx| tx.send(()).is_ok())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn start_for_test(&self, run_id: u32) -> oneshot::Receiver<()> {
+        self.start(run_id).expect("a free run ID")
+    }
+}
+
+fn mapping() -> &'static Mapping {
+    static MAPPING: OnceLock<Mapping> = OnceLock::new();
+    MAPPING.get_or_init(Mapping::builtin)
+}
+
+fn demo_checks() -> &'static [CheckRecord] {
+    static CHECKS: OnceLock<Vec<CheckRecord>> = OnceLock::new();
+    CHECKS.get_or_init(demo::checks)
+}
+
+fn parse_tags(tags: &[String]) -> AppResult<TagFilter> {
+    TagFilter::parse(tags).map_err(|e| AppError::new("bad_input", e.to_string()))
+}
+
+/// Forwards the engine's page-by-page progress to the UI.
+struct ChannelProgress<'a>(&'a Channel<ProgressEvent>);
+
+impl Progress for ChannelProgress<'_> {
+    fn checks_fetched(&self, fetched: u64, total: u64) {
+        // A closed window is no reason to stop counting.
+        let _ = self.0.send(ProgressEvent::Checks { fetched, total });
+    }
+}
+
+/// Every question's new notes for the chosen checks. Nothing is written anywhere.
+#[tauri::command]
+pub async fn preview(
+    state: State<'_, AppState>,
+    request: PreviewRequest,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<PreviewReport> {
+    let cancelled = state.start(request.run_id)?;
+    let result = cancellable(cancelled, run_preview(&state, &request, &on_progress)).await;
+    state.finish(request.run_id);
+    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
+    result
+}
+
+/// Runs `work` until it ends or the run is cancelled; cancelling drops it, which stops requests
+/// in flight.
+pub async fn cancellable<T>(
+    cancelled: oneshot::Receiver<()>,
+    work: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    tokio::select! {
+        result = work => result,
+        Ok(()) = cancelled => Err(AppError::cancelled()),
+    }
+}
+
+/// The preview itself, apart from cancellation; also used by the command tests.
+pub async fn run_preview(
+    state: &AppState,
+    request: &PreviewRequest,
+    progress: &Channel<ProgressEvent>,
+) -> AppResult<PreviewReport> {
+    let tags = parse_tags(&request.filter_tags)?;
+    let mode = NotesMode::parse(&request.notes_mode).ok_or_else(|| {
+        AppError::new(
+            "bad_input",
+            format!(
+                "unknown notes mode {:?}: use replace-block or overwrite",
+                request.notes_mode
+            ),
+        )
+    })?;
+    let mapping = mapping();
+    let client;
+    let (source, account_id) = match &request.source {
+        SourceRequest::Demo => (Source::Demo, Some(demo::ACCOUNT_ID.to_string())),
+        SourceRequest::Files {
+            checks,
+            rule_settings,
+        } => {
+            if checks.is_empty() {
+                return Err(AppError::new(
+                    "bad_input",
+                    "choose at least one saved checks file",
+                ));
+            }
+            (
+                Source::Files {
+                    checks: checks.iter().map(PathBuf::from).collect(),
+                    rule_settings: rule_settings.as_ref().map(PathBuf::from),
+                },
+                None,
+            )
+        }
+        SourceRequest::Conformity { region, account_id } => {
+            validate_account_id(account_id)?;
+            let base = base_url_for_region(region)?;
+            // The key stays on this side of the bridge.
+            let key = crate::keys::require(state.keys.as_ref(), &state.session_key)?;
+            client = crate::setup::make_client(&base, key)?;
+            (
+                Source::Conformity {
+                    client: &client,
+                    account_id: account_id.clone(),
+                },
+                Some(account_id.clone()),
+            )
+        }
+        SourceRequest::Configured => {
+            let account = state.settings().account.ok_or_else(|| {
+                AppError::new(
+                    "bad_input",
+                    "no Conformity account is set up yet: run the setup (Settings > Run the setup)",
+                )
+            })?;
+            client = state.conformity_client()?;
+            (
+                Source::Conformity {
+                    client: &client,
+                    account_id: account.id.clone(),
+                },
+                Some(account.id),
+            )
+        }
+    };
+    let _ = progress.send(ProgressEvent::Stage {
+        stage: "fetching-checks".into(),
+    });
+    let collected = preview::collect(&source, &tags, mapping, &ChannelProgress(progress)).await?;
+    let _ = progress.send(ProgressEvent::Stage {
+        stage: "writing-notes".into(),
+    });
+    // The demo runs against its simulated workload, the configured account against the
+    // configured workload (when one is set up); other sources preview without a workload.
+    let target = match &request.source {
+        SourceRequest::Demo => Some(Target::Demo(&state.demo)),
+        SourceRequest::Configured if state.workload_arn().is_ok() => Some(workload_target(state, &request.source).await?),
+        _ => None,
+    };
+    Ok(match target {
+        Some(target) => {
+            let snapshot = target.get().snapshot().await.map_err(|e| aws_read_error(state, e))?;
+            sync::plan(
+                account_id.as_deref(),
+                &tags,
+                mapping,
+                &collected,
+                &snapshot,
+                mode,
+            )
+        }
+        None => preview::report(
+            account_id.as_deref(),
+            &tags,
+            mapping,
+            &collected,
+            None,
+            mode,
+        ),
+    })
+}
+
+/// Tells the UI about each question as it is written.
+struct ChannelSyncProgress<'a>(&'a Channel<ProgressEvent>);
+
+impl SyncProgress for ChannelSyncProgress<'_> {
+    fn question_done(&self, done: usize, total: usize, question_id: &str, ok: bool) {
+        let _ = self.0.send(ProgressEvent::Written {
+            done: done as u64,
+            total: total as u64,
+            question_id: question_id.to_string(),
+            ok,
+        });
+    }
+}
+
+/// Previews again against the workload's notes as they are now, then backs them up and writes
+/// every question that would change, except those the user opted out of (they stay
+/// `would-change` in the result). Run it again to retry the failed ones.
+#[tauri::command]
+pub async fn push(
+    state: State<'_, AppState>,
+    request: PushRequest,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<PreviewReport> {
+    if !matches!(
+        request.preview.source,
+        SourceRequest::Demo | SourceRequest::Configured
+    ) {
+        return Err(AppError::new(
+            "bad_input",
+            "the app pushes the demo to its workload, or the configured Conformity account to the configured workload; use `wa-sync sync` for others",
+        ));
+    }
+    if request.preview.source == SourceRequest::Configured {
+        state.workload_arn()?;
+    }
+    let cancelled = state.start(request.preview.run_id)?;
+    let work = async {
+        let mut report = run_preview(&state, &request.preview, &on_progress).await?;
+        let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
+        for q in &mut report.questions {
+            if opted_out.contains(q.question_id.as_str()) {
+                // `sync` writes only questions with new notes.
+                q.notes = None;
+            }
+        }
+        let target = workload_target(&state, &request.preview.source).await?;
+        let snapshot = target.get().snapshot().await?;
+        let options = SyncOptions {
+            backup_dir: Some(state.backup_dir.clone()),
+            ..SyncOptions::default()
+        };
+        let _ = on_progress.send(ProgressEvent::Stage {
+            stage: "pushing".into(),
+        });
+        Ok(sync::sync(
+            target.get(),
+            &snapshot,
+            report,
+            &options,
+            &ChannelSyncProgress(&on_progress),
+        )
+        .await?)
+    };
+    let result = cancellable(cancelled, work).await;
+    state.finish(request.preview.run_id);
+    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
+    result
+}
+
+/// The demo workload, or the configured AWS workload (connected, through the role when set).
+async fn workload_target<'a>(state: &'a AppState, source: &SourceRequest) -> AppResult<Target<'a>> {
+    match source {
+        SourceRequest::Demo => Ok(Target::Demo(&state.demo)),
+        _ => Ok(Target::Aws(Box::new(Workload::Aws(state.aws_workload().await?)))),
+    }
+}
+
+/// The workload a backup was taken of: the demo's or the configured one; others are refused.
+async fn backup_target<'a>(state: &'a AppState, backup: &Backup) -> AppResult<Target<'a>> {
+    if backup.workload_arn == demo_workload::DEMO_WORKLOAD_ARN {
+        return Ok(Target::Demo(&state.demo));
+    }
+    match state.workload_arn() {
+        Ok(arn) if arn.to_string() == backup.workload_arn => {
+            Ok(Target::Aws(Box::new(Workload::Aws(state.aws_workload().await?))))
+        }
+        _ => Err(AppError::new(
+            "bad_input",
+            format!(
+                "this backup is of workload {} ({}), which is not the one set up in the app; restore it with `wa-sync restore --backup FILE`",
+                backup.workload_name, backup.workload_arn
+            ),
+        )),
+    }
+}
+
+/// A read of the configured workload that failed, with the profile's SSO hint when it applies.
+fn aws_read_error(state: &AppState, e: wa_sync_engine::Error) -> AppError {
+    let profile = state.settings().aws.and_then(|a| a.profile);
+    crate::setup::aws_error(profile.as_deref(), e)
+}
+
+/// The backups of the notes (the demo workload's and the configured workload's), newest first.
+#[tauri::command]
+pub fn list_backups(state: State<'_, AppState>) -> AppResult<Vec<BackupInfo>> {
+    Ok(sync::list_backups(&state.backup_dir)?)
+}
+
+/// Only backups that `list_backups` shows can be restored: the UI names one by its path.
+fn known_backup(state: &AppState, path: &str) -> AppResult<(PathBuf, Backup)> {
+    let listed = sync::list_backups(&state.backup_dir)?;
+    let found = listed
+        .into_iter()
+        .find(|b| b.path == Path::new(path))
+        .ok_or_else(|| {
+            AppError::new(
+                "not_found",
+                format!("{path} is not one of the app's backups; pick one from the list"),
+            )
+        })?;
+    let backup = Backup::read(&found.path)?;
+    Ok((found.path, backup))
+}
+
+/// What a restore would put back, for the confirmation: every question whose notes differ now.
+#[tauri::command]
+pub async fn restore_plan(state: State<'_, AppState>, path: String) -> AppResult<RestorePlan> {
+    let (path, backup) = known_backup(&state, &path)?;
+    let options = SyncOptions {
+        backup_dir: Some(state.backup_dir.clone()),
+        dry_run: true,
+        ..SyncOptions::default()
+    };
+    let target = backup_target(&state, &backup).await?;
+    let report =
+        sync::restore(target.get(), &backup, &path, &options, &sync::NoSyncProgress).await?;
+    let snapshot = target.get().snapshot().await?;
+    let put_back = report
+        .questions
+        .iter()
+        .filter(|q| q.status == sync::RestoreStatus::WouldChange)
+        .filter_map(|q| {
+            let old = backup
+                .questions
+                .iter()
+                .find(|b| b.question_id == q.question_id)?;
+            let now = snapshot
+                .questions
+                .iter()
+                .find(|c| c.question_id == q.question_id)?;
+            Some(RestoreQuestionView {
+                question_id: q.question_id.clone(),
+                title: old.title.clone(),
+                notes_now: now.notes.clone(),
+                notes_restored: old.notes.clone(),
+            })
+        })
+        .collect();
+    Ok(RestorePlan {
+        path: path.display().to_string(),
+        created_at: backup.created_at.clone(),
+        workload_name: backup.workload_name.clone(),
+        put_back,
+    })
+}
+
+/// Puts a backup's notes back (after backing up the notes it replaces).
+#[tauri::command]
+pub async fn restore(
+    state: State<'_, AppState>,
+    path: String,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<RestoreReport> {
+    let (path, backup) = known_backup(&state, &path)?;
+    let options = SyncOptions {
+        backup_dir: Some(state.backup_dir.clone()),
+        ..SyncOptions::default()
+    };
+    let target = backup_target(&state, &backup).await?;
+    let report = sync::restore(
+        target.get(),
+        &backup,
+        &path,
+        &options,
+        &ChannelSyncProgress(&on_progress),
+    )
+    .await;
+    let _ = on_progress.send(ProgressEvent::Done { ok: report.is_ok() });
+    Ok(report?)
+}
+
+/// Puts the demo workload back as it starts (a few reviewer notes, no Check Summary Reports).
+#[tauri::command]
+pub async fn reset_demo(state: State<'_, AppState>) -> AppResult<()> {
+    match &state.demo {
+        Workload::Demo(w) => Ok(w.reset().await?),
+        Workload::Aws(_) => Err(AppError::new("bad_input", "not the demo workload")),
+    }
+}
+
+/// Conformity account IDs are short legacy IDs or UUIDs: letters, digits, `-` and `_`.
+fn validate_account_id(id: &str) -> AppResult<()> {
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AppError::new(
+            "bad_input",
+            format!("bad account ID {id:?}: a Conformity account ID has only letters, digits, '-' and '_'"),
+        ));
+    }
+    Ok(())
+}
+
+/// Stops a running preview; `false` when no run has that ID (it may have just finished).
+#[tauri::command]
+pub fn cancel(state: State<'_, AppState>, run_id: u32) -> bool {
+    state.cancel_run(run_id)
+}
+
+/// How much of the lens the mapping covers.
+#[tauri::command]
+pub fn mapping_coverage() -> Coverage {
+    Coverage::of(mapping())
+}
+
+/// How many demo checks the tag chips select, with Conformity's semantics; shown before a preview.
+#[tauri::command]
+pub fn tag_match_count(tags: Vec<String>) -> AppResult<TagMatchCount> {
+    let filter = parse_tags(&tags)?;
+    let checks = demo_checks();
+    Ok(TagMatchCount {
+        matching: checks.iter().filter(|c| filter.matches(&c.tags)).count() as u64,
+        total: checks.len() as u64,
+    })
+}
+
+/// What the UI shows in its header and whether it opens straight into the demo.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let mapping = mapping();
+    AppInfo {
+        version: wa_sync_engine::VERSION.to_string(),
+        lens: mapping.lens_alias.clone(),
+        lens_version: mapping.lens_version.clone(),
+        mapping_reviewed: mapping.reviewed.clone(),
+        start_demo: state.start_demo,
+        demo_account_name: demo::account().name,
+        demo_workload_name: demo_workload::DEMO_WORKLOAD_NAME.to_string(),
+        can_push: true,
+    }
+}

@@ -1,0 +1,174 @@
+//! The Conformity API key on the Rust side of the bridge. The UI never receives it: it learns
+//! only whether a key is saved, where it comes from and its last four characters.
+//!
+//! Order of precedence (as for the command line): `CONFORMITY_API_KEY`, else the OS keychain,
+//! else a key kept in memory for this session only (when the keychain cannot be used).
+
+use crate::error::AppResult;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use ts_rs::TS;
+use wa_sync_engine::conformity::ApiKey;
+use wa_sync_engine::keychain::{self, KeyKind};
+
+/// Where the app keeps the key: the OS keychain, or (tests) memory.
+pub trait KeyStore: Send + Sync {
+    fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>>;
+    fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()>;
+    fn forget(&self) -> wa_sync_engine::Result<()>;
+}
+
+/// The OS keychain through the engine (keyring: Keychain, Credential Manager, Secret Service).
+pub struct OsKeychain;
+
+impl KeyStore for OsKeychain {
+    fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>> {
+        keychain::stored(KeyKind::Conformity)
+    }
+    fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()> {
+        keychain::save(KeyKind::Conformity, key)
+    }
+    fn forget(&self) -> wa_sync_engine::Result<()> {
+        keychain::forget(KeyKind::Conformity)
+    }
+}
+
+/// A store in memory, for tests; `broken` behaves like a machine without a usable keychain.
+#[derive(Default)]
+pub struct MemoryKeyStore {
+    key: Mutex<Option<ApiKey>>,
+    pub broken: bool,
+}
+
+impl MemoryKeyStore {
+    pub fn broken() -> Self {
+        MemoryKeyStore {
+            key: Mutex::new(None),
+            broken: true,
+        }
+    }
+
+    fn unavailable() -> wa_sync_engine::Error {
+        wa_sync_engine::Error::Keychain(
+            "cannot use the OS keychain: no Secret Service is running (test double)".into(),
+        )
+    }
+}
+
+impl KeyStore for MemoryKeyStore {
+    fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>> {
+        if self.broken {
+            return Err(Self::unavailable());
+        }
+        Ok(self.key.lock().expect("key lock").clone())
+    }
+    fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()> {
+        if self.broken {
+            return Err(Self::unavailable());
+        }
+        *self.key.lock().expect("key lock") = Some(key.clone());
+        Ok(())
+    }
+    fn forget(&self) -> wa_sync_engine::Result<()> {
+        if self.broken {
+            return Err(Self::unavailable());
+        }
+        *self.key.lock().expect("key lock") = None;
+        Ok(())
+    }
+}
+
+/// Where the key in use comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum KeySource {
+    /// `CONFORMITY_API_KEY` is set; it wins over the keychain.
+    Environment,
+    Keychain,
+    /// Kept in memory until the app closes (the keychain could not be used).
+    Session,
+    None,
+}
+
+/// All the UI ever learns about the key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct KeyStatus {
+    pub source: KeySource,
+    /// Saved in the OS keychain.
+    pub saved: bool,
+    /// The last four characters of the key in use, to tell keys apart.
+    pub last_four: Option<String>,
+    /// Why the keychain cannot be used, and the alternative; `None` when it works.
+    pub keychain_problem: Option<String>,
+}
+
+/// The explanation shown when the keychain cannot be used.
+pub fn keychain_problem_text(error: &wa_sync_engine::Error) -> String {
+    format!(
+        "{error}. wa-sync cannot keep the key between runs on this machine. Either unlock or install \
+         a keychain (on Linux: a Secret Service such as GNOME Keyring or KWallet), or set the \
+         environment variable CONFORMITY_API_KEY before starting the app (for example in your \
+         shell profile, from a password manager); the app then uses it and stores nothing."
+    )
+}
+
+/// The key held for this session when the keychain refused it.
+#[derive(Default)]
+pub struct SessionKey(Mutex<Option<ApiKey>>);
+
+impl SessionKey {
+    pub fn set(&self, key: Option<ApiKey>) {
+        *self.0.lock().expect("session key lock") = key;
+    }
+    pub fn get(&self) -> Option<ApiKey> {
+        self.0.lock().expect("session key lock").clone()
+    }
+}
+
+fn env_key() -> Option<ApiKey> {
+    std::env::var(KeyKind::Conformity.env_var())
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| ApiKey::new(v).ok())
+}
+
+/// The key to use and its status.
+pub fn resolve(store: &dyn KeyStore, session: &SessionKey) -> (Option<ApiKey>, KeyStatus) {
+    let stored = store.stored();
+    let keychain_problem = stored.as_ref().err().map(keychain_problem_text);
+    let saved = matches!(stored, Ok(Some(_)));
+    let (key, source) = if let Some(k) = env_key() {
+        (Some(k), KeySource::Environment)
+    } else if let Ok(Some(k)) = stored {
+        (Some(k), KeySource::Keychain)
+    } else if let Some(k) = session.get() {
+        (Some(k), KeySource::Session)
+    } else {
+        (None, KeySource::None)
+    };
+    let status = KeyStatus {
+        source,
+        saved,
+        last_four: key.as_ref().map(ApiKey::last_four),
+        keychain_problem,
+    };
+    (key, status)
+}
+
+/// The key, or the error that says how to provide one.
+pub fn require(store: &dyn KeyStore, session: &SessionKey) -> AppResult<ApiKey> {
+    let (key, status) = resolve(store, session);
+    key.ok_or_else(|| {
+        crate::AppError::new(
+            "missing_key",
+            match status.keychain_problem {
+                Some(p) => format!("no Conformity API key: {p}"),
+                None => "no Conformity API key yet: enter one in the setup (Conformity > Administration > API Keys), \
+                         or set CONFORMITY_API_KEY"
+                    .to_string(),
+            },
+        )
+    })
+}

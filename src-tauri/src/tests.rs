@@ -1,0 +1,268 @@
+//! Command tests through Tauri's IPC with the mock runtime (`tauri::test`), using the app's real
+//! `tauri.conf.json` and capabilities, so the permission system is exercised too.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// The app over a fresh data directory (demo workload and backups).
+fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime> {
+    crate::setup(
+        mock_builder(),
+        crate::commands::AppState::with_data_dir(start_demo, dir),
+    )
+    .build(tauri::generate_context!())
+    .expect("the app builds with the mock runtime")
+}
+
+fn app() -> (App<MockRuntime>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (app_in(dir.path(), false), dir)
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    WebviewWindowBuilder::new(app, label, Default::default())
+        .build()
+        .expect("a mock window")
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    tauri::test::get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: if cfg!(windows) {
+                "http://tauri.localhost"
+            } else {
+                "tauri://localhost"
+            }
+            .parse()
+            .unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("JSON response"))
+}
+
+fn demo_request(run_id: u32, tags: &[&str]) -> Value {
+    json!({
+        "request": {
+            "run_id": run_id,
+            "source": { "kind": "demo" },
+            "filter_tags": tags,
+            "notes_mode": "replace-block"
+        },
+        "onProgress": "__CHANNEL__:1"
+    })
+}
+
+#[test]
+fn preview_of_the_demo_matches_the_engine() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let report = invoke(&main, "preview", demo_request(1, &[])).expect("preview works");
+    assert_eq!(report["account_id"], "demo-account");
+    assert_eq!(report["questions"].as_array().unwrap().len(), 57);
+    assert_eq!(report["pillars"].as_array().unwrap().len(), 6);
+    let not_covered = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "not-covered")
+        .count();
+    assert!(not_covered > 0);
+    // Against the fresh demo workload: the reviewer's notes are kept above the new block.
+    let sec1 = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question_id"] == "securely-operate")
+        .unwrap();
+    let current = sec1["current_notes"].as_str().unwrap();
+    assert!(
+        current.starts_with("Reviewed with the platform team"),
+        "{current}"
+    );
+    assert!(sec1["notes"].as_str().unwrap().starts_with(current));
+    // The same JSON as the command line's preview of the demo (the UI tests' fixture).
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../tests/ui/fixtures/preview-demo.json")).unwrap();
+    assert!(
+        report == fixture,
+        "the app's demo preview differs from tests/ui/fixtures/preview-demo.json; regenerate it \
+         with `wa-sync preview --demo --demo-workload <new file> --json`"
+    );
+}
+
+#[test]
+fn tag_filter_narrows_the_preview_and_the_count() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let count = invoke(
+        &main,
+        "tag_match_count",
+        json!({ "tags": ["APP::Checkout"] }),
+    )
+    .unwrap();
+    let all = invoke(&main, "tag_match_count", json!({ "tags": [] })).unwrap();
+    assert_eq!(all["matching"], all["total"]);
+    assert!(count["matching"].as_u64().unwrap() < all["matching"].as_u64().unwrap());
+    let report = invoke(&main, "preview", demo_request(2, &["App::checkout"])).unwrap();
+    assert_eq!(report["filter_tags"], json!(["App::checkout"]));
+    // The count shown before the preview is the checks the preview then reads.
+    assert_eq!(report["checks"]["fetched"], count["matching"]);
+}
+
+#[test]
+fn errors_are_code_and_message() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let err = invoke(&main, "tag_match_count", json!({ "tags": ["env::"] })).unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+    assert!(
+        err["message"].as_str().unwrap().contains("key::value"),
+        "{err}"
+    );
+    assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+    let mut request = demo_request(3, &[]);
+    request["request"]["notes_mode"] = json!("sideways");
+    let err = invoke(&main, "preview", request).unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+    let mut request = demo_request(4, &[]);
+    request["request"]["source"] =
+        json!({ "kind": "conformity", "region": "us-1", "account_id": "no spaces" });
+    let err = invoke(&main, "preview", request).unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+}
+
+#[test]
+fn a_run_id_in_use_is_refused_and_cancel_reports_unknown_runs() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let state = tauri::Manager::state::<crate::commands::AppState>(&app);
+    let _held = state.start_for_test(9);
+    let err = invoke(&main, "preview", demo_request(9, &[])).unwrap_err();
+    assert_eq!(err["code"], "busy");
+    assert_eq!(
+        invoke(&main, "cancel", json!({ "runId": 9 })).unwrap(),
+        true
+    );
+    assert_eq!(
+        invoke(&main, "cancel", json!({ "runId": 9 })).unwrap(),
+        false
+    );
+    // Finished runs are forgotten, so their ID can be used again.
+    invoke(&main, "preview", demo_request(9, &[])).expect("run 9 again");
+}
+
+#[tokio::test]
+async fn cancelling_stops_a_running_preview() {
+    let state = crate::commands::AppState::new(false);
+    let cancelled = state.start_for_test(5);
+    let slow = async {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        Ok::<_, crate::AppError>(())
+    };
+    let run = crate::commands::cancellable(cancelled, slow);
+    assert!(state.cancel_run(5));
+    let err = tokio::time::timeout(std::time::Duration::from_secs(5), run)
+        .await
+        .expect("cancel is prompt")
+        .unwrap_err();
+    assert_eq!(err.code, "cancelled");
+}
+
+#[test]
+fn only_the_main_window_may_call_the_commands() {
+    let (app, _dir) = app();
+    let other = window(&app, "other");
+    let err = invoke(&other, "mapping_coverage", json!({})).unwrap_err();
+    assert!(
+        err.to_string().contains("not allowed"),
+        "a window without the capability must be refused: {err}"
+    );
+    let main = window(&app, "main");
+    let coverage = invoke(&main, "mapping_coverage", json!({})).unwrap();
+    assert_eq!(coverage["questions"].as_array().unwrap().len(), 57);
+}
+
+#[test]
+fn app_info_says_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path(), true);
+    let main = window(&app, "main");
+    let info = invoke(&main, "app_info", json!({})).unwrap();
+    assert_eq!(info["start_demo"], true);
+    assert_eq!(info["can_push"], true);
+    assert_eq!(info["lens"], "wellarchitected");
+}
+
+#[test]
+fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let before = invoke(&main, "preview", demo_request(1, &[])).unwrap();
+    let would: Vec<String> = before["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "would-change")
+        .map(|q| q["question_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(would.len() > 10);
+    let push = json!({
+        "request": { "preview": demo_request(2, &[])["request"], "opted_out": [would[0]] },
+        "onProgress": "__CHANNEL__:2"
+    });
+    let pushed = invoke(&main, "push", push.clone()).unwrap();
+    let status = |r: &Value, id: &str| {
+        r["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["question_id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(
+        status(&pushed, &would[0]),
+        "would-change",
+        "opted out: not written"
+    );
+    assert_eq!(status(&pushed, &would[1]), "written");
+    assert!(pushed["backup"].is_string());
+    // Pushing again writes nothing new: only the opted-out question still differs.
+    let again = invoke(&main, "preview", demo_request(3, &[])).unwrap();
+    assert_eq!(status(&again, &would[1]), "unchanged");
+    assert_eq!(status(&again, &would[0]), "would-change");
+
+    let backups = invoke(&main, "list_backups", json!({})).unwrap();
+    let path = backups[0]["path"].as_str().unwrap().to_string();
+    let plan = invoke(&main, "restore_plan", json!({ "path": path })).unwrap();
+    assert_eq!(plan["put_back"].as_array().unwrap().len(), would.len() - 1);
+    let restored = invoke(
+        &main,
+        "restore",
+        json!({ "path": path, "onProgress": "__CHANNEL__:3" }),
+    )
+    .unwrap();
+    assert!(
+        restored["backup"].is_string(),
+        "the replaced notes are backed up too"
+    );
+    let after = invoke(&main, "preview", demo_request(4, &[])).unwrap();
+    assert_eq!(
+        after["questions"], before["questions"],
+        "back as before the push"
+    );
+
+    // Only listed backups can be restored.
+    let err = invoke(&main, "restore_plan", json!({ "path": "/etc/passwd" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}

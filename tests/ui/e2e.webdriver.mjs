@@ -1,0 +1,141 @@
+// End-to-end: the real debug app binary (target/debug/wa-sync-app) driven through WebKitWebDriver
+// by tauri-driver, under Xvfb. Goes through the demo preview and checks that the pillar chart,
+// the question list and a note diff render.
+// Run: make app-debug && npm run test:e2e   (needs `cargo install tauri-driver --locked`)
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { remote } from "webdriverio";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const targetDir = process.env.CARGO_TARGET_DIR ?? `${repo}target`;
+const application = process.env.WA_SYNC_APP ?? `${targetDir}/debug/wa-sync-app`;
+if (!existsSync(application)) throw new Error(`no app binary at ${application}: run make app-debug`);
+const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find((p) => p === "tauri-driver" || existsSync(p));
+const port = 4444 + Math.floor(Math.random() * 1000);
+
+// The demo workload and its backups go to a fresh directory, never the user's.
+const dataDir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-`);
+const driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir },
+});
+async function waitForDriver() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("tauri-driver did not start");
+}
+
+let browser;
+let passed = 0;
+async function step(name, fn) {
+  await fn();
+  passed++;
+  console.log(`ok - ${name}`);
+}
+try {
+  await waitForDriver();
+  const started = Date.now();
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application, args: [] },
+    },
+  });
+  const tid = (id) => browser.$(`[data-testid="${id}"]`);
+
+  await step("the app opens on the start screen with the demo offered", async () => {
+    await tid("try-demo").waitForDisplayed({ timeout: 20000 });
+    console.log(`  window ready in ${Date.now() - started} ms (session + app start)`);
+    assert.match(await tid("start-screen").getText(), /DEMO/);
+  });
+
+  await step("demo preview: pillar chart and question list render", async () => {
+    await tid("try-demo").click();
+    await tid("pillar-chart").waitForDisplayed({ timeout: 20000 });
+    await browser.waitUntil(async () => (await browser.$$('[data-testid^="question-row-"]').length) === 57, {
+      timeout: 10000,
+      timeoutMsg: "57 questions expected",
+    });
+    const size = await tid("pillar-chart").getSize();
+    assert.ok(size.width > 200 && size.height > 200, `chart ${JSON.stringify(size)}`);
+    // The chart really drew: some pixels are not blank.
+    const inked = await browser.execute(() => {
+      const c = document.querySelector('[data-testid="pillar-chart"]');
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert.ok(inked > 1000, `chart pixels drawn: ${inked}`);
+    assert.equal(await tid("checks-fetched").$(".stat-value").getText(), "4,886");
+    assert.equal(await browser.$$('[data-status="not-covered"]').length, 8);
+    assert.match(await tid("demo-banner").getText(), /DEMO DATA/);
+  });
+
+  await step("a question's note diff shows", async () => {
+    const cell = await tid("question-row-priorities").$("td:nth-child(2)");
+    await cell.scrollIntoView();
+    await cell.click();
+    await browser.waitUntil(async () => /OPS 1/.test(await tid("question-detail").getText()), { timeout: 5000 });
+    const added = await tid("diff").$$('[data-op="add"]').length;
+    assert.ok(added > 3, `added lines: ${added}`);
+    assert.match(await tid("diff").getText(), /Total number of Failures: \d+/);
+  });
+
+  await step("tag chips count matching checks and filter the preview (real Rust)", async () => {
+    await tid("tag-input").setValue("App::checkout");
+    await tid("tag-add").click();
+    await browser.waitUntil(async () => /^[\d,]+ of [\d,]+ demo checks match$/.test(await tid("tag-match-count").getText()) &&
+      !(await tid("tag-match-count").getText()).startsWith("4,886"), { timeout: 5000 });
+    await tid("run-preview").click();
+    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "1,636", { timeout: 10000 });
+  });
+
+  await step("push to the demo workload, then restore the backup", async () => {
+    // Back to all checks, so the reviewer's notes of SEC 1 are in play.
+    await tid("tag-chip").$("button").click();
+    await tid("run-preview").click();
+    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "4,886", { timeout: 10000 });
+    await tid("opt-evolve-ops").scrollIntoView();
+    await tid("opt-evolve-ops").click(); // opt one question out
+    const label = await tid("push").getText();
+    const toWrite = Number(/Push (\d+)/.exec(label)[1]);
+    await tid("push").click();
+    await tid("push-result").waitForDisplayed({ timeout: 20000 });
+    assert.match(await tid("push-written").getText(), new RegExp(`Written\\s*${toWrite}$`));
+    assert.match(await tid("push-failed").getText(), /Failed\s*0$/);
+    await tid("backup-0").waitForDisplayed({ timeout: 5000 });
+    // A new preview: what was written is now unchanged; the opted-out question still would change.
+    await tid("run-preview").click();
+    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === String(toWrite), { timeout: 10000 });
+    await tid("restore-0").click();
+    await tid("restore-confirm").waitForDisplayed({ timeout: 5000 });
+    assert.match(await tid("restore-confirm").getText(), new RegExp(`${toWrite} questions get their notes`));
+    await tid("restore-confirm-yes").click();
+    await tid("restore-result").waitForDisplayed({ timeout: 10000 });
+    assert.match(await tid("restore-result").getText(), new RegExp(`Restored ${toWrite} questions`));
+    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === "0", { timeout: 10000 });
+  });
+
+  mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+  await browser.saveScreenshot(`${repo}tests/ui/out/e2e.png`);
+  console.log(`e2e tests: ${passed} passed`);
+} finally {
+  await browser?.deleteSession().catch(() => {});
+  driver.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,83 @@
+// Typed calls into the Rust side. Every command rejects with an AppError ({code, message}).
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppError } from "./bindings/AppError";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { Coverage } from "./bindings/Coverage";
+import type { PreviewReport } from "./bindings/PreviewReport";
+import type { PreviewRequest } from "./bindings/PreviewRequest";
+import type { ProgressEvent } from "./bindings/ProgressEvent";
+import type { TagMatchCount } from "./bindings/TagMatchCount";
+import type { PushRequest } from "./bindings/PushRequest";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { RestorePlan } from "./bindings/RestorePlan";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { SetupStatus } from "./bindings/SetupStatus";
+import type { ConformityEndpoint } from "./bindings/ConformityEndpoint";
+import type { ConformityConnection } from "./bindings/ConformityConnection";
+import type { KeyStatus } from "./bindings/KeyStatus";
+import type { AccountView } from "./bindings/AccountView";
+import type { Settings } from "./bindings/Settings";
+import type { AwsProfile } from "./bindings/AwsProfile";
+import type { WorkloadList } from "./bindings/WorkloadList";
+import type { Writer } from "./bindings/Writer";
+import type { IamPlan } from "./bindings/IamPlan";
+import type { IamCreated } from "./bindings/IamCreated";
+import type { IamExported } from "./bindings/IamExported";
+import type { VerifyView } from "./bindings/VerifyView";
+import type { ConnectionStatus } from "./bindings/ConnectionStatus";
+
+function channel(onProgress: (e: ProgressEvent) => void): Channel<ProgressEvent> {
+  const ch = new Channel<ProgressEvent>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** Any rejection as an AppError, so the UI has one shape to show. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof Error) return { code: "internal", message: e.message };
+  if (isAppError(e)) return { code: String(e.code), message: String(e.message) };
+  return { code: "internal", message: String(e) };
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  mappingCoverage: () => invoke<Coverage>("mapping_coverage"),
+  tagMatchCount: (tags: string[]) => invoke<TagMatchCount>("tag_match_count", { tags }),
+  preview: (request: PreviewRequest, onProgress: (e: ProgressEvent) => void) =>
+    invoke<PreviewReport>("preview", { request, onProgress: channel(onProgress) }),
+  push: (request: PushRequest, onProgress: (e: ProgressEvent) => void) =>
+    invoke<PreviewReport>("push", { request, onProgress: channel(onProgress) }),
+  listBackups: () => invoke<BackupInfo[]>("list_backups"),
+  restorePlan: (path: string) => invoke<RestorePlan>("restore_plan", { path }),
+  restore: (path: string, onProgress: (e: ProgressEvent) => void) =>
+    invoke<RestoreReport>("restore", { path, onProgress: channel(onProgress) }),
+  resetDemo: () => invoke<null>("reset_demo"),
+  cancel: (runId: number) => invoke<boolean>("cancel", { runId }),
+
+  // The guided setup. The API key goes in once (conformityConnect) and never comes back.
+  setupStatus: () => invoke<SetupStatus>("setup_status"),
+  conformityConnect: (endpoint: ConformityEndpoint, apiKey: string | null) =>
+    invoke<ConformityConnection>("conformity_connect", { endpoint, apiKey }),
+  conformityForgetKey: () => invoke<KeyStatus>("conformity_forget_key"),
+  conformityExternalId: () => invoke<string>("conformity_external_id"),
+  conformityAccounts: () => invoke<AccountView[]>("conformity_accounts"),
+  chooseAccount: (accountId: string) => invoke<Settings>("choose_account", { accountId }),
+  awsProfiles: () => invoke<AwsProfile[]>("aws_profiles"),
+  awsWorkloads: (profile: string | null, region: string) => invoke<WorkloadList>("aws_workloads", { profile, region }),
+  chooseWorkload: (profile: string | null, region: string, workloadArn: string) =>
+    invoke<Settings>("choose_workload", { profile, region, workloadArn }),
+  iamPlan: (writer: Writer, roleName: string) => invoke<IamPlan>("iam_plan", { writer, roleName }),
+  iamCreate: (writer: Writer, roleName: string) => invoke<IamCreated>("iam_create", { writer, roleName }),
+  iamExport: (writer: Writer, roleName: string, dir: string) =>
+    invoke<IamExported>("iam_export", { writer, roleName, dir }),
+  iamExportDefaultDir: () => invoke<string>("iam_export_default_dir"),
+  setRoleArn: (writer: Writer, roleArn: string) => invoke<Settings>("set_role_arn", { writer, roleArn }),
+  iamVerify: () => invoke<VerifyView>("iam_verify"),
+  finishSetup: () => invoke<Settings>("finish_setup"),
+  connectionStatus: () => invoke<ConnectionStatus>("connection_status"),
+};

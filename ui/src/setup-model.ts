@@ -1,0 +1,112 @@
+// Pure helpers of the guided setup (no DOM), unit-tested in tests/ui/setup.test.ts.
+
+import type { ConnectionStatus } from "./bindings/ConnectionStatus";
+import type { KeyStatus } from "./bindings/KeyStatus";
+import type { Settings } from "./bindings/Settings";
+import type { WorkloadView } from "./bindings/WorkloadView";
+import type { Writer } from "./bindings/Writer";
+
+export const STEPS = [
+  { id: "conformity", label: "Conformity" },
+  { id: "account", label: "Account" },
+  { id: "aws", label: "AWS workload" },
+  { id: "role", label: "IAM role" },
+  { id: "done", label: "Done" },
+] as const;
+export type StepId = (typeof STEPS)[number]["id"];
+
+/** The step the wizard opens on: the first one not done yet. */
+export function firstOpenStep(s: Settings, key: KeyStatus): StepId {
+  if (!s.conformity || key.source === "none") return "conformity";
+  if (!s.account) return "account";
+  if (!s.aws?.workload_arn) return "aws";
+  if (!s.role?.role_arn) return "role";
+  return "done";
+}
+
+/** What the UI says about the key: never more than where it is and its last four characters. */
+export function keyStatusText(k: KeyStatus): string {
+  const tail = k.last_four ? ` (ends in \u2026${k.last_four})` : "";
+  switch (k.source) {
+    case "environment":
+      return `Using CONFORMITY_API_KEY from the environment${tail}; it wins over the keychain.`;
+    case "keychain":
+      return `Saved in the OS keychain${tail}.`;
+    case "session":
+      return `Kept for this session only${tail}: the OS keychain could not store it.`;
+    case "none":
+      return "Not saved.";
+  }
+}
+
+/** The role's trust, in words, for each choice of writer. */
+export const WRITERS: { id: Writer; title: string; text: string }[] = [
+  {
+    id: "app",
+    title: "wa-sync on this computer",
+    text: "The role trusts your AWS account; wa-sync assumes it with your profile and the external ID.",
+  },
+  {
+    id: "hosted",
+    title: "Conformity's hosted sync",
+    text: "The role trusts Conformity's AWS account (717210094962) with your organisation's external ID.",
+  },
+  {
+    id: "both",
+    title: "Both",
+    text: "The role trusts both accounts, each only with the external ID.",
+  },
+];
+
+/** Flags shown next to a workload in the picker. */
+export function workloadFlags(w: WorkloadView): { text: string; tone: "ok" | "warn" | "bad" }[] {
+  const flags: { text: string; tone: "ok" | "warn" | "bad" }[] = [];
+  flags.push(
+    w.has_lens
+      ? { text: "Well-Architected lens", tone: "ok" }
+      : { text: "no Well-Architected lens: add it in the Well-Architected Tool", tone: "bad" },
+  );
+  if (w.account_matches === true) flags.push({ text: "same AWS account as Conformity's", tone: "ok" });
+  else if (w.account_matches === false)
+    flags.push({ text: `account ${w.account_id} is not the Conformity account's`, tone: "warn" });
+  return flags;
+}
+
+/** The badge in the header. */
+export function badgeView(c: ConnectionStatus | null, checking: boolean): { text: string; tone: string } {
+  if (checking && !c) return { text: "Checking connection\u2026", tone: "muted" };
+  if (!c) return { text: "Not set up", tone: "muted" };
+  const parts = [c.conformity, c.workload, c.role];
+  if (parts.some((p) => p.state === "failed")) return { text: "Connection problem", tone: "bad" };
+  if (c.can_push && c.role.state === "ok") return { text: "Connected", tone: "ok" };
+  if (c.can_push) return { text: "Connected (no verified role)", tone: "ok" };
+  if (c.can_preview) return { text: "Conformity only", tone: "warn" };
+  return { text: "Not set up", tone: "muted" };
+}
+
+/** AWS regions where the Well-Architected Tool runs, for the region picker. */
+export const AWS_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-east-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "eu-south-1",
+  "me-south-1",
+  "sa-east-1",
+  "us-gov-west-1",
+  "us-gov-east-1",
+];

@@ -1,0 +1,790 @@
+// The guided setup: Conformity connection, external ID and account, AWS profile/region/workload,
+// the IAM role, done. Opens on the first run; re-runnable from the settings screen.
+// The API key is typed here, sent once to Rust, and the field is cleared: the UI never gets it back.
+
+import { api, toAppError } from "./api";
+import type { AppError } from "./bindings/AppError";
+import type { AwsProfile } from "./bindings/AwsProfile";
+import type { ConformityConnection } from "./bindings/ConformityConnection";
+import type { IamCreated } from "./bindings/IamCreated";
+import type { IamExported } from "./bindings/IamExported";
+import type { IamPlan } from "./bindings/IamPlan";
+import type { SetupStatus } from "./bindings/SetupStatus";
+import type { VerifyView } from "./bindings/VerifyView";
+import type { WorkloadList } from "./bindings/WorkloadList";
+import type { Writer } from "./bindings/Writer";
+import type { AccountView } from "./bindings/AccountView";
+import { h, replace, type Child } from "./dom";
+import { AWS_REGIONS, STEPS, WRITERS, firstOpenStep, keyStatusText, workloadFlags, type StepId } from "./setup-model";
+
+export interface WizardHooks {
+  /** The user finished (or skipped to) the end: open the preview of the configured account. */
+  onDone: () => void;
+  /** The user wants the demo instead. */
+  onDemo: () => void;
+  /** Settings changed (the header badge refreshes). */
+  onChange: () => void;
+}
+
+interface W {
+  status: SetupStatus | null;
+  step: StepId;
+  busy: string | null;
+  error: AppError | null;
+  // conformity
+  endpointKind: "region" | "url";
+  region: string;
+  url: string;
+  replacingKey: boolean;
+  connection: ConformityConnection | null;
+  externalId: string | null;
+  accounts: AccountView[] | null;
+  copied: boolean;
+  // aws
+  profiles: AwsProfile[];
+  profile: string; // "" = default chain
+  awsRegion: string;
+  workloads: WorkloadList | null;
+  picked: string | null;
+  // role
+  writer: Writer;
+  roleName: string;
+  plan: IamPlan | null;
+  created: IamCreated | null;
+  exportDir: string;
+  exported: IamExported | null;
+  roleArnInput: string;
+  verify: VerifyView | null;
+}
+
+let w: W;
+let host: HTMLElement;
+let hooks: WizardHooks;
+/** False once the user left the wizard, so a late answer does not draw over another screen. */
+let active = false;
+
+function leave(f: () => void): void {
+  active = false;
+  f();
+}
+
+export async function openWizard(el: HTMLElement, h0: WizardHooks, step?: StepId): Promise<void> {
+  host = el;
+  hooks = h0;
+  active = true;
+  w = {
+    status: null,
+    step: "conformity",
+    busy: "Loading\u2026",
+    error: null,
+    endpointKind: "region",
+    region: "us-1",
+    url: "",
+    replacingKey: false,
+    connection: null,
+    externalId: null,
+    accounts: null,
+    copied: false,
+    profiles: [],
+    profile: "",
+    awsRegion: "us-east-1",
+    workloads: null,
+    picked: null,
+    writer: "app",
+    roleName: "WaSyncWellArchitectedNotes",
+    plan: null,
+    created: null,
+    exportDir: "",
+    exported: null,
+    roleArnInput: "",
+    verify: null,
+  };
+  render();
+  try {
+    const s = await api.setupStatus();
+    w.status = s;
+    const c = s.settings.conformity;
+    if (c?.url) {
+      w.endpointKind = "url";
+      w.url = c.url;
+    } else if (c?.region) {
+      w.region = c.region;
+    } else if (s.env_conformity_url) {
+      w.endpointKind = "url";
+      w.url = s.env_conformity_url;
+    } else if (s.env_conformity_region) {
+      w.region = s.env_conformity_region;
+    }
+    const aws = s.settings.aws;
+    if (aws) {
+      w.profile = aws.profile ?? "";
+      w.awsRegion = aws.region;
+      w.picked = aws.workload_arn;
+    }
+    const role = s.settings.role;
+    w.roleName = role?.role_name || s.default_role_name;
+    if (role) w.writer = role.writer;
+    w.roleArnInput = role?.role_arn ?? "";
+    w.step = step ?? firstOpenStep(s.settings, s.key);
+  } catch (e) {
+    w.error = toAppError(e);
+  }
+  w.busy = null;
+  await enterStep(w.step);
+}
+
+async function refreshStatus(): Promise<void> {
+  w.status = await api.setupStatus();
+  hooks.onChange();
+}
+
+/** Runs a call with a busy note; errors are shown on the step. */
+async function run<T>(note: string, f: () => Promise<T>): Promise<T | undefined> {
+  w.busy = note;
+  w.error = null;
+  render();
+  try {
+    return await f();
+  } catch (e) {
+    w.error = toAppError(e);
+    return undefined;
+  } finally {
+    w.busy = null;
+    render();
+  }
+}
+
+async function enterStep(step: StepId): Promise<void> {
+  w.step = step;
+  w.error = null;
+  render();
+  const s = w.status;
+  if (!s) return;
+  if (step === "account" && (w.externalId === null || w.accounts === null)) {
+    await run("Asking Conformity for your external ID and accounts\u2026", async () => {
+      const [id, accounts] = await Promise.all([api.conformityExternalId(), api.conformityAccounts()]);
+      w.externalId = id;
+      w.accounts = accounts;
+    });
+  }
+  if (step === "aws" && w.profiles.length === 0) {
+    w.profiles = await api.awsProfiles().catch(() => []);
+    if (!w.status?.settings.aws && w.profiles.length) {
+      const first = w.profiles[0]!;
+      if (first.region) w.awsRegion = first.region;
+    }
+    render();
+  }
+  if (step === "role") {
+    if (!w.exportDir) w.exportDir = await api.iamExportDefaultDir().catch(() => "");
+    await loadPlan();
+  }
+}
+
+async function loadPlan(): Promise<void> {
+  w.plan = null;
+  await run("Writing the policies\u2026", async () => {
+    w.plan = await api.iamPlan(w.writer, w.roleName);
+  });
+}
+
+// ---------- rendering ----------
+
+function render(): void {
+  if (!w || !active) return;
+  const steps = h(
+    "ol",
+    { class: "wizard-steps", testid: "wizard-steps" },
+    ...STEPS.map((s, i) =>
+      h(
+        "li",
+        { class: s.id === w.step ? "current" : "", testid: `wizard-step-${s.id}` },
+        h(
+          "button",
+          { class: "link", disabled: !!w.busy || !reachable(s.id), onclick: () => void enterStep(s.id) },
+          `${i + 1}. ${s.label}`,
+        ),
+      ),
+    ),
+  );
+  let body: Child[] = [];
+  switch (w.step) {
+    case "conformity":
+      body = conformityStep();
+      break;
+    case "account":
+      body = accountStep();
+      break;
+    case "aws":
+      body = awsStep();
+      break;
+    case "role":
+      body = roleStep();
+      break;
+    case "done":
+      body = doneStep();
+      break;
+  }
+  replace(
+    host,
+    h(
+      "section",
+      { class: "wizard", testid: "wizard" },
+      h(
+        "div",
+        { class: "wizard-head" },
+        h("h1", {}, "Set up wa-sync"),
+        h(
+          "button",
+          { class: "link", testid: "try-demo", onclick: () => leave(hooks.onDemo) },
+          "Just looking? Try with demo data",
+        ),
+      ),
+      steps,
+      h("div", { class: "card wizard-body", testid: `wizard-${w.step}` }, ...body),
+      w.busy ? h("p", { class: "progress-text", testid: "wizard-busy" }, w.busy) : null,
+      w.error
+        ? h("p", { class: "error", testid: "wizard-error" }, `${w.error.message} (${w.error.code})`)
+        : null,
+    ),
+  );
+}
+
+function reachable(step: StepId): boolean {
+  const s = w.status?.settings;
+  if (!s) return step === "conformity";
+  const keyOk = w.status?.key.source !== "none";
+  switch (step) {
+    case "conformity":
+      return true;
+    case "account":
+      return !!s.conformity && keyOk;
+    case "aws":
+      return !!s.account;
+    case "role":
+      return !!s.aws?.workload_arn;
+    case "done":
+      return !!s.account;
+  }
+}
+
+function nav(back: StepId | null, next: { label: string; step: StepId; enabled: boolean; testid?: string } | null): HTMLElement {
+  return h(
+    "div",
+    { class: "wizard-nav" },
+    back ? h("button", { testid: "wizard-back", onclick: () => void enterStep(back) }, "Back") : h("span", {}),
+    next
+      ? h(
+          "button",
+          {
+            class: "primary",
+            testid: next.testid ?? "wizard-next",
+            disabled: !next.enabled || !!w.busy,
+            onclick: () => void enterStep(next.step),
+          },
+          next.label,
+        )
+      : null,
+  );
+}
+
+// ---------- 1. Conformity ----------
+
+function conformityStep(): Child[] {
+  const s = w.status;
+  const key = s?.key;
+  const regions = s?.regions;
+  const select = h(
+    "select",
+    { testid: "conformity-region", "aria-label": "Conformity region" },
+    h(
+      "optgroup",
+      { label: "Cloud One Conformity" },
+      ...(regions?.cloud_one ?? []).map((r) => h("option", { value: r }, r)),
+    ),
+    h(
+      "optgroup",
+      { label: "Standalone Conformity" },
+      ...(regions?.standalone ?? []).map((r) => h("option", { value: r }, r)),
+    ),
+    h("option", { value: "__url" }, "Another address (API URL)\u2026"),
+  );
+  select.value = w.endpointKind === "url" ? "__url" : w.region;
+  select.addEventListener("change", () => {
+    if (select.value === "__url") w.endpointKind = "url";
+    else {
+      w.endpointKind = "region";
+      w.region = select.value;
+    }
+    render();
+  });
+  const url = h("input", {
+    type: "url",
+    testid: "conformity-url",
+    placeholder: "https://conformity.us-1.cloudone.trendmicro.com/api",
+    "aria-label": "Conformity API URL",
+    spellcheck: "false",
+    value: w.url,
+  });
+  url.addEventListener("input", () => (w.url = url.value));
+  const hasKey = !!key && key.source !== "none";
+  const showKeyInput = !hasKey || w.replacingKey;
+  const keyInput = h("input", {
+    type: "password",
+    testid: "api-key",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-label": "Conformity API key",
+    placeholder: "Paste the API key",
+  });
+  const connect = async () => {
+    const typed = showKeyInput ? keyInput.value : "";
+    keyInput.value = "";
+    if (showKeyInput && !typed.trim()) {
+      w.error = { code: "bad_input", message: "Paste your Conformity API key first (Conformity > Administration > API Keys)." };
+      render();
+      return;
+    }
+    const endpoint = w.endpointKind === "url" ? { region: null, url: w.url } : { region: w.region, url: null };
+    const c = await run("Testing the key with Conformity\u2026", () => api.conformityConnect(endpoint, typed || null));
+    if (c) {
+      w.connection = c;
+      w.externalId = c.external_id;
+      w.accounts = c.accounts;
+      w.replacingKey = false;
+      await refreshStatus();
+      render();
+    }
+  };
+  keyInput.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") void connect();
+  });
+  const problem = key?.keychain_problem;
+  return [
+    h("h2", {}, "Connect to Conformity"),
+    h(
+      "p",
+      { class: "muted" },
+      "wa-sync reads your checks with a Conformity API key (Administration > API Keys; a read-only key is enough). " +
+        "The key is tested with a live call, then kept in your operating system's keychain, never in a file.",
+    ),
+    h("label", { class: "field" }, h("span", {}, "Region"), select),
+    w.endpointKind === "url" ? h("label", { class: "field" }, h("span", {}, "API URL"), url) : null,
+    h(
+      "div",
+      { class: "field" },
+      h("span", {}, "API key"),
+      h(
+        "div",
+        {},
+        h("p", { class: key?.source === "none" ? "muted" : "ok", testid: "key-status" }, key ? keyStatusText(key) : "\u2026"),
+        showKeyInput ? keyInput : null,
+        hasKey && !w.replacingKey
+          ? h(
+              "div",
+              { class: "run-buttons" },
+              h("button", { testid: "replace-key", onclick: () => { w.replacingKey = true; render(); } }, "Replace key"),
+              key?.saved
+                ? h(
+                    "button",
+                    {
+                      testid: "forget-key",
+                      onclick: () =>
+                        void run("Removing the key from the keychain\u2026", async () => {
+                          await api.conformityForgetKey();
+                          w.connection = null;
+                          await refreshStatus();
+                        }),
+                    },
+                    "Forget key",
+                  )
+                : null,
+            )
+          : null,
+      ),
+    ),
+    problem
+      ? h(
+          "div",
+          { class: "warning-box", testid: "keychain-problem" },
+          h("strong", {}, "The OS keychain cannot be used. "),
+          problem,
+        )
+      : null,
+    h(
+      "div",
+      { class: "run-buttons" },
+      h("button", { class: "primary", testid: "conformity-connect", disabled: !!w.busy, onclick: () => void connect() }, showKeyInput ? "Test and save" : "Test the connection"),
+    ),
+    w.connection
+      ? h(
+          "p",
+          { class: "ok", testid: "conformity-ok" },
+          `Connected to ${w.connection.base_url}: ${w.connection.accounts.length} AWS accounts.`,
+        )
+      : null,
+    nav(null, { label: "Next: account", step: "account", enabled: reachable("account") }),
+  ];
+}
+
+// ---------- 2. External ID and account ----------
+
+function accountStep(): Child[] {
+  const chosen = w.status?.settings.account?.id ?? null;
+  const accounts = w.accounts ?? [];
+  return [
+    h("h2", {}, "Your external ID and the Conformity account"),
+    h(
+      "p",
+      { class: "muted" },
+      "The external ID is your Conformity organisation's. The role's trust policy demands it, so nobody else can make Conformity or wa-sync use your role.",
+    ),
+    h(
+      "div",
+      { class: "external-id" },
+      h("span", {}, "External ID"),
+      h("code", { testid: "external-id" }, w.externalId ?? "\u2026"),
+      h(
+        "button",
+        {
+          testid: "copy-external-id",
+          disabled: !w.externalId,
+          onclick: () => {
+            void navigator.clipboard
+              ?.writeText(w.externalId ?? "")
+              .then(() => {
+                w.copied = true;
+                render();
+              })
+              .catch(() => {
+                w.error = { code: "clipboard", message: "Could not copy: select the ID and copy it by hand." };
+                render();
+              });
+          },
+        },
+        w.copied ? "Copied" : "Copy",
+      ),
+    ),
+    h("h3", {}, "Which Conformity account's checks?"),
+    accounts.length === 0 && w.accounts !== null
+      ? h("p", { class: "muted", testid: "no-accounts" }, "This Conformity organisation has no AWS accounts.")
+      : h(
+          "table",
+          { class: "pick", testid: "account-list" },
+          h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Name"), h("th", {}, "AWS account ID"), h("th", {}, "Environment"))),
+          h(
+            "tbody",
+            {},
+            ...accounts.map((a) => {
+              const radio = h("input", { type: "radio", name: "account", testid: `account-${a.id}`, checked: a.id === chosen });
+              const pick = () =>
+                void run("Saving\u2026", async () => {
+                  await api.chooseAccount(a.id);
+                  await refreshStatus();
+                });
+              radio.addEventListener("change", pick);
+              return h(
+                "tr",
+                { class: a.id === chosen ? "selected" : "" },
+                h("td", {}, radio),
+                h("td", {}, a.name),
+                h("td", { class: "mono" }, a.aws_account_id ?? "\u2013"),
+                h("td", { class: "muted" }, a.environment ?? ""),
+              );
+            }),
+          ),
+        ),
+    nav("conformity", { label: "Next: AWS workload", step: "aws", enabled: !!chosen }),
+  ];
+}
+
+// ---------- 3. AWS ----------
+
+function awsStep(): Child[] {
+  const profile = h(
+    "select",
+    { testid: "aws-profile", "aria-label": "AWS profile" },
+    h("option", { value: "" }, "Default credential chain (environment, default profile, SSO, instance role)"),
+    ...w.profiles.map((p) =>
+      h("option", { value: p.name }, `${p.name}${p.kind === "sso" ? " (SSO)" : p.kind === "role" ? " (role)" : ""}${p.region ? ` \u00b7 ${p.region}` : ""}`),
+    ),
+  );
+  profile.value = w.profile;
+  profile.addEventListener("change", () => {
+    w.profile = profile.value;
+    const p = w.profiles.find((x) => x.name === profile.value);
+    if (p?.region) w.awsRegion = p.region;
+    w.workloads = null;
+    render();
+  });
+  const region = h("input", { type: "text", testid: "aws-region", list: "aws-regions", value: w.awsRegion, "aria-label": "AWS region", spellcheck: "false" });
+  region.addEventListener("change", () => {
+    w.awsRegion = region.value.trim();
+    w.workloads = null;
+  });
+  const list = async () => {
+    w.awsRegion = region.value.trim();
+    const r = await run("Asking AWS for your workloads\u2026", () => api.awsWorkloads(w.profile || null, w.awsRegion));
+    if (r) w.workloads = r;
+    render();
+  };
+  const chosenArn = w.status?.settings.aws?.workload_arn ?? null;
+  const account = w.status?.settings.account;
+  const sso = w.profiles.find((p) => p.name === w.profile)?.kind === "sso";
+  return [
+    h("h2", {}, "The AWS side"),
+    h(
+      "p",
+      { class: "muted" },
+      "wa-sync uses the credentials of your AWS config, never its own. Pick the profile that can see the workload, and the workload whose notes get the Check Summary Reports.",
+    ),
+    h("label", { class: "field" }, h("span", {}, "Profile"), profile),
+    sso
+      ? h("p", { class: "muted small", testid: "sso-note" }, `This profile signs in with SSO. If wa-sync says a login is needed, run: aws sso login --profile ${w.profile}`)
+      : null,
+    h("label", { class: "field" }, h("span", {}, "Region"), region),
+    h("datalist", { id: "aws-regions" }, ...AWS_REGIONS.map((r) => h("option", { value: r }))),
+    h("div", { class: "run-buttons" }, h("button", { class: "primary", testid: "list-workloads", disabled: !!w.busy, onclick: () => void list() }, "List workloads")),
+    w.workloads
+      ? h(
+          "div",
+          {},
+          h("p", { class: "muted small", testid: "aws-identity" }, `Signed in as ${w.workloads.caller_arn} (account ${w.workloads.caller_account}).`),
+          account?.aws_account_id
+            ? h("p", { class: "muted small" }, `The Conformity account \u201c${account.name}\u201d is AWS account ${account.aws_account_id}; the role must be in the workload's account.`)
+            : null,
+          w.workloads.workloads.length === 0
+            ? h("p", { class: "warning", testid: "no-workloads" }, `No workloads in ${w.awsRegion} for these credentials. Create one in the Well-Architected Tool, or try another region or profile.`)
+            : h(
+                "table",
+                { class: "pick", testid: "workload-list" },
+                h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Workload"), h("th", {}, "AWS account"), h("th", {}, ""))),
+                h(
+                  "tbody",
+                  {},
+                  ...w.workloads.workloads.map((wl) => {
+                    const radio = h("input", { type: "radio", name: "workload", testid: `workload-${wl.name}`, checked: wl.arn === (w.picked ?? chosenArn), disabled: !wl.has_lens });
+                    radio.addEventListener("change", () => {
+                      w.picked = wl.arn;
+                      void run("Saving\u2026", async () => {
+                        await api.chooseWorkload(w.profile || null, w.awsRegion, wl.arn);
+                        await refreshStatus();
+                      });
+                    });
+                    return h(
+                      "tr",
+                      { class: wl.arn === chosenArn ? "selected" : "", testid: `workload-row-${wl.name}` },
+                      h("td", {}, radio),
+                      h("td", {}, wl.name, h("div", { class: "mono small muted" }, wl.arn)),
+                      h("td", { class: "mono" }, wl.account_id),
+                      h("td", {}, ...workloadFlags(wl).map((f) => h("span", { class: `flag ${f.tone}` }, f.text))),
+                    );
+                  }),
+                ),
+              ),
+        )
+      : null,
+    nav("account", { label: "Next: IAM role", step: "role", enabled: !!chosenArn }),
+  ];
+}
+
+// ---------- 4. IAM role ----------
+
+function roleStep(): Child[] {
+  const p = w.plan;
+  const writers = h(
+    "div",
+    { class: "writers", testid: "writer-choice" },
+    ...WRITERS.map((x) => {
+      const radio = h("input", { type: "radio", name: "writer", testid: `writer-${x.id}`, checked: w.writer === x.id });
+      radio.addEventListener("change", () => {
+        w.writer = x.id;
+        w.verify = null;
+        void loadPlan();
+      });
+      return h("label", { class: `writer ${w.writer === x.id ? "selected" : ""}` }, radio, h("strong", {}, x.title), h("span", { class: "muted small" }, x.text));
+    }),
+  );
+  const name = h("input", { type: "text", testid: "role-name", value: w.roleName, "aria-label": "Role name", spellcheck: "false" });
+  name.addEventListener("change", () => {
+    w.roleName = name.value.trim();
+    void loadPlan();
+  });
+  const dir = h("input", { type: "text", testid: "export-dir", value: w.exportDir, "aria-label": "Folder for the files", spellcheck: "false" });
+  dir.addEventListener("input", () => (w.exportDir = dir.value));
+  const arn = h("input", { type: "text", testid: "role-arn", value: w.roleArnInput, placeholder: p?.role_arn ?? "arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes", "aria-label": "Role ARN", spellcheck: "false" });
+  arn.addEventListener("input", () => (w.roleArnInput = arn.value));
+  const role = w.status?.settings.role;
+  const v = w.verify;
+  return [
+    h("h2", {}, "A least-privilege IAM role"),
+    h("p", { class: "muted" }, "Who writes the notes? The role may only read and write the notes of this one workload, and only with your external ID."),
+    writers,
+    h("label", { class: "field" }, h("span", {}, "Role name"), name),
+    p
+      ? h(
+          "div",
+          { testid: "iam-plan" },
+          ...p.warnings.map((x) => h("p", { class: "warning", testid: "iam-warning" }, x)),
+          h("p", { class: "small" }, "Role: ", h("code", { testid: "plan-role-arn" }, p.role_arn), ` \u00b7 external ID `, h("code", {}, p.external_id)),
+          h(
+            "div",
+            { class: "policies" },
+            h("div", {}, h("h4", {}, `Permissions policy (${p.policy_name})`), h("pre", { class: "policy", testid: "permissions-policy" }, p.permissions_policy)),
+            h("div", {}, h("h4", {}, "Trust policy"), h("pre", { class: "policy", testid: "trust-policy" }, p.trust_policy)),
+          ),
+          h(
+            "div",
+            { class: "role-actions" },
+            h(
+              "div",
+              { class: "role-action" },
+              h("h4", {}, "Create it from here"),
+              h("p", { class: "muted small" }, "Uses your profile's IAM rights; running it again updates the role and policy."),
+              h(
+                "button",
+                {
+                  class: "primary",
+                  testid: "iam-create",
+                  disabled: !!w.busy,
+                  onclick: () =>
+                    void run("Creating the role\u2026", async () => {
+                      w.created = await api.iamCreate(w.writer, w.roleName);
+                      w.roleArnInput = w.created.role_arn;
+                      await refreshStatus();
+                    }),
+                },
+                "Create or update the role",
+              ),
+              w.created ? h("p", { class: "ok small", testid: "iam-created" }, w.created.summary) : null,
+            ),
+            h(
+              "div",
+              { class: "role-action" },
+              h("h4", {}, "Or save the files"),
+              h("p", { class: "muted small" }, "The two policies and a script for the AWS CLI, for someone with IAM rights."),
+              dir,
+              h(
+                "button",
+                {
+                  testid: "iam-export",
+                  disabled: !!w.busy,
+                  onclick: () =>
+                    void run("Saving the files\u2026", async () => {
+                      w.exported = await api.iamExport(w.writer, w.roleName, w.exportDir);
+                      await refreshStatus();
+                    }),
+                },
+                "Save the files",
+              ),
+              w.exported ? h("ul", { class: "small", testid: "iam-exported" }, ...w.exported.files.map((f) => h("li", { class: "mono" }, f))) : null,
+              h("p", { class: "muted small" }, "Then paste the ARN the script prints:"),
+              arn,
+              h(
+                "button",
+                {
+                  testid: "set-role-arn",
+                  disabled: !!w.busy,
+                  onclick: () =>
+                    void run("Saving\u2026", async () => {
+                      await api.setRoleArn(w.writer, w.roleArnInput);
+                      await refreshStatus();
+                    }),
+                },
+                "Use this role",
+              ),
+            ),
+          ),
+        )
+      : null,
+    h(
+      "div",
+      { class: "verify" },
+      h("h3", {}, "Verify"),
+      h("p", { class: "muted small" }, role?.role_arn ? `Assumes ${role.role_arn} with the external ID and reads the workload as a sync would.` : "Create the role (or enter its ARN) first."),
+      h(
+        "button",
+        {
+          class: "primary",
+          testid: "iam-verify",
+          disabled: !!w.busy || !role?.role_arn,
+          onclick: () =>
+            void run("Assuming the role and reading the workload\u2026", async () => {
+              w.verify = await api.iamVerify();
+              await refreshStatus();
+            }),
+        },
+        "Verify the role",
+      ),
+      v
+        ? h(
+            "div",
+            { testid: "verify-result" },
+            h("p", { class: v.ok ? "ok" : "error", testid: "verify-summary" }, v.ok ? "The role works: wa-sync can read and write this workload's notes." : "The role does not work yet:"),
+            h(
+              "table",
+              { class: "checks" },
+              h(
+                "tbody",
+                {},
+                ...v.checks.map((c) =>
+                  h(
+                    "tr",
+                    { testid: `verify-${c.check}`, class: c.ok ? "" : "failed" },
+                    h("td", {}, h("span", { class: `flag ${c.ok ? "ok" : "bad"}` }, c.ok ? "ok" : "missing")),
+                    h("td", { class: "mono small" }, c.check),
+                    h("td", { class: "small" }, c.detail, c.fix ? h("div", { class: "fix", testid: "verify-fix" }, c.fix) : null),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+    ),
+    nav("aws", { label: role?.role_arn ? "Next" : "Skip: write with my own credentials", step: "done", enabled: true }),
+  ];
+}
+
+// ---------- 5. Done ----------
+
+function doneStep(): Child[] {
+  const s = w.status?.settings;
+  const row = (label: string, value: string, testid: string) => h("tr", { testid }, h("th", {}, label), h("td", {}, value));
+  return [
+    h("h2", {}, "Ready"),
+    h(
+      "table",
+      { class: "summary-table", testid: "setup-summary" },
+      h(
+        "tbody",
+        {},
+        row("Conformity", s?.conformity?.url ?? s?.conformity?.region ?? "\u2013", "summary-conformity"),
+        row("API key", w.status ? keyStatusText(w.status.key) : "", "summary-key"),
+        row("Account", s?.account ? `${s.account.name} (${s.account.aws_account_id ?? "no AWS ID"})` : "\u2013", "summary-account"),
+        row("Workload", s?.aws?.workload_name ? `${s.aws.workload_name} \u00b7 ${s.aws.region} \u00b7 profile ${s.aws.profile ?? "default chain"}` : "none: previews only", "summary-workload"),
+        row("Role", s?.role?.role_arn ? `${s.role.role_arn}${s.role.verified_at ? ` (verified ${s.role.verified_at})` : " (not verified)"}` : "none: your own credentials write", "summary-role"),
+      ),
+    ),
+    h("p", { class: "muted small" }, `Settings (no secrets) are kept in ${w.status?.settings_path ?? "the app's config folder"}. Change them any time from the connection badge.`),
+    h(
+      "div",
+      { class: "wizard-nav" },
+      h("button", { testid: "wizard-back", onclick: () => void enterStep("role") }, "Back"),
+      h(
+        "button",
+        {
+          class: "primary",
+          testid: "finish-setup",
+          disabled: !s?.account || !!w.busy,
+          onclick: () =>
+            void run("Saving\u2026", async () => {
+              await api.finishSetup();
+              hooks.onChange();
+              leave(hooks.onDone);
+            }),
+        },
+        "Open the preview",
+      ),
+    ),
+  ];
+}
