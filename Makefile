@@ -1,14 +1,47 @@
-# wa-sync: build and run targets. The desktop app needs the WebKitGTK development packages on
-# Linux (see ../shared/reference/tauri-env.md / README).
+# wa-sync: the two commands of the README (`make run`, `make test`) and the steps behind them.
+# Cargo's target directory stays outside the clone so CI and reruns reuse it.
 
 CARGO_TARGET_DIR ?= /var/tmp/wa-sync-target
 export CARGO_TARGET_DIR
+MOTO_VENV ?= /var/tmp/wa-sync-moto
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run ui app-debug
+# What building the app and running every test needs from Debian (bookworm) or Ubuntu.
+APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev \
+	xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium poppler-utils
+# Only what building and opening the app needs.
+APT_APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev
+
+.PHONY: run deps deps-app ui app-debug test test-rust test-ui test-e2e lint cli bench
 
 ## Build the UI and open the desktop app straight into the demo.
-run: ui
+run: deps-app ui
 	cargo run -p wa-sync-app -- --demo
+
+## The command line alone (no GUI library needed).
+cli:
+	cargo build --release --bin wa-sync
+
+## Everything the tests need: Debian packages, npm packages, moto's server, tauri-driver.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@command -v npm >/dev/null || { echo "Node.js 20+ with npm is needed (e.g. apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	[ -x $(MOTO_VENV)/bin/moto_server ] || { python3 -m venv $(MOTO_VENV) && $(MOTO_VENV)/bin/pip install -q 'moto[server]'; }
+	command -v tauri-driver >/dev/null || [ -x $$HOME/.cargo/bin/tauri-driver ] || cargo install tauri-driver --locked
+
+deps-app:
+	@missing=$$(for p in $(APT_APP_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 ## The UI bundle that tauri.conf.json serves (ui/dist).
 ui: node_modules/.package-lock.json
@@ -20,3 +53,29 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## The debug app binary, for the WebDriver end-to-end tests.
 app-debug: ui
 	cargo build -p wa-sync-app
+
+## The whole suite, as CI runs it.
+test: deps lint test-rust test-ui test-e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	npm run typecheck
+
+## Every Rust test, inside a private D-Bus session with an unlocked Secret Service keychain so
+## the keychain tests use the real thing.
+test-rust: ui
+	keyring=$$(mktemp -d); \
+	XDG_DATA_HOME=$$keyring XDG_RUNTIME_DIR=$$keyring WA_SYNC_KEYCHAIN_TESTS=1 \
+	WA_SYNC_MOTO_SERVER=$(MOTO_VENV)/bin/moto_server \
+	dbus-run-session -- bash -c 'echo -n wa-sync-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null && cargo test --workspace --locked'
+
+test-ui: ui
+	npm run test:unit
+	npm run test:browser
+
+test-e2e: app-debug
+	PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e
+
+bench:
+	cargo bench -p wa-sync-engine

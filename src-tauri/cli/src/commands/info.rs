@@ -1,7 +1,8 @@
 //! Commands that only read: the external ID, the accounts and the mapping.
 
-use super::{conformity_client, mapping as load_mapping, Outcome};
+use super::{conformity_client, mapping as load_mapping, source_kind, visionone_client, Outcome};
 use crate::args::Global;
+use crate::args::SourceKind;
 use crate::output;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::{Lens, Origin};
@@ -14,8 +15,10 @@ pub async fn external_id(global: &Global) -> Result<Outcome> {
 }
 
 pub async fn accounts(global: &Global, json: bool) -> Result<Outcome> {
-    let client = conformity_client(global)?;
-    let accounts = client.accounts().await?;
+    let accounts = match source_kind(global) {
+        SourceKind::VisionOne => visionone_client(global)?.accounts().await?,
+        SourceKind::Conformity => conformity_client(global)?.accounts().await?,
+    };
     if json {
         output::print_json(&accounts);
     } else {

@@ -15,6 +15,7 @@ use wa_sync_engine::conformity::{base_url_for_region, ClientOptions, ConformityC
 use wa_sync_engine::keychain::{self, KeyKind};
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::preview::Source;
+use wa_sync_engine::visionone::{resolve_base_url, VisionOneClient, VisionOneOptions};
 use wa_sync_engine::{Error, Result};
 
 /// How a command ended, as the exit status.
@@ -27,9 +28,11 @@ pub enum Outcome {
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
     let global = &cli.global;
-    if global.source == Some(SourceKind::VisionOne) {
+    let vision_one = source_kind(global) == SourceKind::VisionOne;
+    if vision_one && matches!(cli.command, Command::ExternalId | Command::HostedSync(_)) {
         return Err(Error::bad_input(
-            "--source vision-one is not available in this version of wa-sync yet; use Conformity or saved checks files",
+            "Vision One has no organisation external ID and no hosted Well-Architected sync: \
+             wa-sync writes the notes itself (`wa-sync sync`), with your AWS credentials or a role you choose",
         ));
     }
     match cli.command {
@@ -119,19 +122,82 @@ pub fn checks_input(args: &ChecksArgs) -> Result<(TagFilter, Option<String>)> {
     Ok((tags, account_id))
 }
 
-/// The check source for validated flags; `client` must be set when neither files nor demo are used.
-pub fn checks_source<'a>(args: &ChecksArgs, client: Option<&'a ConformityClient>) -> Source<'a> {
-    if args.demo {
-        Source::Demo
-    } else if !args.checks_files.is_empty() {
-        Source::Files {
-            checks: args.checks_files.clone(),
-            rule_settings: args.rule_settings_file.clone(),
-        }
+/// The product the checks come from: `--source`, else the one whose URL, region or key is
+/// configured (Conformity when both or neither are).
+pub fn source_kind(global: &Global) -> SourceKind {
+    if let Some(kind) = global.source {
+        return kind;
+    }
+    let set = |var: &str| std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
+    let conformity = global.conformity_url.is_some()
+        || global.conformity_region.is_some()
+        || set("CONFORMITY_API_KEY");
+    let vision_one = global.visionone_url.is_some()
+        || global.visionone_region.is_some()
+        || set("VISIONONE_API_KEY");
+    if vision_one && !conformity {
+        SourceKind::VisionOne
     } else {
-        Source::Conformity {
-            client: client.expect("a client for API sources"),
-            account_id: args.account_id.clone().unwrap_or_default(),
+        SourceKind::Conformity
+    }
+}
+
+/// A Vision One client from the flags, the environment and the keychain; fails before any request.
+pub fn visionone_client(global: &Global) -> Result<VisionOneClient> {
+    let base = resolve_base_url(
+        global.visionone_url.as_deref(),
+        global.visionone_region.as_deref(),
+    )?;
+    let key = keychain::load(KeyKind::VisionOne)?;
+    VisionOneClient::new(base, key, VisionOneOptions::default())
+}
+
+/// The API clients a command needs, built once all input is valid.
+#[derive(Default)]
+pub struct Clients {
+    pub conformity: Option<ConformityClient>,
+    pub vision_one: Option<VisionOneClient>,
+}
+
+impl Clients {
+    /// Clients for reading checks (unless they come from files or the demo) and for looking up
+    /// the external ID of a role to assume.
+    pub fn for_checks(
+        global: &Global,
+        args: &ChecksArgs,
+        tags: &TagFilter,
+        target: Option<&workload::Target>,
+    ) -> Result<Clients> {
+        let kind = source_kind(global);
+        let api = uses_api(args);
+        let mut clients = Clients::default();
+        if kind == SourceKind::VisionOne && api {
+            VisionOneClient::checks_filter(args.account_id.as_deref().unwrap_or_default(), tags)?;
+            clients.vision_one = Some(visionone_client(global)?);
+        }
+        if (kind == SourceKind::Conformity && api) || target.is_some_and(|t| t.needs_conformity()) {
+            clients.conformity = Some(conformity_client(global)?);
+        }
+        Ok(clients)
+    }
+
+    /// The check source for validated flags.
+    pub fn source<'a>(&'a self, args: &ChecksArgs) -> Source<'a> {
+        let account_id = args.account_id.clone().unwrap_or_default();
+        if args.demo {
+            Source::Demo
+        } else if !args.checks_files.is_empty() {
+            Source::Files {
+                checks: args.checks_files.clone(),
+                rule_settings: args.rule_settings_file.clone(),
+            }
+        } else if let Some(client) = &self.vision_one {
+            Source::VisionOne { client, account_id }
+        } else {
+            Source::Conformity {
+                client: self.conformity.as_ref().expect("a client for API sources"),
+                account_id,
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `wa-sync preview`: every question's Check Summary Report, and with a workload what would change.
 
-use super::{checks_input, checks_source, conformity_client, mapping, uses_api, workload, Outcome};
+use super::{checks_input, mapping, workload, Clients, Outcome};
 use crate::args::{Global, PreviewArgs};
 use crate::output::{self, TerminalProgress};
 use wa_sync_engine::preview::{self, collect};
@@ -27,20 +27,12 @@ pub async fn compute(
     let (tags, account_id) = checks_input(checks)?;
     let mapping = mapping(global)?;
     let workload_target = workload::target(global, workload_args)?;
-    let client = if uses_api(checks)
-        || workload_target
-            .as_ref()
-            .is_some_and(|t| t.needs_conformity())
-    {
-        Some(conformity_client(global)?)
-    } else {
-        None
-    };
+    let clients = Clients::for_checks(global, checks, &tags, workload_target.as_ref())?;
     let current = match &workload_target {
-        Some(target) => Some(target.current_notes(client.as_ref()).await?),
+        Some(target) => Some(target.current_notes(clients.conformity.as_ref()).await?),
         None => None,
     };
-    let source = checks_source(checks, client.as_ref());
+    let source = clients.source(checks);
     let progress = TerminalProgress::new(global.quiet);
     let collected = collect(&source, &tags, &mapping, &progress).await?;
     progress.finish();

@@ -1,6 +1,6 @@
 //! `wa-sync sync`: preview against the workload's notes → backup → write the changed questions.
 
-use super::{checks_input, checks_source, conformity_client, mapping, uses_api, workload, Outcome};
+use super::{checks_input, mapping, workload, Clients, Outcome};
 use crate::args::{Global, SyncArgs};
 use crate::output::{self, TerminalProgress};
 use std::io::{IsTerminal, Write};
@@ -21,13 +21,9 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
             ))
         }
     };
-    let client = if uses_api(&args.checks) || target.needs_conformity() {
-        Some(conformity_client(global)?)
-    } else {
-        None
-    };
-    let (workload, snapshot) = target.snapshot(client.as_ref()).await?;
-    let source = checks_source(&args.checks, client.as_ref());
+    let clients = Clients::for_checks(global, &args.checks, &tags, Some(&target))?;
+    let (workload, snapshot) = target.snapshot(clients.conformity.as_ref()).await?;
+    let source = clients.source(&args.checks);
     let progress = TerminalProgress::new(global.quiet);
     let collected = collect(&source, &tags, &mapping, &progress).await?;
     progress.finish();

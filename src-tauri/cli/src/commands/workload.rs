@@ -1,6 +1,6 @@
 //! The workload side of a command: its ARN, credentials and current notes.
 
-use crate::args::{Global, WorkloadArgs};
+use crate::args::{Global, SourceKind, WorkloadArgs};
 use std::path::PathBuf;
 use std::time::Duration;
 use wa_sync_engine::conformity::ConformityClient;
@@ -13,6 +13,9 @@ use wa_sync_engine::{Error, Result};
 /// A validated workload to read from (and maybe write to).
 pub struct Target {
     kind: Kind,
+    /// Whether a role without --external-id gets the organisation's external ID from Conformity
+    /// (Vision One has none: the role is assumed without one).
+    external_id_from_conformity: bool,
 }
 
 enum Kind {
@@ -54,6 +57,7 @@ pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64);
     Ok(Some(Target {
+        external_id_from_conformity: super::source_kind(global) == SourceKind::Conformity,
         kind: Kind::Aws {
             auth: AwsAuth {
                 profile: global.profile.clone(),
@@ -69,6 +73,7 @@ pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
 /// The demo workload in `path` (default: the user's data directory).
 pub fn demo_target(path: Option<PathBuf>) -> Target {
     Target {
+        external_id_from_conformity: false,
         kind: Kind::Demo(path),
     }
 }
@@ -76,7 +81,8 @@ pub fn demo_target(path: Option<PathBuf>) -> Target {
 impl Target {
     /// Whether the external ID must be looked up from Conformity.
     pub fn needs_conformity(&self) -> bool {
-        matches!(&self.kind, Kind::Aws { auth, .. } if auth.role_arn.is_some() && auth.external_id.is_none())
+        self.external_id_from_conformity
+            && matches!(&self.kind, Kind::Aws { auth, .. } if auth.role_arn.is_some() && auth.external_id.is_none())
     }
 
     /// Credentials and a client for the workload (assumes the role now, if one is given).
@@ -91,7 +97,7 @@ impl Target {
             }
             Kind::Aws { arn, auth } => {
                 let mut auth = auth.clone();
-                if auth.role_arn.is_some() && auth.external_id.is_none() {
+                if self.needs_conformity() {
                     let client = client.ok_or_else(|| {
                         Error::bad_input(
                             "--role-arn needs --external-id or a Conformity API key to look it up",
