@@ -574,3 +574,55 @@ async fn demo_workload_runs_the_whole_flow_offline() {
     assert!(wa.requests().is_empty());
     let _ = Duration::ZERO;
 }
+
+/// A workload on an older lens version, with a question the mapping does not know and without one
+/// it maps: the preview warns and names both, and nothing is guessed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_lens_version_is_named_and_unknown_questions_are_left_alone() {
+    let mut old = state();
+    {
+        let lens = &mut old.workloads[0].lenses[0];
+        lens.version = "2023-04-10".into();
+        let observability = lens
+            .answers
+            .iter_mut()
+            .find(|a| a.question_id == "observability")
+            .unwrap();
+        observability.question_id = "telemetry".into();
+        observability.title =
+            "How do you design your workload so that you can understand its state?".into();
+    }
+    let wa = FakeWellArchitected::start(old).await;
+    let env = Env::new(&wa);
+    let out = env
+        .run(&["preview", "--demo", "--workload-arn", &arn(), "--json"])
+        .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    let warnings = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        warnings.contains("2023-04-10") && warnings.contains("2024-06-27"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("telemetry"), "{warnings}");
+    assert!(warnings.contains("observability"), "{warnings}");
+    let observability = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question_id"] == "observability")
+        .unwrap();
+    assert_eq!(observability["status"], "failed");
+    assert!(observability["notes"].is_null());
+    let text = env
+        .run(&["preview", "--demo", "--workload-arn", &arn()])
+        .await;
+    assert!(String::from_utf8_lossy(&text.stdout)
+        .contains("warning: the workload's lens version is 2023-04-10"));
+}
