@@ -3,18 +3,18 @@
 //! run ID with [`cancel`].
 
 use crate::error::{AppError, AppResult};
+use crate::keys::{MemoryKeyStore, OsKeychain, SessionKey};
+use crate::settings::{self, Settings};
 use crate::types::{
     AppInfo, PreviewRequest, ProgressEvent, PushRequest, RestorePlan, RestoreQuestionView,
     SourceRequest, TagMatchCount,
 };
+use crate::KeyStore;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use tauri::ipc::Channel;
 use tauri::State;
-use crate::keys::{MemoryKeyStore, OsKeychain, SessionKey};
-use crate::settings::{self, Settings};
-use crate::KeyStore;
 use tokio::sync::oneshot;
 use wa_sync_engine::checks::{demo, CheckRecord, Progress, TagFilter};
 use wa_sync_engine::conformity::base_url_for_region;
@@ -262,12 +262,18 @@ pub async fn run_preview(
     // configured workload (when one is set up); other sources preview without a workload.
     let target = match &request.source {
         SourceRequest::Demo => Some(Target::Demo(&state.demo)),
-        SourceRequest::Configured if state.workload_arn().is_ok() => Some(workload_target(state, &request.source).await?),
+        SourceRequest::Configured if state.workload_arn().is_ok() => {
+            Some(workload_target(state, &request.source).await?)
+        }
         _ => None,
     };
     Ok(match target {
         Some(target) => {
-            let snapshot = target.get().snapshot().await.map_err(|e| aws_read_error(state, e))?;
+            let snapshot = target
+                .get()
+                .snapshot()
+                .await
+                .map_err(|e| aws_read_error(state, e))?;
             sync::plan(
                 account_id.as_deref(),
                 &tags,
@@ -361,7 +367,9 @@ pub async fn push(
 async fn workload_target<'a>(state: &'a AppState, source: &SourceRequest) -> AppResult<Target<'a>> {
     match source {
         SourceRequest::Demo => Ok(Target::Demo(&state.demo)),
-        _ => Ok(Target::Aws(Box::new(Workload::Aws(state.aws_workload().await?)))),
+        _ => Ok(Target::Aws(Box::new(Workload::Aws(
+            state.aws_workload().await?,
+        )))),
     }
 }
 
@@ -422,8 +430,14 @@ pub async fn restore_plan(state: State<'_, AppState>, path: String) -> AppResult
         ..SyncOptions::default()
     };
     let target = backup_target(&state, &backup).await?;
-    let report =
-        sync::restore(target.get(), &backup, &path, &options, &sync::NoSyncProgress).await?;
+    let report = sync::restore(
+        target.get(),
+        &backup,
+        &path,
+        &options,
+        &sync::NoSyncProgress,
+    )
+    .await?;
     let snapshot = target.get().snapshot().await?;
     let put_back = report
         .questions

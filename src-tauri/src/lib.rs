@@ -13,6 +13,8 @@ pub mod setup;
 pub mod types;
 
 #[cfg(test)]
+mod setup_tests;
+#[cfg(test)]
 mod tests;
 
 pub use error::{AppError, AppResult};

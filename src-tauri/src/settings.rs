@@ -108,7 +108,10 @@ impl Settings {
     /// Writes the settings atomically (temporary file, then rename).
     pub fn save(&self, dir: &Path) -> AppResult<()> {
         let io = |what: &str, e: std::io::Error| {
-            AppError::new("io", format!("cannot {what} the settings in {}: {e}", dir.display()))
+            AppError::new(
+                "io",
+                format!("cannot {what} the settings in {}: {e}", dir.display()),
+            )
         };
         std::fs::create_dir_all(dir).map_err(|e| io("create the directory for", e))?;
         let mut text = serde_json::to_string_pretty(self).expect("settings serialise");

@@ -16,9 +16,7 @@ use tauri::State;
 use ts_rs::TS;
 use wa_sync_engine::conformity::region::{CLOUD_ONE_REGIONS, LEGACY_REGIONS};
 use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
-use wa_sync_engine::credentials::{
-    base_config, config_for, sdk_error, validate_role_arn, AwsAuth,
-};
+use wa_sync_engine::credentials::{base_config, config_for, sdk_error, validate_role_arn, AwsAuth};
 use wa_sync_engine::iam::{self, Trust};
 use wa_sync_engine::wellarchitected::client::LENS_ALIAS;
 use wa_sync_engine::wellarchitected::{AwsWorkload, WorkloadArn};
@@ -309,7 +307,7 @@ fn accounts_view(accounts: Vec<wa_sync_engine::conformity::Account>) -> (Vec<Acc
             environment: a.environment,
         });
     }
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    out.sort_by_key(|a| a.name.to_lowercase());
     (out, other)
 }
 
@@ -431,12 +429,10 @@ pub async fn connect(
 #[tauri::command]
 pub fn conformity_forget_key(state: State<'_, AppState>) -> AppResult<KeyStatus> {
     state.session_key.set(None);
-    state.keys.forget().map_err(|e| {
-        AppError::new(
-            "keychain",
-            keys::keychain_problem_text(&e),
-        )
-    })?;
+    state
+        .keys
+        .forget()
+        .map_err(|e| AppError::new("keychain", keys::keychain_problem_text(&e)))?;
     Ok(state.key_status())
 }
 
@@ -462,7 +458,9 @@ pub async fn choose_account(state: State<'_, AppState>, account_id: String) -> A
         .ok_or_else(|| {
             AppError::new(
                 "not_found",
-                format!("Conformity has no AWS account with ID {account_id:?}; pick one from the list"),
+                format!(
+                    "Conformity has no AWS account with ID {account_id:?}; pick one from the list"
+                ),
             )
         })?;
     state.update_settings(|s| {
@@ -558,7 +556,10 @@ pub fn parse_profiles(config: &str, credentials: &str) -> Vec<AwsProfile> {
 }
 
 fn read_profiles() -> Vec<AwsProfile> {
-    let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let read = |p: Option<PathBuf>| {
+        p.and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
+    };
     parse_profiles(
         &read(aws_file("AWS_CONFIG_FILE", "config")),
         &read(aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials")),
@@ -678,7 +679,7 @@ pub async fn list_workloads(
             });
         }
     }
-    workloads.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    workloads.sort_by_key(|a| a.name.to_lowercase());
     Ok(WorkloadList {
         caller_account: me.account().unwrap_or_default().to_string(),
         caller_arn: me.arn().unwrap_or_default().to_string(),
@@ -702,7 +703,9 @@ pub async fn choose_workload(
         .ok_or_else(|| {
             AppError::new(
                 "not_found",
-                format!("{workload_arn} is not among the workloads these credentials see in {region}"),
+                format!(
+                    "{workload_arn} is not among the workloads these credentials see in {region}"
+                ),
             )
         })?;
     if !w.has_lens {
@@ -809,7 +812,11 @@ pub async fn plan(state: &AppState, writer: Writer, role_name: String) -> AppRes
             ));
         }
     }
-    if let Some(expected) = settings.account.as_ref().and_then(|a| a.aws_account_id.clone()) {
+    if let Some(expected) = settings
+        .account
+        .as_ref()
+        .and_then(|a| a.aws_account_id.clone())
+    {
         if expected != docs.arn.account_id {
             warnings.push(format!(
                 "The Conformity account's AWS account is {expected}, but the workload is in {}: Conformity's \
@@ -836,7 +843,12 @@ pub async fn plan(state: &AppState, writer: Writer, role_name: String) -> AppRes
     })
 }
 
-fn save_role(state: &AppState, writer: Writer, role_name: &str, role_arn: Option<String>) -> AppResult<Settings> {
+fn save_role(
+    state: &AppState,
+    writer: Writer,
+    role_name: &str,
+    role_arn: Option<String>,
+) -> AppResult<Settings> {
     state.update_settings(|s| {
         s.role = Some(RoleChoice {
             writer,
@@ -938,7 +950,10 @@ pub async fn iam_export(
         ));
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(AppError::new("bad_input", format!("{} is a file, not a folder", dir.display())));
+        return Err(AppError::new(
+            "bad_input",
+            format!("{} is a file, not a folder", dir.display()),
+        ));
     }
     let docs = documents(&state, writer).await?;
     let files = iam::export(&dir, &role_name, &docs.permissions, &docs.trust)?;
@@ -965,7 +980,11 @@ pub fn iam_export_default_dir() -> String {
 
 /// Remembers a role created elsewhere (for example with the saved script).
 #[tauri::command]
-pub fn set_role_arn(state: State<'_, AppState>, writer: Writer, role_arn: String) -> AppResult<Settings> {
+pub fn set_role_arn(
+    state: State<'_, AppState>,
+    writer: Writer,
+    role_arn: String,
+) -> AppResult<Settings> {
     let role_arn = role_arn.trim().to_string();
     validate_role_arn(&role_arn)?;
     let workload = state.workload_arn()?;
@@ -983,7 +1002,13 @@ pub fn set_role_arn(state: State<'_, AppState>, writer: Writer, role_arn: String
     save_role(&state, writer, &name, Some(role_arn))
 }
 
-fn fix_for(check: &str, ok: bool, role: &RoleChoice, external_id: Option<&str>, workload: &WorkloadArn) -> Option<String> {
+fn fix_for(
+    check: &str,
+    ok: bool,
+    role: &RoleChoice,
+    external_id: Option<&str>,
+    workload: &WorkloadArn,
+) -> Option<String> {
     if ok {
         return None;
     }
@@ -1021,12 +1046,16 @@ pub async fn iam_verify(state: State<'_, AppState>) -> AppResult<VerifyView> {
 pub async fn verify(state: &AppState) -> AppResult<VerifyView> {
     let workload = state.workload_arn()?;
     let settings = state.settings();
-    let role = settings.role.clone().filter(|r| r.role_arn.is_some()).ok_or_else(|| {
-        AppError::new(
-            "bad_input",
-            "no role yet: create it here, or enter the ARN of the role the script created",
-        )
-    })?;
+    let role = settings
+        .role
+        .clone()
+        .filter(|r| r.role_arn.is_some())
+        .ok_or_else(|| {
+            AppError::new(
+                "bad_input",
+                "no role yet: create it here, or enter the ARN of the role the script created",
+            )
+        })?;
     let role_arn = role.role_arn.clone().unwrap_or_default();
     if role.writer == Writer::Hosted {
         return Ok(VerifyView {
@@ -1097,14 +1126,28 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
     let settings = state.settings();
     let part = |state: PartState, detail: String| PartStatus { state, detail };
     let conformity = match state.conformity_client() {
-        Err(e) if settings.conformity.is_none() && non_empty_env("CONFORMITY_API_URL").is_none() && non_empty_env("CONFORMITY_REGION").is_none() => {
+        Err(e)
+            if settings.conformity.is_none()
+                && non_empty_env("CONFORMITY_API_URL").is_none()
+                && non_empty_env("CONFORMITY_REGION").is_none() =>
+        {
             part(PartState::Missing, format!("not set up ({})", e.message))
         }
-        Err(e) => part(if e.code == "missing_key" { PartState::Missing } else { PartState::Failed }, e.message),
+        Err(e) => part(
+            if e.code == "missing_key" {
+                PartState::Missing
+            } else {
+                PartState::Failed
+            },
+            e.message,
+        ),
         Ok(client) => match client.external_id().await {
             Err(e) => part(PartState::Failed, e.to_string()),
             Ok(_) => match &settings.account {
-                None => part(PartState::Missing, format!("connected to {}; no account chosen yet", client.base_url())),
+                None => part(
+                    PartState::Missing,
+                    format!("connected to {}; no account chosen yet", client.base_url()),
+                ),
                 Some(a) => part(
                     PartState::Ok,
                     format!(
@@ -1132,7 +1175,12 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
                     .workload_id(&arn.workload_id)
                     .send()
                     .await
-                    .map_err(|e| aws_error(auth.profile.as_deref(), sdk_error("Well-Architected GetWorkload", &e)))?;
+                    .map_err(|e| {
+                        aws_error(
+                            auth.profile.as_deref(),
+                            sdk_error("Well-Architected GetWorkload", &e),
+                        )
+                    })?;
                 let name = out
                     .workload()
                     .and_then(|w| w.workload_name())
@@ -1145,7 +1193,11 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
                         Some(r) => format!("through role {}", r.rsplit('/').next().unwrap_or(r)),
                         None => format!(
                             "with {}",
-                            auth.profile.as_deref().map_or("the default AWS credentials".to_string(), |p| format!("profile {p}"))
+                            auth.profile
+                                .as_deref()
+                                .map_or("the default AWS credentials".to_string(), |p| format!(
+                                    "profile {p}"
+                                ))
                         ),
                     }
                 ))
@@ -1158,11 +1210,19 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
         }
     };
     let role = match &settings.role {
-        Some(RoleChoice { role_arn: Some(arn), verified_at: Some(at), .. }) => {
-            part(PartState::Ok, format!("{arn}, verified {at}"))
-        }
-        Some(RoleChoice { role_arn: Some(arn), .. }) => part(PartState::Failed, format!("{arn}, not verified yet")),
-        _ => part(PartState::Missing, "no role: wa-sync writes with your own AWS credentials".into()),
+        Some(RoleChoice {
+            role_arn: Some(arn),
+            verified_at: Some(at),
+            ..
+        }) => part(PartState::Ok, format!("{arn}, verified {at}")),
+        Some(RoleChoice {
+            role_arn: Some(arn),
+            ..
+        }) => part(PartState::Failed, format!("{arn}, not verified yet")),
+        _ => part(
+            PartState::Missing,
+            "no role: wa-sync writes with your own AWS credentials".into(),
+        ),
     };
     ConnectionStatus {
         can_preview: conformity.state == PartState::Ok,

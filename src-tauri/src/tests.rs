@@ -8,7 +8,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 /// The app over a fresh data directory (demo workload and backups).
-fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime> {
+pub(crate) fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime> {
     crate::setup(
         mock_builder(),
         crate::commands::AppState::with_data_dir(start_demo, dir),
@@ -22,13 +22,17 @@ fn app() -> (App<MockRuntime>, tempfile::TempDir) {
     (app_in(dir.path(), false), dir)
 }
 
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+pub(crate) fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
     WebviewWindowBuilder::new(app, label, Default::default())
         .build()
         .expect("a mock window")
 }
 
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+pub(crate) fn invoke(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     tauri::test::get_ipc_response(
         window,
         InvokeRequest {

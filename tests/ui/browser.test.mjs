@@ -16,8 +16,95 @@ import { mockIPC } from "/node_modules/@tauri-apps/api/mocks.js";
 const all = ${fixture("preview-demo.json")};
 const checkout = ${fixture("preview-demo-checkout.json")};
 window.__calls = [];
+const wizardMode = location.search.includes("wizard");
+const nokeychain = location.search.includes("nokeychain");
+// A stateful stand-in for the setup commands (the Rust side is tested against real fakes).
+const KEY = "tmc-browser:TheWholeSecretKeyWXYZ";
+const setup = {
+  settings: { conformity: null, account: null, aws: null, role: null, setup_done: !wizardMode && false },
+  key: { source: "none", saved: false, last_four: null,
+         keychain_problem: nokeychain ? "cannot use the OS keychain: no Secret Service. Set the environment variable CONFORMITY_API_KEY before starting the app." : null },
+  verifies: 0,
+};
+const status = () => ({ settings: structuredClone(setup.settings), key: { ...setup.key },
+  regions: { cloud_one: ["us-1", "au-1", "ie-1"], standalone: ["eu-west-1"] }, env_conformity_url: null,
+  env_conformity_region: null, default_role_name: "WaSyncWellArchitectedNotes", settings_path: "/home/me/.config/wa-sync/settings.json" });
+const ARN = "arn:aws:wellarchitected:eu-west-1:123456789012:workload/0123456789abcdef0123456789abcdef";
+const ROLE = "arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes";
+const accounts = [{ id: "acc-shop", name: "Shop (production)", aws_account_id: "123456789012", environment: "prod" },
+                  { id: "acc-data", name: "Data lake", aws_account_id: "210987654321", environment: "prod" }];
+async function setupCommand(cmd, args) {
+  switch (cmd) {
+    case "setup_status": return status();
+    case "connection_status": {
+      const s = setup.settings;
+      const part = (ok, detail) => ({ state: ok ? "ok" : "missing", detail });
+      return { conformity: part(!!s.account, s.account ? s.account.name : "not set up"),
+               workload: part(!!s.aws?.workload_arn, s.aws?.workload_name ?? "no workload"),
+               role: part(!!s.role?.verified_at, s.role?.role_arn ?? "no role"),
+               can_preview: !!s.account, can_push: !!s.aws?.workload_arn };
+    }
+    case "conformity_connect": {
+      if (args.apiKey && args.apiKey !== KEY) throw { code: "auth", message: "Conformity refused the API key for /organisation/external-id (HTTP 401): the key is wrong, expired, for another region, or its role lacks access. The key was not saved." };
+      if (!args.apiKey && setup.key.source === "none") throw { code: "missing_key", message: "no key" };
+      setup.settings.conformity = args.endpoint;
+      if (args.apiKey) setup.key = { ...setup.key, source: nokeychain ? "session" : "keychain", saved: !nokeychain, last_four: KEY.slice(-4) };
+      return { key: { ...setup.key }, base_url: "https://conformity.us-1.cloudone.trendmicro.com/api", external_id: "ext-org-1234", accounts, other_clouds: 1 };
+    }
+    case "conformity_forget_key":
+      setup.key = { ...setup.key, source: "none", saved: false, last_four: null };
+      return { ...setup.key };
+    case "conformity_external_id": return "ext-org-1234";
+    case "conformity_accounts": return accounts;
+    case "choose_account":
+      setup.settings.account = { id: args.accountId, name: accounts.find((a) => a.id === args.accountId).name, aws_account_id: accounts.find((a) => a.id === args.accountId).aws_account_id };
+      return structuredClone(setup.settings);
+    case "aws_profiles":
+      return [{ name: "default", kind: "keys", region: "eu-west-1" }, { name: "dev", kind: "keys", region: "eu-west-1" }, { name: "sso-user", kind: "sso", region: "eu-west-1" }];
+    case "aws_workloads":
+      if (args.profile === "sso-user") throw { code: "sso_login", message: 'The AWS profile "sso-user" signs in through AWS IAM Identity Center (SSO) and needs a fresh login: run \`aws sso login --profile sso-user\` in a terminal, then press Retry.' };
+      return { caller_account: "123456789012", caller_arn: "arn:aws:iam::123456789012:user/me", workloads: [
+        { arn: ARN, name: "Shop", account_id: "123456789012", region: "eu-west-1", has_lens: true, account_matches: true },
+        { arn: ARN.replace("0123", "9999"), name: "Serverless only", account_id: "123456789012", region: "eu-west-1", has_lens: false, account_matches: true },
+        { arn: ARN.replace("123456789012", "210987654321"), name: "Other account", account_id: "210987654321", region: "eu-west-1", has_lens: true, account_matches: false }] };
+    case "choose_workload":
+      setup.settings.aws = { profile: args.profile, region: args.region, workload_arn: args.workloadArn, workload_name: "Shop" };
+      return structuredClone(setup.settings);
+    case "iam_plan": {
+      const principals = args.writer === "hosted" ? ["arn:aws:iam::717210094962:root"] : args.writer === "both" ? ["arn:aws:iam::123456789012:root", "arn:aws:iam::717210094962:root"] : ["arn:aws:iam::123456789012:root"];
+      return { writer: args.writer, role_name: args.roleName, role_arn: ROLE, policy_name: args.roleName + "Policy",
+        permissions_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "WaSyncWorkloadNotes", Effect: "Allow", Action: ["wellarchitected:GetWorkload", "wellarchitected:ListLensReviews", "wellarchitected:ListAnswers", "wellarchitected:GetAnswer", "wellarchitected:UpdateAnswer"], Resource: ARN }] }, null, 2),
+        trust_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principals.length === 1 ? principals[0] : principals }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "ext-org-1234" } } }] }, null, 2),
+        external_id: "ext-org-1234", principals, workload_account: "123456789012", caller_account: "123456789012", warnings: [] };
+    }
+    case "iam_create":
+      setup.settings.role = { writer: args.writer, role_name: args.roleName, role_arn: ROLE, verified_at: null };
+      return { role_arn: ROLE, policy_arn: "arn:aws:iam::123456789012:policy/WaSyncWellArchitectedNotesPolicy", summary: "Policy arn:aws:iam::123456789012:policy/WaSyncWellArchitectedNotesPolicy created; role " + ROLE + " created." };
+    case "iam_export_default_dir": return "/home/me/wa-sync-iam-role";
+    case "iam_export": return { files: ["permissions-policy.json", "trust-policy.json", "setup-iam-role.sh"].map((f) => args.dir + "/" + f) };
+    case "set_role_arn":
+      setup.settings.role = { writer: args.writer, role_name: "WaSyncWellArchitectedNotes", role_arn: args.roleArn, verified_at: null };
+      return structuredClone(setup.settings);
+    case "iam_verify": {
+      setup.verifies++;
+      if (setup.verifies === 1) return { ok: false, role_arn: ROLE, workload_arn: ARN, checks: [
+        { check: "trust", ok: true, detail: "sts:AssumeRole succeeded", fix: null },
+        { check: "wellarchitected:UpdateAnswer", ok: false, detail: "missing permission wellarchitected:UpdateAnswer on " + ARN + " in the role's policy", fix: "Add wellarchitected:UpdateAnswer on " + ARN + " to the role's permissions policy (WaSyncWellArchitectedNotesPolicy)." }] };
+      setup.settings.role.verified_at = "2026-11-27T10:00:00Z";
+      return { ok: true, role_arn: ROLE, workload_arn: ARN, checks: [
+        { check: "trust", ok: true, detail: "sts:AssumeRole succeeded", fix: null },
+        { check: "wellarchitected:UpdateAnswer", ok: true, detail: "ok", fix: null }] };
+    }
+    case "finish_setup":
+      setup.settings.setup_done = true;
+      return structuredClone(setup.settings);
+  }
+  return undefined;
+}
 mockIPC(async (cmd, args) => {
   window.__calls.push([cmd, JSON.parse(JSON.stringify(args ?? {}))]);
+  const answer = await setupCommand(cmd, args ?? {});
+  if (answer !== undefined) return answer;
   switch (cmd) {
     case "app_info":
       return { version: "0.1.0", lens: "wellarchitected", lens_version: all.lens_version,
@@ -95,9 +182,9 @@ try {
   const tid = (id) => page.locator(`[data-testid="${id}"]`);
 
   await page.goto(url);
-  await step("start screen offers the demo, clearly labelled", async () => {
-    await tid("start-screen").waitFor();
-    assert.match(await tid("start-screen").innerText(), /DEMO/);
+  await step("the first run opens the setup, which offers the demo", async () => {
+    await tid("wizard-conformity").waitFor();
+    assert.match(await tid("try-demo").innerText(), /demo data/);
     assert.equal(await tid("demo-badge").isVisible(), false);
   });
 
@@ -201,6 +288,143 @@ try {
   mkdirSync(`${repo}tests/ui/out`, { recursive: true });
   await tid("question-row-priorities").click();
   await page.screenshot({ path: `${repo}tests/ui/out/browser.png`, fullPage: true });
+
+  // ---------- the guided setup, step by step ----------
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url.replace(/\/$/, "") });
+  const wp = await ctx.newPage();
+  wp.on("pageerror", (e) => problems.push(`wizard page error: ${e.message}`));
+  const wt = (id) => wp.locator(`[data-testid="${id}"]`);
+  const shot = (name) => wp.screenshot({ path: `${repo}tests/ui/out/wizard-${name}.png`, fullPage: true });
+  const KEY = "tmc-browser:TheWholeSecretKeyWXYZ";
+  await wp.goto(`${url}?wizard`);
+
+  await step("wizard 1: a wrong key is refused and not kept; the right one is saved, only its last four shown", async () => {
+    await wt("wizard-conformity").waitFor();
+    assert.equal(await wt("key-status").innerText(), "Not saved.");
+    assert.equal(await wt("connection-badge").innerText(), "Not set up");
+    await wt("conformity-region").selectOption("ie-1");
+    await wt("api-key").fill("tmc-browser:wrong");
+    await wt("conformity-connect").click();
+    await wt("wizard-error").waitFor();
+    assert.match(await wt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
+    assert.equal(await wt("api-key").inputValue(), "", "the field is cleared after sending");
+    await shot("1-conformity-error");
+    await wt("api-key").fill(KEY);
+    await wt("api-key").press("Enter");
+    await wt("conformity-ok").waitFor();
+    assert.equal(await wt("key-status").innerText(), "Saved in the OS keychain (ends in \u2026WXYZ).");
+    const connect = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "conformity_connect").at(-1)[1]);
+    assert.deepEqual(connect.endpoint, { region: "ie-1", url: null });
+    assert.ok(!(await wp.content()).includes(KEY), "the key is nowhere in the page");
+    await wt("replace-key").waitFor();
+    await wt("forget-key").waitFor();
+    await shot("1-conformity");
+  });
+
+  await step("wizard 2: external ID with a copy button; AWS accounts to pick from", async () => {
+    await wt("wizard-next").click();
+    await wt("wizard-account").waitFor();
+    await wp.waitForFunction(() => document.querySelector('[data-testid="external-id"]')?.textContent === "ext-org-1234");
+    await wt("copy-external-id").click();
+    await wp.waitForFunction(() => document.querySelector('[data-testid="copy-external-id"]')?.textContent === "Copied");
+    assert.equal(await wp.evaluate(() => navigator.clipboard.readText()), "ext-org-1234");
+    assert.match(await wt("account-list").innerText(), /Shop \(production\)\s+123456789012/);
+    assert.equal(await wt("wizard-next").isDisabled(), true);
+    await wt("account-acc-shop").check();
+    await wp.waitForFunction(() => !document.querySelector('[data-testid="wizard-next"]')?.disabled);
+    await shot("2-account");
+  });
+
+  await step("wizard 3: profiles, an SSO login message, workloads with lens and account flags", async () => {
+    await wt("wizard-next").click();
+    await wt("wizard-aws").waitFor();
+    await wp.waitForFunction(() => document.querySelectorAll('[data-testid="aws-profile"] option').length === 4);
+    await wt("aws-profile").selectOption("sso-user");
+    assert.match(await wt("sso-note").innerText(), /aws sso login --profile sso-user/);
+    await wt("list-workloads").click();
+    await wt("wizard-error").waitFor();
+    assert.match(await wt("wizard-error").innerText(), /aws sso login --profile sso-user.*\(sso_login\)/s);
+    await wt("aws-profile").selectOption("dev");
+    await wt("list-workloads").click();
+    await wt("workload-list").waitFor();
+    assert.match(await wt("aws-identity").innerText(), /account 123456789012/);
+    assert.match(await wt("workload-row-Serverless only").innerText(), /no Well-Architected lens/);
+    assert.equal(await wt("workload-Serverless only").isDisabled(), true);
+    assert.match(await wt("workload-row-Other account").innerText(), /not the Conformity account's/);
+    assert.match(await wt("workload-row-Shop").innerText(), /Well-Architected lens.*same AWS account/s);
+    await wt("workload-Shop").check();
+    await wp.waitForFunction(() => !document.querySelector('[data-testid="wizard-next"]')?.disabled);
+    const chosen = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "choose_workload").at(-1)[1]);
+    assert.equal(chosen.profile, "dev");
+    assert.equal(chosen.region, "eu-west-1");
+    await shot("3-aws");
+  });
+
+  await step("wizard 4: the writer changes the trust policy; create, a failed verify with its fix, then a passing one", async () => {
+    await wt("wizard-next").click();
+    await wt("iam-plan").waitFor();
+    assert.match(await wt("trust-policy").innerText(), /"sts:ExternalId": "ext-org-1234"/);
+    assert.match(await wt("permissions-policy").innerText(), /wellarchitected:UpdateAnswer/);
+    await wt("writer-both").check();
+    await wp.waitForFunction(() => /717210094962/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""));
+    assert.equal(await wt("export-dir").inputValue(), "/home/me/wa-sync-iam-role");
+    await wt("iam-export").click();
+    await wt("iam-exported").waitFor();
+    assert.match(await wt("iam-exported").innerText(), /setup-iam-role\.sh/);
+    await wt("iam-create").click();
+    await wt("iam-created").waitFor();
+    assert.match(await wt("iam-created").innerText(), /role arn:aws:iam::123456789012:role\/WaSyncWellArchitectedNotes created/);
+    await wt("iam-verify").click();
+    await wt("verify-result").waitFor();
+    assert.match(await wt("verify-summary").innerText(), /does not work yet/);
+    assert.match(await wt("verify-wellarchitected:UpdateAnswer").innerText(), /missing.*Add wellarchitected:UpdateAnswer/s);
+    await shot("4-role-failed-verify");
+    await wt("iam-verify").click();
+    await wp.waitForFunction(() => /The role works/.test(document.querySelector('[data-testid="verify-summary"]')?.textContent ?? ""));
+    await shot("4-role");
+  });
+
+  await step("wizard 5: summary, then the preview of the configured account, pushing to the workload", async () => {
+    await wt("wizard-next").click();
+    await wt("setup-summary").waitFor();
+    assert.match(await wt("summary-key").innerText(), /keychain.*WXYZ/);
+    assert.match(await wt("summary-role").innerText(), /verified 2026-11-27/);
+    await shot("5-done");
+    await wt("finish-setup").click();
+    await wt("configured-banner").waitFor();
+    assert.match(await wt("configured-banner").innerText(), /Shop \(production\).*workload \u201cShop\u201d \(eu-west-1\)/s);
+    await wp.waitForFunction(() => /Push \d+ to \u201cShop\u201d/.test(document.querySelector('[data-testid="push"]')?.textContent ?? ""));
+    const preview = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
+    assert.deepEqual(preview.source, { kind: "configured" });
+    assert.equal(await wt("reset-demo").count(), 0);
+    await wp.waitForFunction(() => document.querySelector('[data-testid="connection-badge"]')?.textContent === "Connected");
+  });
+
+  await step("settings: the badge opens the connection; the setup runs again; forget is one click", async () => {
+    await wt("connection-badge").click();
+    await wt("settings-screen").waitFor();
+    assert.match(await wt("conn-conformity").innerText(), /works/);
+    await shot("6-settings");
+    await wt("rerun-setup").click();
+    await wt("wizard-conformity").waitFor();
+    await wt("forget-key").click();
+    await wp.waitForFunction(() => document.querySelector('[data-testid="key-status"]')?.textContent === "Not saved.");
+    await wt("api-key").waitFor();
+    const afterFirst = await wp.evaluate(() => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("TheWholeSecretKey")).length);
+    assert.equal(afterFirst, 1, "the key crossed the bridge exactly once, into conformity_connect");
+  });
+
+  await step("without a keychain the wizard says so and explains CONFORMITY_API_KEY", async () => {
+    const np = await ctx.newPage();
+    await np.goto(`${url}?wizard&nokeychain`);
+    await np.locator('[data-testid="keychain-problem"]').waitFor();
+    assert.match(await np.locator('[data-testid="keychain-problem"]').innerText(), /keychain cannot be used.*CONFORMITY_API_KEY/s);
+    await np.screenshot({ path: `${repo}tests/ui/out/wizard-1-no-keychain.png`, fullPage: true });
+    await np.close();
+  });
+  await ctx.close();
+
   assert.deepEqual(problems, []);
   console.log(`browser tests: ${passed} passed`);
 } catch (e) {

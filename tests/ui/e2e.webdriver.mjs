@@ -20,7 +20,8 @@ const port = 4444 + Math.floor(Math.random() * 1000);
 const dataDir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-`);
 const driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir },
+  // Settings go there too (WA_SYNC_CONFIG_DIR), so every run is a first run.
+  env: { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir, WA_SYNC_CONFIG_DIR: dataDir },
 });
 async function waitForDriver() {
   for (let i = 0; i < 100; i++) {
@@ -57,10 +58,11 @@ try {
   });
   const tid = (id) => browser.$(`[data-testid="${id}"]`);
 
-  await step("the app opens on the start screen with the demo offered", async () => {
+  await step("the first run opens the guided setup, with the demo offered", async () => {
     await tid("try-demo").waitForDisplayed({ timeout: 20000 });
     console.log(`  window ready in ${Date.now() - started} ms (session + app start)`);
-    assert.match(await tid("start-screen").getText(), /DEMO/);
+    await tid("wizard-conformity").waitForDisplayed({ timeout: 5000 });
+    assert.match(await tid("try-demo").getText(), /demo data/);
   });
 
   await step("demo preview: pillar chart and question list render", async () => {

@@ -565,7 +565,11 @@ function renderRun(): void {
 
 async function refreshBackups(): Promise<void> {
   try {
-    state.backups = await api.listBackups();
+    const all = await api.listBackups();
+    const configured = state.setup?.settings.aws?.workload_arn;
+    state.backups = all.filter((b) =>
+      state.mode === "configured" ? b.workload_arn === configured : b.workload_name === state.info?.demo_workload_name,
+    );
     state.restoreError = null;
   } catch (e) {
     state.restoreError = toAppError(e);

@@ -1,0 +1,630 @@
+//! The guided setup's commands through Tauri's IPC (mock runtime), against the local fakes of
+//! Conformity, STS and the Well-Architected Tool, with the real AWS SDK pointed at them
+//! (`AWS_ENDPOINT_URL_*`) and AWS config files in a temporary directory.
+//!
+//! Environment variables are process-wide, so every test that sets them holds [`ENV`].
+
+use crate::commands::AppState;
+use crate::keys::{MemoryKeyStore, OsKeychain};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use tauri::test::{mock_builder, MockRuntime};
+use tauri::{App, WebviewWindow};
+use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
+use wa_sync_fakes::sts::{FakeSts, Role};
+use wa_sync_fakes::wellarchitected::{FakeWellArchitected, LensReview, WaState, Workload};
+
+const KEY: &str = "tmc-app-test:Sup3rSecretApiKeyValue9Zq";
+const WRONG_KEY: &str = "tmc-app-test:WrongKeyValue000000XyZ";
+const EXT: &str = "ext-org-1234-5678";
+const AWS_ACCOUNT: &str = "123456789012";
+const REGION: &str = "eu-west-1";
+const GOOD_ID: &str = "0123456789abcdef0123456789abcdef";
+const NOLENS_ID: &str = "fedcba9876543210fedcba9876543210";
+const DEV_KEY: &str = "AKIADEVPROFILE000001";
+const ROLE_KEY: &str = "ASIAROLEISSUED000001";
+const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
+
+static ENV: Mutex<()> = Mutex::new(());
+
+fn env_lock() -> MutexGuard<'static, ()> {
+    ENV.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn role_arn() -> String {
+    format!("arn:aws:iam::{AWS_ACCOUNT}:role/{ROLE_NAME}")
+}
+
+fn workload_arn(id: &str) -> String {
+    format!("arn:aws:wellarchitected:{REGION}:{AWS_ACCOUNT}:workload/{id}")
+}
+
+/// The fakes, on a runtime of their own (the commands run on Tauri's).
+struct Fakes {
+    conformity: FakeConformity,
+    sts: FakeSts,
+    wa: FakeWellArchitected,
+    rt: tokio::runtime::Runtime,
+}
+
+fn start_fakes() -> Fakes {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (conformity, sts, wa) = rt.block_on(async {
+        let conformity = FakeConformity::start(Fixture {
+            api_key: KEY.into(),
+            external_id: EXT.into(),
+            accounts: vec![
+                fake::Account {
+                    id: "acc-shop".into(),
+                    name: "Shop (production)".into(),
+                    aws_account_id: AWS_ACCOUNT.into(),
+                    cloud_type: "aws".into(),
+                    environment: "prod".into(),
+                },
+                fake::Account {
+                    id: "acc-azure".into(),
+                    name: "Azure thing".into(),
+                    aws_account_id: String::new(),
+                    cloud_type: "azure".into(),
+                    environment: "dev".into(),
+                },
+            ],
+            services: fake::services_from_rules_tsv(),
+            checks: fake::synthetic_checks(300, "acc-shop", 7),
+            ..Fixture::default()
+        })
+        .await;
+        let sts = FakeSts::start(vec![]).await;
+        sts.set_key_account(DEV_KEY, AWS_ACCOUNT);
+        let wa = FakeWellArchitected::start(WaState {
+            workloads: vec![
+                Workload::standard(GOOD_ID, "Shop", AWS_ACCOUNT, REGION),
+                Workload {
+                    lenses: vec![LensReview {
+                        alias: "serverless".into(),
+                        version: "1".into(),
+                        answers: vec![],
+                    }],
+                    ..Workload::standard(NOLENS_ID, "Serverless only", AWS_ACCOUNT, REGION)
+                },
+            ],
+            ..WaState::default()
+        })
+        .await;
+        (conformity, sts, wa)
+    });
+    Fakes {
+        conformity,
+        sts,
+        wa,
+        rt,
+    }
+}
+
+impl Fakes {
+    fn role(&self, external_id: &str) {
+        self.sts.add_role(Role {
+            external_id: Some(external_id.into()),
+            ..Role::new(&role_arn(), ROLE_KEY)
+        });
+    }
+}
+
+/// AWS config files and endpoints in `dir`; no real credentials or services are reachable.
+fn aws_env(dir: &Path, fakes: &Fakes) {
+    let config = dir.join("aws-config");
+    let credentials = dir.join("aws-credentials");
+    std::fs::write(
+        &config,
+        "[default]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n\n\
+         [profile sso-user]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\nregion = eu-west-1\n\n\
+         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[default]\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = fakeSecretDefault00000000000000000000000\n\n\
+             [dev]\naws_access_key_id = {DEV_KEY}\naws_secret_access_key = fakeSecretDev0000000000000000000000000000\n"
+        ),
+    )
+    .unwrap();
+    for var in [
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "CONFORMITY_API_KEY",
+        "CONFORMITY_API_URL",
+        "CONFORMITY_REGION",
+    ] {
+        std::env::remove_var(var);
+    }
+    std::env::set_var("AWS_CONFIG_FILE", &config);
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::set_var("AWS_ENDPOINT_URL_STS", fakes.sts.endpoint());
+    std::env::set_var("AWS_ENDPOINT_URL_WELLARCHITECTED", fakes.wa.endpoint());
+    std::env::set_var("AWS_ENDPOINT_URL_IAM", "http://127.0.0.1:9");
+    std::env::set_var("WA_SYNC_RETRY_MODE", "standard");
+    std::env::set_var("HOME", dir);
+}
+
+/// The app, with every command answer recorded (to prove none contains the key).
+struct Harness {
+    _app: App<MockRuntime>,
+    main: WebviewWindow<MockRuntime>,
+    seen: Vec<String>,
+}
+
+impl Harness {
+    fn new(state: AppState) -> Harness {
+        let app = crate::setup(mock_builder(), state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let main = crate::tests::window(&app, "main");
+        Harness {
+            _app: app,
+            main,
+            seen: Vec::new(),
+        }
+    }
+
+    fn call(&mut self, cmd: &str, body: Value) -> Result<Value, Value> {
+        let out = crate::tests::invoke(&self.main, cmd, body);
+        self.seen.push(format!("{cmd}: {out:?}"));
+        out
+    }
+
+    fn ok(&mut self, cmd: &str, body: Value) -> Value {
+        self.call(cmd, body.clone())
+            .unwrap_or_else(|e| panic!("{cmd} {body} failed: {e}"))
+    }
+
+    fn err(&mut self, cmd: &str, body: Value) -> Value {
+        match self.call(cmd, body.clone()) {
+            Ok(v) => panic!("{cmd} {body} should fail, answered {v}"),
+            Err(e) => e,
+        }
+    }
+}
+
+fn connect_body(fakes: &Fakes, key: Option<&str>) -> Value {
+    json!({
+        "endpoint": { "region": null, "url": fakes.conformity.base_url() },
+        "apiKey": key,
+    })
+}
+
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hits;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            hits.extend(files_containing(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if String::from_utf8_lossy(&bytes).contains(needle) {
+                hits.push(path.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+#[test]
+fn conformity_step_tests_the_key_saves_it_and_only_shows_its_last_four() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let mut app = Harness::new(AppState::with_data_dir(false, dir.path()));
+
+    let status = app.ok("setup_status", json!({}));
+    assert_eq!(status["key"]["source"], "none");
+    assert_eq!(status["settings"]["setup_done"], false);
+    assert!(status["regions"]["cloud_one"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("us-1")));
+
+    // A wrong key is refused by the live call and not saved.
+    let err = app.err("conformity_connect", connect_body(&fakes, Some(WRONG_KEY)));
+    assert_eq!(err["code"], "auth", "{err}");
+    let text = err["message"].as_str().unwrap();
+    assert!(text.contains("not saved"), "{text}");
+    assert_eq!(app.ok("setup_status", json!({}))["key"]["source"], "none");
+
+    // A region that does not exist, and a URL that would send the key in clear text.
+    let err = app.err(
+        "conformity_connect",
+        json!({"endpoint": {"region": "mars-1", "url": null}, "apiKey": KEY}),
+    );
+    assert_eq!(err["code"], "bad_input");
+    assert!(err["message"].as_str().unwrap().contains("us-1"), "{err}");
+    let err = app.err(
+        "conformity_connect",
+        json!({"endpoint": {"region": null, "url": "http://conformity.example.com/api"}, "apiKey": KEY}),
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("unencrypted"),
+        "{err}"
+    );
+
+    // The right key: external ID, AWS accounts only, saved, last four shown.
+    let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    assert_eq!(c["external_id"], EXT);
+    assert_eq!(c["accounts"].as_array().unwrap().len(), 1, "{c}");
+    assert_eq!(c["accounts"][0]["aws_account_id"], AWS_ACCOUNT);
+    assert_eq!(c["other_clouds"], 1);
+    assert_eq!(c["key"]["source"], "keychain");
+    assert_eq!(c["key"]["saved"], true);
+    assert_eq!(c["key"]["last_four"], &KEY[KEY.len() - 4..]);
+    // Testing again without a key uses the saved one.
+    app.ok("conformity_connect", connect_body(&fakes, None));
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+
+    // Forget: one click, and the key is gone.
+    let k = app.ok("conformity_forget_key", json!({}));
+    assert_eq!(k["source"], "none");
+    assert_eq!(k["saved"], false);
+    let err = app.err("conformity_external_id", json!({}));
+    assert_eq!(err["code"], "missing_key");
+
+    // The environment variable wins and is reported as such (its last four only).
+    std::env::set_var("CONFORMITY_API_KEY", KEY);
+    let k = app.ok("setup_status", json!({}))["key"].clone();
+    std::env::remove_var("CONFORMITY_API_KEY");
+    assert_eq!(k["source"], "environment");
+    assert_eq!(k["saved"], false);
+
+    for answer in &app.seen {
+        assert!(
+            !answer.contains(KEY) && !answer.contains(WRONG_KEY),
+            "{answer}"
+        );
+    }
+    drop(fakes.rt);
+}
+
+#[test]
+fn without_a_keychain_the_key_lasts_the_session_and_the_alternative_is_explained() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let state = AppState::with_dirs(
+        false,
+        dir.path(),
+        dir.path(),
+        Box::new(MemoryKeyStore::broken()),
+    );
+    let mut app = Harness::new(state);
+    let status = app.ok("setup_status", json!({}));
+    let problem = status["key"]["keychain_problem"].as_str().unwrap();
+    assert!(problem.contains("CONFORMITY_API_KEY"), "{problem}");
+    let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    assert_eq!(c["key"]["source"], "session");
+    assert_eq!(c["key"]["saved"], false);
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+    assert!(files_containing(dir.path(), KEY).is_empty());
+}
+
+#[test]
+fn aws_profiles_are_read_from_the_config_files() {
+    let profiles = crate::setup::parse_profiles(
+        "[default]\nregion=us-east-1\n[profile a]\nsso_session = x\n[sso-session x]\nsso_region=eu-west-1\n[profile r]\nrole_arn=arn\nsource_profile=a\n",
+        "[default]\naws_access_key_id=AKIA\n[b]\naws_access_key_id=AKIB\n",
+    );
+    let names: Vec<(&str, &str)> = profiles
+        .iter()
+        .map(|p| (p.name.as_str(), p.kind.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("default", "keys"),
+            ("a", "sso"),
+            ("b", "keys"),
+            ("r", "role")
+        ]
+    );
+    assert_eq!(profiles[0].region.as_deref(), Some("us-east-1"));
+}
+
+#[test]
+fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    aws_env(home.path(), &fakes);
+    let mut app = Harness::new(AppState::with_data_dir(false, data.path()));
+
+    // 1-2. Conformity, external ID, account.
+    app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    let err = app.err("choose_account", json!({"accountId": "acc-azure"}));
+    assert_eq!(err["code"], "not_found");
+    let s = app.ok("choose_account", json!({"accountId": "acc-shop"}));
+    assert_eq!(s["account"]["aws_account_id"], AWS_ACCOUNT);
+
+    // 3. Profiles, workloads (lens and account flags), SSO login message.
+    let profiles = app.ok("aws_profiles", json!({}));
+    let kinds: Vec<(String, String)> = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("sso-user".into(), "sso".into())),
+        "{kinds:?}"
+    );
+    let list = app.ok("aws_workloads", json!({"profile": "dev", "region": REGION}));
+    assert_eq!(list["caller_account"], AWS_ACCOUNT);
+    let workloads = list["workloads"].as_array().unwrap();
+    assert_eq!(workloads.len(), 2, "{list}");
+    let by_name = |n: &str| workloads.iter().find(|w| w["name"] == n).unwrap().clone();
+    assert_eq!(by_name("Shop")["has_lens"], true);
+    assert_eq!(by_name("Shop")["account_matches"], true);
+    assert_eq!(by_name("Serverless only")["has_lens"], false);
+    let err = app.err(
+        "aws_workloads",
+        json!({"profile": "sso-user", "region": REGION}),
+    );
+    assert_eq!(err["code"], "sso_login", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws sso login --profile sso-user"),
+        "{err}"
+    );
+    let err = app.err(
+        "aws_workloads",
+        json!({"profile": "nope", "region": REGION}),
+    );
+    assert_eq!(err["code"], "bad_input");
+    let err = app.err(
+        "choose_workload",
+        json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(NOLENS_ID)}),
+    );
+    assert!(err["message"].as_str().unwrap().contains("lens"), "{err}");
+    app.ok(
+        "choose_workload",
+        json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(GOOD_ID)}),
+    );
+
+    // 4. The role: documents, export, refusals, verify (good, wrong external ID, no rights).
+    let plan = app.ok("iam_plan", json!({"writer": "both", "roleName": ROLE_NAME}));
+    assert_eq!(plan["external_id"], EXT);
+    assert_eq!(plan["role_arn"], role_arn());
+    let trust: Value = serde_json::from_str(plan["trust_policy"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+        EXT
+    );
+    let principals = trust["Statement"][0]["Principal"]["AWS"].to_string();
+    assert!(
+        principals.contains("717210094962") && principals.contains(AWS_ACCOUNT),
+        "{principals}"
+    );
+    let permissions: Value =
+        serde_json::from_str(plan["permissions_policy"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        permissions["Statement"][0]["Resource"],
+        workload_arn(GOOD_ID)
+    );
+    assert!(plan["warnings"].as_array().unwrap().is_empty(), "{plan}");
+    let out = home.path().join("role-files");
+    let exported = app.ok(
+        "iam_export",
+        json!({"writer": "app", "roleName": ROLE_NAME, "dir": out.display().to_string()}),
+    );
+    assert_eq!(exported["files"].as_array().unwrap().len(), 3);
+    assert!(out.join("setup-iam-role.sh").exists());
+    let err = app.err(
+        "iam_export",
+        json!({"writer": "app", "roleName": ROLE_NAME, "dir": "relative/dir"}),
+    );
+    assert_eq!(err["code"], "bad_input");
+    let err = app.err(
+        "set_role_arn",
+        json!({"writer": "app", "roleArn": "arn:aws:iam::999999999999:role/X"}),
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("workload's account"),
+        "{err}"
+    );
+    // Credentials of another account cannot create the role in the workload's account.
+    fakes.sts.set_key_account(DEV_KEY, "999999999999");
+    let err = app.err(
+        "iam_create",
+        json!({"writer": "app", "roleName": ROLE_NAME}),
+    );
+    fakes.sts.set_key_account(DEV_KEY, AWS_ACCOUNT);
+    assert!(
+        err["message"].as_str().unwrap().contains("999999999999"),
+        "{err}"
+    );
+    app.ok(
+        "set_role_arn",
+        json!({"writer": "app", "roleArn": role_arn()}),
+    );
+
+    fakes.role(EXT);
+    let v = app.ok("iam_verify", json!({}));
+    assert_eq!(v["ok"], true, "{v}");
+    let checks: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert!(checks.contains(&"trust") && checks.contains(&"wellarchitected:UpdateAnswer"));
+    assert!(app.ok("setup_status", json!({}))["settings"]["role"]["verified_at"].is_string());
+
+    // Missing rights: every Well-Architected call of the role is refused.
+    fakes
+        .wa
+        .with_state(|s| s.access_denied_keys = vec![ROLE_KEY.into()]);
+    let v = app.ok("iam_verify", json!({}));
+    fakes.wa.with_state(|s| s.access_denied_keys.clear());
+    assert_eq!(v["ok"], false);
+    let get = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "wellarchitected:GetWorkload")
+        .unwrap();
+    assert!(
+        get["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing permission wellarchitected:GetWorkload"),
+        "{get}"
+    );
+    assert!(get["fix"]
+        .as_str()
+        .unwrap()
+        .contains("WaSyncWellArchitectedNotesPolicy"));
+
+    // The role's trust policy names another external ID.
+    fakes.role("someone-elses-id");
+    let v = app.ok("iam_verify", json!({}));
+    fakes.role(EXT);
+    assert_eq!(v["ok"], false);
+    let trust = &v["checks"][0];
+    assert_eq!(trust["check"], "trust");
+    assert_eq!(trust["ok"], false);
+    assert!(trust["fix"].as_str().unwrap().contains(EXT), "{trust}");
+
+    app.ok("iam_verify", json!({}));
+    let done = app.ok("finish_setup", json!({}));
+    assert_eq!(done["setup_done"], true);
+
+    // 5. The badge: everything works.
+    let c = app.ok("connection_status", json!({}));
+    assert_eq!(c["conformity"]["state"], "ok", "{c}");
+    assert_eq!(c["workload"]["state"], "ok", "{c}");
+    assert!(
+        c["workload"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("through role"),
+        "{c}"
+    );
+    assert_eq!(c["role"]["state"], "ok");
+    assert_eq!(c["can_push"], true);
+
+    // Preview, push and restore against the configured workload, through the role.
+    let request = |run_id: u32| {
+        json!({"request": {"run_id": run_id, "source": {"kind": "configured"}, "filter_tags": [],
+               "notes_mode": "replace-block"}, "onProgress": "__CHANNEL__:1"})
+    };
+    let preview = app.ok("preview", request(1));
+    assert_eq!(preview["account_id"], "acc-shop");
+    assert_eq!(preview["workload_arn"], workload_arn(GOOD_ID));
+    let would = preview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "would-change")
+        .count();
+    assert!(would > 5, "{would}");
+    // (verify rewrote one question's notes unchanged each time it passed)
+    let verified_updates = fakes.wa.answer_updates().len();
+    let pushed = app.ok(
+        "push",
+        json!({"request": {"preview": request(2)["request"], "opted_out": []}, "onProgress": "__CHANNEL__:2"}),
+    );
+    let written = pushed["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "written")
+        .count();
+    assert_eq!(written, would);
+    let updates = fakes.wa.answer_updates()[verified_updates..].to_vec();
+    assert_eq!(updates.len(), would);
+    assert!(updates
+        .iter()
+        .all(|u| u.access_key_id.as_deref() == Some(ROLE_KEY) && u.selected_choices.is_none()));
+    let backups = app.ok("list_backups", json!({}));
+    let path = backups[0]["path"].as_str().unwrap().to_string();
+    assert_eq!(backups[0]["workload_arn"], workload_arn(GOOD_ID));
+    let plan = app.ok("restore_plan", json!({"path": path}));
+    assert_eq!(plan["put_back"].as_array().unwrap().len(), would);
+    app.ok(
+        "restore",
+        json!({"path": path, "onProgress": "__CHANNEL__:3"}),
+    );
+    let again = app.ok("preview", request(4));
+    assert_eq!(again["questions"], preview["questions"]);
+
+    // The key is in no answer and in no file of the app's directories.
+    for answer in &app.seen {
+        assert!(
+            !answer.contains(KEY),
+            "a command answered with the key: {answer}"
+        );
+    }
+    assert_eq!(files_containing(data.path(), KEY), Vec::<String>::new());
+    let settings = std::fs::read_to_string(data.path().join("settings.json")).unwrap();
+    assert!(settings.contains("acc-shop") && !settings.contains(KEY));
+    assert!(files_containing(home.path(), KEY).is_empty());
+}
+
+/// The real OS keychain (Secret Service on Linux), when `WA_SYNC_KEYCHAIN_TESTS=1` says one
+/// is unlocked (CI runs this inside dbus-run-session with gnome-keyring-daemon --unlock).
+#[test]
+fn the_key_goes_to_the_real_keychain_and_a_new_app_finds_it() {
+    if std::env::var_os("WA_SYNC_KEYCHAIN_TESTS").is_none() {
+        eprintln!(
+            "skipped: set WA_SYNC_KEYCHAIN_TESTS=1 inside an unlocked keychain session \
+             (dbus-run-session + gnome-keyring-daemon --unlock) to test the real keychain"
+        );
+        return;
+    }
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let os = || AppState::with_dirs(false, dir.path(), dir.path(), Box::new(OsKeychain));
+    let mut app = Harness::new(os());
+    app.ok("conformity_forget_key", json!({}));
+    let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    assert_eq!(c["key"]["source"], "keychain", "{c}");
+    assert_eq!(c["key"]["saved"], true);
+    assert!(c["key"]["keychain_problem"].is_null(), "{c}");
+    drop(app);
+    // A new start of the app reads the key from the keychain.
+    let mut app = Harness::new(os());
+    let status = app.ok("setup_status", json!({}));
+    assert_eq!(status["key"]["source"], "keychain");
+    assert_eq!(status["key"]["last_four"], &KEY[KEY.len() - 4..]);
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+    let k = app.ok("conformity_forget_key", json!({}));
+    assert_eq!(k["source"], "none");
+    assert!(files_containing(dir.path(), KEY).is_empty());
+    for answer in &app.seen {
+        assert!(!answer.contains(KEY), "{answer}");
+    }
+}

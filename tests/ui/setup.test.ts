@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { badgeView, firstOpenStep, keyStatusText, workloadFlags } from "../../ui/src/setup-model";
+import type { Settings } from "../../ui/src/bindings/Settings";
+import type { KeyStatus } from "../../ui/src/bindings/KeyStatus";
+
+const none: KeyStatus = { source: "none", saved: false, last_four: null, keychain_problem: null };
+const saved: KeyStatus = { source: "keychain", saved: true, last_four: "WXYZ", keychain_problem: null };
+const empty: Settings = { conformity: null, account: null, aws: null, role: null, setup_done: false };
+
+describe("setup model", () => {
+  it("opens on the first step not done", () => {
+    expect(firstOpenStep(empty, none)).toBe("conformity");
+    const c = { ...empty, conformity: { region: "us-1", url: null } };
+    expect(firstOpenStep(c, none)).toBe("conformity");
+    expect(firstOpenStep(c, saved)).toBe("account");
+    const a = { ...c, account: { id: "a", name: "A", aws_account_id: "123456789012" } };
+    expect(firstOpenStep(a, saved)).toBe("aws");
+    const w = { ...a, aws: { profile: null, region: "eu-west-1", workload_arn: "arn", workload_name: "W" } };
+    expect(firstOpenStep(w, saved)).toBe("role");
+    expect(firstOpenStep({ ...w, role: { writer: "app", role_name: "R", role_arn: "arn:r", verified_at: null } }, saved)).toBe("done");
+  });
+
+  it("says where the key is and only its last four characters", () => {
+    expect(keyStatusText(none)).toBe("Not saved.");
+    expect(keyStatusText(saved)).toBe("Saved in the OS keychain (ends in \u2026WXYZ).");
+    expect(keyStatusText({ ...saved, source: "environment", saved: false })).toMatch(/CONFORMITY_API_KEY/);
+    expect(keyStatusText({ ...saved, source: "session", saved: false })).toMatch(/this session only/);
+  });
+
+  it("flags workloads without the lens or in another account", () => {
+    const w = { arn: "a", name: "n", account_id: "210987654321", region: "eu-west-1", has_lens: false, account_matches: false };
+    expect(workloadFlags(w).map((f) => f.tone)).toEqual(["bad", "warn"]);
+    expect(workloadFlags({ ...w, has_lens: true, account_matches: null }).map((f) => f.tone)).toEqual(["ok"]);
+  });
+
+  it("the badge shows problems first", () => {
+    const ok = { state: "ok" as const, detail: "" };
+    const failed = { state: "failed" as const, detail: "x" };
+    expect(badgeView(null, true).text).toMatch(/Checking/);
+    expect(badgeView({ conformity: ok, workload: failed, role: ok, can_preview: true, can_push: false }, false).tone).toBe("bad");
+    expect(badgeView({ conformity: ok, workload: ok, role: ok, can_preview: true, can_push: true }, false).text).toBe("Connected");
+  });
+});
