@@ -57,7 +57,7 @@ app-debug: ui
 ## The whole suite, as CI runs it.
 test: deps lint test-rust test-ui test-e2e
 
-lint:
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	npm run typecheck

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 use wa_sync_engine::checks::{Check, NoProgress, RiskLevel, RuleSettings, Status, TagFilter};
-use wa_sync_engine::conformity::retry::RetryPolicy;
 use wa_sync_engine::conformity::{ApiKey, ClientOptions, ConformityClient};
+use wa_sync_engine::http::retry::RetryPolicy;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::preview::{collect, Source};
 use wa_sync_engine::summary::{Aggregator, Summary};

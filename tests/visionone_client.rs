@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 use wa_sync_engine::checks::{Check, NoProgress, RiskLevel, RuleSettings, Status, TagFilter};
-use wa_sync_engine::conformity::retry::RetryPolicy;
 use wa_sync_engine::conformity::{ApiKey, ClientOptions, ConformityClient};
+use wa_sync_engine::http::retry::RetryPolicy;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::{render_block, NOTES_LIMIT};
 use wa_sync_engine::preview::{collect, Collected, Source};

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod conformity;
 pub mod credentials;
 pub mod error;
+pub mod http;
 pub mod iam;
 pub mod keychain;
 pub mod mapping;

@@ -1,8 +1,9 @@
 use super::model::{
     self, AccountsResponse, ExternalIdResponse, RuleSettingsResponse, ServicesResponse,
 };
-use super::retry::{parse_retry_after, RateLimiter, RetryPolicy};
 use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
+use crate::http::retry::RetryPolicy;
+use crate::http::{Transport, TransportOptions};
 use crate::{Error, Result};
 use reqwest::{header, Method, StatusCode, Url};
 use serde::Serialize;
@@ -107,12 +108,9 @@ pub struct HostedSyncAnswer {
 }
 
 pub struct ConformityClient {
-    http: reqwest::Client,
+    transport: Transport,
     base: Url,
     key: ApiKey,
-    options: ClientOptions,
-    limiter: RateLimiter,
-    requests: std::sync::atomic::AtomicU64,
 }
 
 /// One query of the partitioned download: the filters that narrow it.
@@ -125,19 +123,19 @@ struct Partition {
 
 impl ConformityClient {
     pub fn new(base: Url, key: ApiKey, options: ClientOptions) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(options.timeout)
-            .user_agent(concat!("wa-sync/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Network(format!("cannot set up HTTPS: {e}")))?;
+        let transport = Transport::new(
+            "Conformity",
+            TransportOptions {
+                retry: options.retry,
+                requests_per_second: options.requests_per_second,
+                timeout: options.timeout,
+                throttle_wait: None,
+            },
+        )?;
         Ok(ConformityClient {
-            limiter: RateLimiter::new(options.requests_per_second),
-            http,
+            transport,
             base,
             key,
-            options,
-            requests: Default::default(),
         })
     }
 
@@ -147,7 +145,7 @@ impl ConformityClient {
 
     /// Requests sent so far, retries included.
     pub fn requests_sent(&self) -> u64 {
-        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+        self.transport.requests_sent()
     }
 
     /// Sends one request, retrying 429 and 5xx, and maps failures to messages that say what to do.
@@ -159,61 +157,27 @@ impl ConformityClient {
         body: Option<&serde_json::Value>,
     ) -> Result<Vec<u8>> {
         let url = crate::url::join(&self.base, path);
-        let mut attempt = 0;
-        loop {
-            self.limiter.wait().await;
-            self.requests
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .query(query)
-                .header(
-                    header::AUTHORIZATION,
-                    format!("ApiKey {}", self.key.expose()),
-                )
-                .header(header::CONTENT_TYPE, CONTENT_TYPE)
-                .header(header::ACCEPT, "application/vnd.api+json, application/json");
-            if let Some(body) = body {
-                request = request.body(body.to_string());
-            }
-            let outcome = request.send().await;
-            let retryable = match outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    let bytes = response
-                        .bytes()
-                        .await
-                        .map_err(|e| network_error(&url, &e))?;
-                    if status.is_success() {
-                        return Ok(bytes.to_vec());
-                    }
-                    if status != StatusCode::TOO_MANY_REQUESTS && !status.is_server_error() {
-                        return Err(api_error(status, path, &bytes));
-                    }
-                    (format!("HTTP {}", status.as_u16()), retry_after)
+        let advice =
+            "wait a few minutes and try again, or lower the request rate with --conformity-rps";
+        let answer = self
+            .transport
+            .send(&url, path, advice, |http| {
+                let request = http
+                    .request(method.clone(), url.clone())
+                    .query(query)
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("ApiKey {}", self.key.expose()),
+                    )
+                    .header(header::CONTENT_TYPE, CONTENT_TYPE)
+                    .header(header::ACCEPT, "application/vnd.api+json, application/json");
+                match body {
+                    Some(body) => request.body(body.to_string()),
+                    None => request,
                 }
-                Err(e) if e.is_timeout() || e.is_connect() => {
-                    (network_error(&url, &e).to_string(), None)
-                }
-                Err(e) => return Err(network_error(&url, &e)),
-            };
-            if attempt >= self.options.retry.max_retries {
-                return Err(Error::Unavailable(format!(
-                    "Conformity kept failing for {path} ({}) after {} attempts; wait a few minutes and try again, \
-                     or lower the request rate with --conformity-rps",
-                    retryable.0,
-                    attempt + 1
-                )));
-            }
-            tokio::time::sleep(self.options.retry.delay(attempt, retryable.1)).await;
-            attempt += 1;
-        }
+            })
+            .await?;
+        answer.map_err(|a| api_error(a.status, path, &a.body))
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -472,19 +436,6 @@ fn split(part: &Partition, services: &[String]) -> Option<Vec<Partition>> {
 /// this only guards against a slash slipping through.
 fn path_segment(id: &str) -> String {
     id.replace('/', "%2F")
-}
-
-fn network_error(url: &Url, e: &reqwest::Error) -> Error {
-    let host = url.host_str().unwrap_or("the server");
-    let why = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect (check the URL or region, and your network or proxy)".to_string()
-    } else {
-        // reqwest's message can include the URL but never headers, so the key cannot leak here.
-        e.to_string()
-    };
-    Error::Network(format!("Conformity at {host}: {why}"))
 }
 
 /// Turns an error answer into a message that names the likely cause.

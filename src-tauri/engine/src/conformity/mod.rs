@@ -3,7 +3,6 @@
 mod client;
 pub mod model;
 pub mod region;
-pub mod retry;
 
 pub use client::{Account, ApiKey, ClientOptions, ConformityClient, FetchStats, HostedSyncAnswer};
 pub use region::base_url_for_region;

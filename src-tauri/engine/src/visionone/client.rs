@@ -1,14 +1,14 @@
 use super::filter;
 use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
 use crate::checks::{Check, Progress, RiskLevel, RuleSettings, Status, TagFilter};
-use crate::conformity::retry::{parse_retry_after, RateLimiter, RetryPolicy};
 use crate::conformity::{Account, ApiKey, FetchStats};
+use crate::http::retry::RetryPolicy;
+use crate::http::{Transport, TransportOptions};
 use crate::mapping::RuleCatalogue;
 use crate::{Error, Result};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{StatusCode, Url};
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The request header that carries the filter expression.
@@ -55,12 +55,10 @@ impl Default for VisionOneOptions {
 
 /// The Trend Vision One Cloud Posture / Cloud Risk Management API client.
 pub struct VisionOneClient {
-    http: reqwest::Client,
+    transport: Transport,
     base: Url,
     key: ApiKey,
     options: VisionOneOptions,
-    limiter: RateLimiter,
-    requests: AtomicU64,
 }
 
 /// One query of the partitioned download: the extra filter terms that narrow it.
@@ -103,19 +101,21 @@ impl VisionOneClient {
     /// `base` is the regional API root (see [`super::resolve_base_url`]); `key` a Vision One
     /// API key (`keychain::load(KeyKind::VisionOne)`), sent as `Authorization: Bearer …`.
     pub fn new(base: Url, key: ApiKey, options: VisionOneOptions) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(options.timeout)
-            .user_agent(concat!("wa-sync/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Network(format!("cannot set up HTTPS: {e}")))?;
+        let transport = Transport::new(
+            "Vision One",
+            TransportOptions {
+                retry: options.retry.clone(),
+                requests_per_second: options.requests_per_second,
+                timeout: options.timeout,
+                // No Retry-After: wait for the next rate window, which always has room.
+                throttle_wait: Some(options.rate_window),
+            },
+        )?;
         Ok(VisionOneClient {
-            limiter: RateLimiter::new(options.requests_per_second),
-            http,
+            transport,
             base,
             key,
             options,
-            requests: AtomicU64::new(0),
         })
     }
 
@@ -125,7 +125,7 @@ impl VisionOneClient {
 
     /// Requests sent so far, retries included.
     pub fn requests_sent(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+        self.transport.requests_sent()
     }
 
     fn url(&self, path: &str) -> Url {
@@ -153,61 +153,21 @@ impl VisionOneClient {
                 })
             })
             .transpose()?;
-        let mut attempt = 0;
-        loop {
-            self.limiter.wait().await;
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            let mut request = self
-                .http
-                .get(url.clone())
-                .bearer_auth(self.key.expose())
-                .header(header::ACCEPT, "application/json");
-            if let Some(value) = &filter_value {
-                request = request.header(FILTER_HEADER, value.clone());
-            }
-            let retryable = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    let trace = response
-                        .headers()
-                        .get("x-trace-id")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    let bytes = response.bytes().await.map_err(|e| network_error(url, &e))?;
-                    if status.is_success() {
-                        return Ok(bytes.to_vec());
-                    }
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        // No Retry-After: wait for the next 60-second window.
-                        let wait = retry_after.unwrap_or(self.options.rate_window);
-                        ("HTTP 429 Too Many Requests".to_string(), Some(wait))
-                    } else if status.is_server_error() {
-                        (format!("HTTP {}", status.as_u16()), retry_after)
-                    } else {
-                        return Err(api_error(status, what, &bytes, trace.as_deref()));
-                    }
+        let advice = "Vision One limits requests per 60-second window, so wait a minute or two and try again";
+        let answer = self
+            .transport
+            .send(url, what, advice, |http| {
+                let request = http
+                    .get(url.clone())
+                    .bearer_auth(self.key.expose())
+                    .header(header::ACCEPT, "application/json");
+                match &filter_value {
+                    Some(value) => request.header(FILTER_HEADER, value.clone()),
+                    None => request,
                 }
-                Err(e) if e.is_timeout() || e.is_connect() => {
-                    (network_error(url, &e).to_string(), None)
-                }
-                Err(e) => return Err(network_error(url, &e)),
-            };
-            if attempt >= self.options.retry.max_retries {
-                return Err(Error::Unavailable(format!(
-                    "Vision One kept failing for {what} ({}) after {} attempts; Vision One limits \
-                     requests per 60-second window, so wait a minute or two and try again",
-                    retryable.0,
-                    attempt + 1
-                )));
-            }
-            tokio::time::sleep(self.options.retry.delay(attempt, retryable.1)).await;
-            attempt += 1;
-        }
+            })
+            .await?;
+        answer.map_err(|a| api_error(a.status, what, &a.body, a.trace_id.as_deref()))
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -624,19 +584,6 @@ fn path_segment(id: &str) -> String {
         .replace('/', "%2F")
         .replace('?', "%3F")
         .replace('#', "%23")
-}
-
-fn network_error(url: &Url, e: &reqwest::Error) -> Error {
-    let host = url.host_str().unwrap_or("the server");
-    let why = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect (check the URL or region, and your network or proxy)".to_string()
-    } else {
-        // reqwest's message can include the URL but never headers, so the key cannot leak here.
-        e.to_string()
-    };
-    Error::Network(format!("Vision One at {host}: {why}"))
 }
 
 /// Turns an error answer into a message that names the likely cause.
