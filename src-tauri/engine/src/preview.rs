@@ -1,7 +1,7 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
-use crate::checks::{demo, files, Progress, RuleSettings, TagFilter};
+use crate::checks::{demo, files, Check, Progress, RuleSettings, TagFilter};
 use crate::conformity::{ConformityClient, FetchStats};
 use crate::mapping::{Lens, Mapping};
 use crate::notes::{self, NotesMode};
@@ -36,6 +36,44 @@ pub struct Collected {
     pub stats: FetchStats,
 }
 
+/// A service that serves an account's checks and rule settings.
+pub(crate) trait CheckApi {
+    fn requests_sent(&self) -> u64;
+    async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings>;
+    async fn for_each_check(
+        &self,
+        account_id: &str,
+        tags: &TagFilter,
+        progress: &dyn Progress,
+        on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+    ) -> Result<FetchStats>;
+}
+
+macro_rules! check_api {
+    ($client:ty) => {
+        impl CheckApi for $client {
+            fn requests_sent(&self) -> u64 {
+                <$client>::requests_sent(self)
+            }
+            async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
+                <$client>::rule_settings(self, account_id).await
+            }
+            async fn for_each_check(
+                &self,
+                account_id: &str,
+                tags: &TagFilter,
+                progress: &dyn Progress,
+                on_check: &mut (dyn FnMut(&Check<'_>) + Send),
+            ) -> Result<FetchStats> {
+                <$client>::for_each_check(self, account_id, tags, progress, on_check).await
+            }
+        }
+    };
+}
+
+check_api!(ConformityClient);
+check_api!(VisionOneClient);
+
 /// Reads the rule settings, then streams the checks into the counting, page by page.
 pub async fn collect(
     source: &Source<'_>,
@@ -45,34 +83,10 @@ pub async fn collect(
 ) -> Result<Collected> {
     match source {
         Source::Conformity { client, account_id } => {
-            let requests_before = client.requests_sent();
-            let settings = client.rule_settings(account_id).await?;
-            let mut aggregator = Aggregator::new(mapping, settings);
-            let mut stats = client
-                .for_each_check(account_id, tags, progress, &mut |check| {
-                    aggregator.add(check)
-                })
-                .await?;
-            stats.requests = client.requests_sent() - requests_before;
-            Ok(Collected {
-                summary: aggregator.finish(),
-                stats,
-            })
+            collect_from_api(*client, account_id, tags, mapping, progress).await
         }
         Source::VisionOne { client, account_id } => {
-            let requests_before = client.requests_sent();
-            let settings = client.rule_settings(account_id).await?;
-            let mut aggregator = Aggregator::new(mapping, settings);
-            let mut stats = client
-                .for_each_check(account_id, tags, progress, &mut |check| {
-                    aggregator.add(check)
-                })
-                .await?;
-            stats.requests = client.requests_sent() - requests_before;
-            Ok(Collected {
-                summary: aggregator.finish(),
-                stats,
-            })
+            collect_from_api(*client, account_id, tags, mapping, progress).await
         }
         Source::Files {
             checks,
@@ -82,36 +96,61 @@ pub async fn collect(
                 Some(path) => files::read_rule_settings(path)?,
                 None => RuleSettings::new(),
             };
-            let mut aggregator = Aggregator::new(mapping, settings);
-            let selected = files::for_each_check(checks, tags, &mut |check| aggregator.add(check))?;
-            progress.checks_fetched(selected, selected);
-            Ok(Collected {
-                summary: aggregator.finish(),
-                stats: FetchStats {
-                    fetched: selected,
-                    available: selected,
-                    ..FetchStats::default()
-                },
+            collect_offline(mapping, settings, progress, |aggregator| {
+                files::for_each_check(checks, tags, &mut |check| aggregator.add(check))
             })
         }
-        Source::Demo => {
-            let mut aggregator = Aggregator::new(mapping, demo::rule_settings());
+        Source::Demo => collect_offline(mapping, demo::rule_settings(), progress, |aggregator| {
             let mut selected = 0;
             for check in demo::checks().iter().filter(|c| tags.matches(&c.tags)) {
                 aggregator.add(&check.view());
                 selected += 1;
             }
-            progress.checks_fetched(selected, selected);
-            Ok(Collected {
-                summary: aggregator.finish(),
-                stats: FetchStats {
-                    fetched: selected,
-                    available: selected,
-                    ..FetchStats::default()
-                },
-            })
-        }
+            Ok(selected)
+        }),
     }
+}
+
+async fn collect_from_api(
+    client: &impl CheckApi,
+    account_id: &str,
+    tags: &TagFilter,
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<Collected> {
+    let requests_before = client.requests_sent();
+    let settings = client.rule_settings(account_id).await?;
+    let mut aggregator = Aggregator::new(mapping, settings);
+    let mut stats = client
+        .for_each_check(account_id, tags, progress, &mut |check| {
+            aggregator.add(check)
+        })
+        .await?;
+    stats.requests = client.requests_sent() - requests_before;
+    Ok(Collected {
+        summary: aggregator.finish(),
+        stats,
+    })
+}
+
+/// Counts what `feed` gives the aggregator (returning how many checks it selected).
+fn collect_offline(
+    mapping: &Mapping,
+    settings: RuleSettings,
+    progress: &dyn Progress,
+    feed: impl FnOnce(&mut Aggregator<'_>) -> Result<u64>,
+) -> Result<Collected> {
+    let mut aggregator = Aggregator::new(mapping, settings);
+    let selected = feed(&mut aggregator)?;
+    progress.checks_fetched(selected, selected);
+    Ok(Collected {
+        summary: aggregator.finish(),
+        stats: FetchStats {
+            fetched: selected,
+            available: selected,
+            ..FetchStats::default()
+        },
+    })
 }
 
 /// What happens, or happened, to one question's notes.
