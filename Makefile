@@ -75,7 +75,8 @@ test-ui: ui
 	npm run test:browser
 
 test-e2e: app-debug
-	PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e
+	cargo build -p wa-sync-fakes --bin fake-services
+	PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e && PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e:wizard
 
 bench:
 	cargo bench -p wa-sync-engine

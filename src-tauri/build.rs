@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "restore_plan",
     "restore",
     "reset_demo",
+    "retry_failed",
+    "export_report",
     // The guided setup (src/setup.rs).
     "setup_status",
     "conformity_connect",

@@ -6,13 +6,14 @@ use crate::error::{AppError, AppResult};
 use crate::keys::{MemoryKeyStore, OsKeychain, SessionKey};
 use crate::settings::{self, Settings};
 use crate::types::{
-    AppInfo, PreviewRequest, ProgressEvent, PushRequest, RestorePlan, RestoreQuestionView,
-    SourceRequest, TagMatchCount,
+    AppInfo, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent, PushRequest,
+    ReportOf, RestorePlan, RestoreQuestionView, SourceRequest, TagMatchCount,
 };
 use crate::KeyStore;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio::sync::oneshot;
@@ -21,7 +22,8 @@ use wa_sync_engine::conformity::base_url_for_region;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::NotesMode;
-use wa_sync_engine::preview::{self, PreviewReport, Source};
+use wa_sync_engine::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
+use wa_sync_engine::report::{Format, Report};
 use wa_sync_engine::sync::{self, Backup, BackupInfo, RestoreReport, SyncOptions, SyncProgress};
 use wa_sync_engine::wellarchitected::demo as demo_workload;
 use wa_sync_engine::wellarchitected::{DemoWorkload, Workload};
@@ -41,6 +43,15 @@ impl Target<'_> {
     }
 }
 
+/// The last preview the app computed, and the result of the last push or retry of it: what
+/// `export_report` rebuilds a report from and what `retry_failed` retries.
+pub(crate) struct LastRun {
+    request: PreviewRequest,
+    collected: Arc<Collected>,
+    preview: PreviewReport,
+    result: Option<PreviewReport>,
+}
+
 /// What the commands share: running previews, by run ID, with the sender that cancels each;
 /// the settings of the guided setup; where the API key is kept.
 pub struct AppState {
@@ -55,6 +66,8 @@ pub struct AppState {
     pub(crate) keys: Box<dyn KeyStore>,
     /// The key of this session when the keychain could not keep it.
     pub(crate) session_key: SessionKey,
+    /// The last preview and push result (for export and retry); never sent by the UI.
+    last: Mutex<Option<LastRun>>,
 }
 
 impl AppState {
@@ -100,6 +113,7 @@ impl AppState {
             config_dir: config_dir.to_path_buf(),
             keys,
             session_key: SessionKey::default(),
+            last: Mutex::new(None),
         }
     }
 
@@ -124,6 +138,10 @@ impl AppState {
     pub fn cancel_run(&self, run_id: u32) -> bool {
         let sender = self.runs.lock().expect("runs lock").remove(&run_id);
         sender.is_some_and(|tx| tx.send(()).is_ok())
+    }
+
+    fn remember(&self, run: LastRun) {
+        *self.last.lock().expect("last lock") = Some(run);
     }
 
     #[cfg(test)]
@@ -164,10 +182,21 @@ pub async fn preview(
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<PreviewReport> {
     let cancelled = state.start(request.run_id)?;
-    let result = cancellable(cancelled, run_preview(&state, &request, &on_progress)).await;
+    let result = cancellable(
+        cancelled,
+        run_preview_collected(&state, &request, &on_progress),
+    )
+    .await;
     state.finish(request.run_id);
     let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
-    result
+    let (report, collected) = result?;
+    state.remember(LastRun {
+        request,
+        collected: Arc::new(collected),
+        preview: report.clone(),
+        result: None,
+    });
+    Ok(report)
 }
 
 /// Runs `work` until it ends or the run is cancelled; cancelling drops it, which stops requests
@@ -188,6 +217,15 @@ pub async fn run_preview(
     request: &PreviewRequest,
     progress: &Channel<ProgressEvent>,
 ) -> AppResult<PreviewReport> {
+    Ok(run_preview_collected(state, request, progress).await?.0)
+}
+
+/// The preview with the counted checks it came from (which a report needs).
+async fn run_preview_collected(
+    state: &AppState,
+    request: &PreviewRequest,
+    progress: &Channel<ProgressEvent>,
+) -> AppResult<(PreviewReport, Collected)> {
     let tags = parse_tags(&request.filter_tags)?;
     let mode = NotesMode::parse(&request.notes_mode).ok_or_else(|| {
         AppError::new(
@@ -267,7 +305,7 @@ pub async fn run_preview(
         }
         _ => None,
     };
-    Ok(match target {
+    let report = match target {
         Some(target) => {
             let snapshot = target
                 .get()
@@ -291,7 +329,8 @@ pub async fn run_preview(
             None,
             mode,
         ),
-    })
+    };
+    Ok((report, collected))
 }
 
 /// Tells the UI about each question as it is written.
@@ -331,7 +370,9 @@ pub async fn push(
     }
     let cancelled = state.start(request.preview.run_id)?;
     let work = async {
-        let mut report = run_preview(&state, &request.preview, &on_progress).await?;
+        let (mut report, collected) =
+            run_preview_collected(&state, &request.preview, &on_progress).await?;
+        let fresh = report.clone();
         let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
         for q in &mut report.questions {
             if opted_out.contains(q.question_id.as_str()) {
@@ -348,19 +389,231 @@ pub async fn push(
         let _ = on_progress.send(ProgressEvent::Stage {
             stage: "pushing".into(),
         });
-        Ok(sync::sync(
+        let result = sync::sync(
             target.get(),
             &snapshot,
             report,
             &options,
             &ChannelSyncProgress(&on_progress),
         )
-        .await?)
+        .await?;
+        state.remember(LastRun {
+            request: request.preview.clone(),
+            collected: Arc::new(collected),
+            preview: fresh,
+            result: Some(result.clone()),
+        });
+        Ok(result)
     };
     let result = cancellable(cancelled, work).await;
     state.finish(request.preview.run_id);
     let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
     result
+}
+
+/// Pushes again only the questions that failed in the last push (or retry): previews again
+/// against the notes as they are now, backs them up, and writes those questions alone. The
+/// result is the last one with the retried questions' outcomes in place of the failures.
+#[tauri::command]
+pub async fn retry_failed(
+    state: State<'_, AppState>,
+    run_id: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<PreviewReport> {
+    let (mut request, previous) = {
+        let last = state.last.lock().expect("last lock");
+        match last
+            .as_ref()
+            .and_then(|l| Some((l.request.clone(), l.result.clone()?)))
+        {
+            Some(found) => found,
+            None => {
+                return Err(AppError::new(
+                    "bad_input",
+                    "there is no push to retry: push first",
+                ))
+            }
+        }
+    };
+    let failed: HashSet<String> = previous
+        .questions
+        .iter()
+        .filter(|q| q.status == QuestionStatus::Failed)
+        .map(|q| q.question_id.clone())
+        .collect();
+    if failed.is_empty() {
+        return Err(AppError::new(
+            "bad_input",
+            "no question failed in the last push: nothing to retry",
+        ));
+    }
+    request.run_id = run_id;
+    let cancelled = state.start(run_id)?;
+    let work = async {
+        let (mut report, collected) = run_preview_collected(&state, &request, &on_progress).await?;
+        let fresh = report.clone();
+        for q in &mut report.questions {
+            if !failed.contains(&q.question_id) {
+                // `sync` writes only questions with new notes.
+                q.notes = None;
+            }
+        }
+        let target = workload_target(&state, &request.source).await?;
+        let snapshot = target.get().snapshot().await?;
+        let options = SyncOptions {
+            backup_dir: Some(state.backup_dir.clone()),
+            ..SyncOptions::default()
+        };
+        let _ = on_progress.send(ProgressEvent::Stage {
+            stage: "pushing".into(),
+        });
+        let mut result = sync::sync(
+            target.get(),
+            &snapshot,
+            report,
+            &options,
+            &ChannelSyncProgress(&on_progress),
+        )
+        .await?;
+        // The questions not retried keep what the last push did to them.
+        for q in &mut result.questions {
+            if failed.contains(&q.question_id) {
+                continue;
+            }
+            if let Some(before) = previous
+                .questions
+                .iter()
+                .find(|p| p.question_id == q.question_id)
+            {
+                *q = before.clone();
+            }
+        }
+        state.remember(LastRun {
+            request: request.clone(),
+            collected: Arc::new(collected),
+            preview: fresh,
+            result: Some(result.clone()),
+        });
+        Ok(result)
+    };
+    let result = cancellable(cancelled, work).await;
+    state.finish(run_id);
+    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
+    result
+}
+
+/// Writes the report of the last preview, or of the last push's result, to the file the user
+/// chose in the save dialog, atomically. The report is rebuilt here from what the app computed;
+/// nothing of it comes from the UI.
+#[tauri::command]
+pub async fn export_report(
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> AppResult<ExportDone> {
+    let format = match request.format {
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Md => Format::Markdown,
+        ExportFormat::Html => Format::Html,
+        ExportFormat::Pdf => Format::Pdf,
+    };
+    let out = export_path(&request.path, format)?;
+    let (report, collected) = {
+        let last = state.last.lock().expect("last lock");
+        let last = last.as_ref().ok_or_else(|| {
+            AppError::new(
+                "bad_input",
+                "run a preview first: there is nothing to export",
+            )
+        })?;
+        let report = match request.of {
+            ReportOf::Preview => last.preview.clone(),
+            ReportOf::Result => last.result.clone().ok_or_else(|| {
+                AppError::new("bad_input", "there is no push result to export: push first")
+            })?,
+        };
+        (report, last.collected.clone())
+    };
+    tokio::task::spawn_blocking(move || {
+        let report = Report::build(&report, &collected, SystemTime::now(), None);
+        let bytes = format.render(&report);
+        write_atomically(&out, &bytes)?;
+        Ok(ExportDone {
+            path: out.display().to_string(),
+            bytes: bytes.len() as u64,
+        })
+    })
+    .await
+    .map_err(|e| AppError::new("internal", format!("the export stopped: {e}")))?
+}
+
+/// The file to write: an absolute path whose directory exists and that is not a directory; the
+/// format's extension is added when the name has none.
+fn export_path(path: &str, format: Format) -> AppResult<PathBuf> {
+    let mut out = PathBuf::from(path);
+    if path.trim().is_empty() || !out.is_absolute() {
+        return Err(AppError::new(
+            "bad_input",
+            format!("{path:?} is not an absolute file path; choose the file in the save dialog"),
+        ));
+    }
+    if out.file_name().is_none() || out.is_dir() {
+        return Err(AppError::new(
+            "bad_input",
+            format!("{path} is a directory; choose a file name"),
+        ));
+    }
+    if out.extension().is_none() {
+        out.set_extension(format.extension());
+    }
+    match out.parent() {
+        Some(dir) if dir.is_dir() => Ok(out),
+        _ => Err(AppError::new(
+            "bad_input",
+            format!("the folder of {} does not exist", out.display()),
+        )),
+    }
+}
+
+/// Writes a temporary file next to `out`, syncs it, then renames it over `out`, so readers never
+/// see half a report and a failed export leaves any earlier file untouched.
+fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
+    use std::io::Write;
+    let dir = out.parent().unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let io = |what: &str, e: std::io::Error| {
+        AppError::new("io", format!("{what} {}: {e}", out.display()))
+    };
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(io("cannot create a temporary file for", e)),
+        }
+    };
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io("cannot write", e));
+    drop(file);
+    let renamed = written.and_then(|()| {
+        std::fs::rename(&tmp, out).map_err(|e| io("cannot move the report into", e))
+    });
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    renamed
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).

@@ -39,6 +39,8 @@ pub fn setup<R: tauri::Runtime>(
             commands::restore_plan,
             commands::restore,
             commands::reset_demo,
+            commands::retry_failed,
+            commands::export_report,
             setup::setup_status,
             setup::conformity_connect,
             setup::conformity_forget_key,
@@ -63,7 +65,7 @@ pub fn setup<R: tauri::Runtime>(
 pub fn run() {
     let start_demo = std::env::args().skip(1).any(|a| a == "--demo");
     setup(
-        tauri::Builder::default(),
+        tauri::Builder::default().plugin(tauri_plugin_dialog::init()),
         commands::AppState::new(start_demo),
     )
     .run(tauri::generate_context!())

@@ -628,3 +628,117 @@ fn the_key_goes_to_the_real_keychain_and_a_new_app_finds_it() {
         assert!(!answer.contains(KEY), "{answer}");
     }
 }
+
+/// A push where one question fails (the Well-Architected Tool answers ConflictException), then
+/// "Retry the failed": only that question is written again, after a new backup.
+#[test]
+fn retry_pushes_only_the_failed_questions_again_after_a_new_backup() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    aws_env(home.path(), &fakes);
+    let mut app = Harness::new(AppState::with_data_dir(false, data.path()));
+    app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    app.ok("choose_account", json!({"accountId": "acc-shop"}));
+    app.ok(
+        "choose_workload",
+        json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(GOOD_ID)}),
+    );
+    let request = |run_id: u32| {
+        json!({"run_id": run_id, "source": {"kind": "configured"}, "filter_tags": [],
+               "notes_mode": "replace-block"})
+    };
+    let preview = app.ok(
+        "preview",
+        json!({"request": request(1), "onProgress": "__CHANNEL__:1"}),
+    );
+    let would: Vec<String> = preview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "would-change")
+        .map(|q| q["question_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(would.len() > 5, "{would:?}");
+    let flaky = would[2].clone();
+    fakes
+        .wa
+        .with_state(|s| s.conflict_questions = vec![flaky.clone()]);
+    let pushed = app.ok(
+        "push",
+        json!({"request": {"preview": request(2), "opted_out": []}, "onProgress": "__CHANNEL__:2"}),
+    );
+    let by_id = |r: &Value, id: &str| {
+        r["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["question_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id(&pushed, &flaky)["status"], "failed");
+    assert!(by_id(&pushed, &flaky)["error"]
+        .as_str()
+        .unwrap()
+        .contains("changed by another request"));
+    let first_backup = pushed["backup"].as_str().unwrap().to_string();
+    let updates_before = fakes.wa.answer_updates().len();
+
+    // The conflict is over; retry writes that question alone.
+    fakes.wa.with_state(|s| s.conflict_questions.clear());
+    let retried = app.ok(
+        "retry_failed",
+        json!({"runId": 3, "onProgress": "__CHANNEL__:3"}),
+    );
+    let updates = fakes.wa.answer_updates()[updates_before..].to_vec();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].question_id, flaky);
+    assert!(updates[0].selected_choices.is_none());
+    assert_eq!(by_id(&retried, &flaky)["status"], "written");
+    // The others keep what the push did to them.
+    for id in &would {
+        assert_eq!(by_id(&retried, id)["status"], "written", "{id}");
+    }
+    let second_backup = retried["backup"].as_str().unwrap().to_string();
+    assert_ne!(second_backup, first_backup, "a new backup before the retry");
+    let backup: Value =
+        serde_json::from_str(&std::fs::read_to_string(&second_backup).unwrap()).unwrap();
+    assert_eq!(backup["changed_question_ids"], json!([flaky]), "{backup}");
+    assert_eq!(
+        app.ok("list_backups", json!({})).as_array().unwrap().len(),
+        2
+    );
+
+    // The exported result reports the retried question as written.
+    let out = home.path().join("result.json");
+    app.ok(
+        "export_report",
+        json!({"request": {"format": "json", "path": out.display().to_string(), "of": "result"}}),
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report["workload_arn"], workload_arn(GOOD_ID));
+    assert_eq!(report["backup"], json!(second_backup));
+    assert!(report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|q| q["status"] != "failed"));
+
+    // Nothing failed any more: a second retry is refused, and the workload is up to date.
+    let err = app.err(
+        "retry_failed",
+        json!({"runId": 4, "onProgress": "__CHANNEL__:4"}),
+    );
+    assert_eq!(err["code"], "bad_input");
+    let again = app.ok(
+        "preview",
+        json!({"request": request(5), "onProgress": "__CHANNEL__:5"}),
+    );
+    assert!(again["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|q| q["status"] != "would-change"));
+}

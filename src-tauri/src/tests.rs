@@ -191,6 +191,13 @@ fn only_the_main_window_may_call_the_commands() {
         err.to_string().contains("not allowed"),
         "a window without the capability must be refused: {err}"
     );
+    let err = invoke(
+        &other,
+        "export_report",
+        json!({ "request": { "format": "json", "path": "/tmp/x.json", "of": "preview" } }),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "{err}");
     let main = window(&app, "main");
     let coverage = invoke(&main, "mapping_coverage", json!({})).unwrap();
     assert_eq!(coverage["questions"].as_array().unwrap().len(), 57);
@@ -269,4 +276,142 @@ fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
     // Only listed backups can be restored.
     let err = invoke(&main, "restore_plan", json!({ "path": "/etc/passwd" })).unwrap_err();
     assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn export_writes_each_format_of_the_preview_and_the_push_result() {
+    let (app, dir) = app();
+    let main = window(&app, "main");
+    let out = tempfile::tempdir().unwrap();
+    let export = |format: &str, path: &std::path::Path, of: &str| {
+        invoke(
+            &main,
+            "export_report",
+            json!({ "request": { "format": format, "path": path.display().to_string(), "of": of } }),
+        )
+    };
+    // Nothing computed yet: nothing to export.
+    let err = export("json", &out.path().join("r.json"), "preview").unwrap_err();
+    assert_eq!(err["code"], "bad_input", "{err}");
+
+    invoke(&main, "preview", demo_request(1, &[])).unwrap();
+    for (format, ext) in [
+        ("json", "json"),
+        ("csv", "csv"),
+        ("md", "md"),
+        ("html", "html"),
+        ("pdf", "pdf"),
+    ] {
+        let path = out.path().join(format!("preview.{ext}"));
+        let done = export(format, &path, "preview").unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_eq!(done["path"], path.display().to_string());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(done["bytes"], bytes.len() as u64);
+        let text = String::from_utf8_lossy(&bytes);
+        match format {
+            "json" => {
+                let v: Value = serde_json::from_slice(&bytes).expect("the JSON parses");
+                assert_eq!(v["schema"], "wa-sync/report/v1");
+                assert_eq!(v["account_id"], "demo-account");
+                assert_eq!(v["questions"].as_array().unwrap().len(), 57);
+                assert!(v["backup"].is_null());
+            }
+            "csv" => assert!(text.starts_with("pillar_id,pillar,question_number,question_id,")),
+            "md" => assert!(text.starts_with("# Well-Architected Check Summary Report\n")),
+            "html" => {
+                assert!(text.starts_with("<!DOCTYPE html>"));
+                assert!(text.trim_end().ends_with("</html>"));
+            }
+            _ => {
+                assert!(bytes.starts_with(b"%PDF-"));
+                assert!(text.trim_end().ends_with("%%EOF"));
+            }
+        }
+    }
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+
+    // A name without an extension gets the format's; relative paths and folders are refused.
+    let done = export("md", &out.path().join("board"), "preview").unwrap();
+    assert_eq!(
+        done["path"],
+        out.path().join("board.md").display().to_string()
+    );
+    let err = invoke(
+        &main,
+        "export_report",
+        json!({ "request": { "format": "csv", "path": "report.csv", "of": "preview" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+    assert_eq!(
+        export("csv", out.path(), "preview").unwrap_err()["code"],
+        "bad_input"
+    );
+    assert_eq!(
+        export("csv", &out.path().join("no/such/dir/r.csv"), "preview").unwrap_err()["code"],
+        "bad_input"
+    );
+    // No push yet: no result to export.
+    assert_eq!(
+        export("json", &out.path().join("result.json"), "result").unwrap_err()["code"],
+        "bad_input"
+    );
+
+    // After a push the result's report says what was written and names the backup.
+    let pushed = invoke(
+        &main,
+        "push",
+        json!({
+            "request": { "preview": demo_request(2, &[])["request"], "opted_out": [] },
+            "onProgress": "__CHANNEL__:2"
+        }),
+    )
+    .unwrap();
+    let path = out.path().join("result.json");
+    export("json", &path, "result").unwrap();
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(v["backup"], pushed["backup"]);
+    let written = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "written")
+        .count();
+    assert!(written > 10, "{written}");
+    // An existing file is replaced whole.
+    export("csv", &out.path().join("preview.csv"), "result").unwrap();
+    let csv = std::fs::read_to_string(out.path().join("preview.csv")).unwrap();
+    assert!(csv.contains(",written,"), "the result's statuses");
+    drop(dir);
+}
+
+#[test]
+fn retry_needs_a_push_with_failures() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let retry = json!({ "runId": 7, "onProgress": "__CHANNEL__:7" });
+    let err = invoke(&main, "retry_failed", retry.clone()).unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+    invoke(
+        &main,
+        "push",
+        json!({
+            "request": { "preview": demo_request(1, &[])["request"], "opted_out": [] },
+            "onProgress": "__CHANNEL__:1"
+        }),
+    )
+    .unwrap();
+    let err = invoke(&main, "retry_failed", retry).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to retry"),
+        "{err}"
+    );
 }

@@ -76,6 +76,47 @@ pub struct PushRequest {
     pub opted_out: Vec<String>,
 }
 
+/// The formats the app exports a report in (the engine's writers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Md,
+    Html,
+    Pdf,
+}
+
+/// Which report to export: the last preview, or the result of the last push (or retry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum ReportOf {
+    Preview,
+    Result,
+}
+
+/// Export a report to the file the user chose in the save dialog. The report itself is rebuilt
+/// on the Rust side from what it computed; the UI sends no report content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    /// An absolute file path (from the save dialog); the format's extension is added if missing.
+    pub path: String,
+    pub of: ReportOf,
+}
+
+/// A report written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct ExportDone {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
 /// One question a restore would put back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]

@@ -144,6 +144,20 @@ mockIPC(async (cmd, args) => {
         created_at: "2026-11-26T23:00:00Z", reason: "sync", questions: 57, changed_questions: 48 }];
       return r;
     }
+    case "plugin:dialog|save":
+      window.__saveOptions = args.options;
+      return window.__savePath === undefined ? "/home/me/reports/board.html" : window.__savePath;
+    case "export_report": {
+      if (args.request.path.includes("readonly")) throw { code: "io", message: "cannot create a temporary file for " + args.request.path + ": Permission denied" };
+      return { path: args.request.path, bytes: 123456 };
+    }
+    case "retry_failed": {
+      const r = structuredClone(all);
+      for (const q of r.questions) if (q.status === "would-change") q.status = q.question_id === "evolve-ops" ? "would-change" : "written";
+      args.onProgress.onmessage({ kind: "written", done: 1, total: 1, question_id: "priorities", ok: true });
+      r.backup = "/data/backups/wa-sync-backup-y.json";
+      return r;
+    }
     case "restore_plan":
       return { path: args.path, created_at: "2026-11-26T23:00:00Z", workload_name: "wa-sync demo workload",
         put_back: [{ question_id: "priorities", title: "How do you determine what your priorities are?", notes_now: "new text", notes_restored: "" }] };
@@ -260,6 +274,34 @@ try {
     assert.equal(await tid("preview-error").innerText(), "the key was refused (auth)");
   });
 
+  await step("export the preview: format menu, native save dialog, the Rust side writes it", async () => {
+    await tid("export-preview").waitFor();
+    assert.equal(await tid("export-format-preview").inputValue(), "html");
+    assert.deepEqual(await tid("export-format-preview").locator("option").allInnerTexts(), ["JSON", "CSV", "Markdown", "HTML", "PDF"]);
+    await tid("export-format-preview").selectOption("pdf");
+    await page.evaluate(() => { window.__savePath = "/home/me/reports/board.pdf"; });
+    await tid("export-report-preview").click();
+    await tid("export-done-preview").waitFor();
+    assert.match(await tid("export-done-preview").innerText(), /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf/);
+    const opts = await page.evaluate(() => window.__saveOptions);
+    assert.match(opts.defaultPath, /^wa-sync-preview-\d{4}-\d\d-\d\d\.pdf$/);
+    assert.deepEqual(opts.filters, [{ name: "PDF report", extensions: ["pdf"] }]);
+    const call = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
+    // Only the format, the chosen path and which report: no report content crosses the bridge.
+    assert.deepEqual(call, { request: { format: "pdf", path: "/home/me/reports/board.pdf", of: "preview" } });
+    // Cancelling the dialog writes nothing; a failure is shown with its code.
+    const before = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length);
+    await page.evaluate(() => { window.__savePath = null; });
+    await tid("export-report-preview").click();
+    await page.waitForFunction(() => window.__calls.at(-1)[0] === "plugin:dialog|save");
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length), before);
+    await page.evaluate(() => { window.__savePath = "/readonly/board.pdf"; });
+    await tid("export-report-preview").click();
+    await page.waitForFunction(() => /Permission denied \(io\)/.test(document.querySelector('[data-testid="export-done-preview"]')?.textContent ?? ""));
+    await page.evaluate(() => { delete window.__savePath; });
+  });
+
   await step("push: progress, result table with the failed ones and retry, then restore with confirmation", async () => {
     await tid("tag-chip").locator("button").first().click();
     await tid("tag-chip").locator("button").first().click();
@@ -276,6 +318,26 @@ try {
     await tid("retry-failed").waitFor();
     const pushCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "push").at(-1)[1].request);
     assert.deepEqual(pushCall.opted_out, ["evolve-ops"]);
+    // The result screen exports the result.
+    assert.equal(await tid("export-preview").count(), 0);
+    await tid("export-format-result").selectOption("csv");
+    await tid("export-report-result").click();
+    await tid("export-done-result").waitFor();
+    const exportCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
+    assert.deepEqual(exportCall.request.of, "result");
+    assert.equal(exportCall.request.format, "csv");
+    assert.match((await page.evaluate(() => window.__saveOptions)).defaultPath, /^wa-sync-push-result-.*\.csv$/);
+    mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+    await tid("push-result").screenshot({ path: `${repo}tests/ui/out/push-result-retry.png` });
+    // Retry the failed: its own command, only a run ID (the Rust side knows what failed).
+    assert.match(await tid("retry-failed").innerText(), /Retry the 1 failed/);
+    await tid("retry-failed").click();
+    await page.waitForFunction(() => /Failed\s+0/.test(document.querySelector('[data-testid="push-failed"]')?.innerText ?? ""));
+    const retryCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "retry_failed").at(-1)[1]);
+    assert.deepEqual(Object.keys(retryCall).sort(), ["onProgress", "runId"]);
+    assert.match(await tid("push-written").innerText(), /Written\s+48/);
+    assert.equal(await tid("retry-failed").count(), 0);
+    assert.match(await tid("push-backup").innerText(), /wa-sync-backup-y\.json/);
     await tid("backup-0").waitFor();
     await tid("restore-0").click();
     await tid("restore-confirm").waitFor();

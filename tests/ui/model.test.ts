@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { diffStats, lineDiff } from "../../ui/src/diff";
 import { addChip, tagProblem, tagsMatch } from "../../ui/src/tags";
-import { canOptOut, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
+import { EXPORT_FORMATS, canOptOut, exportFileName, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
 import { pillarDatasets, pillarLabel } from "../../ui/src/chart";
 import type { PreviewReport } from "../../ui/src/bindings/PreviewReport";
 
@@ -118,5 +118,14 @@ describe("report view", () => {
       sets.filter((s) => s.stack === stack).reduce((a, s) => a + s.data.reduce((x, y) => x + y, 0), 0);
     expect(stackTotal("failures")).toBe(report.pillars.reduce((a, p) => a + p.failures, 0));
     expect(stackTotal("successes")).toBe(report.pillars.reduce((a, p) => a + p.successes, 0));
+  });
+});
+
+describe("export", () => {
+  it("offers the engine's five formats and suggests a dated file name", () => {
+    expect(EXPORT_FORMATS.map((f) => f.label)).toEqual(["JSON", "CSV", "Markdown", "HTML", "PDF"]);
+    const day = new Date("2026-11-27T08:00:00Z");
+    expect(exportFileName("md", "preview", day)).toBe("wa-sync-preview-2026-11-27.md");
+    expect(exportFileName("pdf", "result", day)).toBe("wa-sync-push-result-2026-11-27.pdf");
   });
 });

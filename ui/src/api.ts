@@ -1,6 +1,7 @@
 // Typed calls into the Rust side. Every command rejects with an AppError ({code, message}).
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Coverage } from "./bindings/Coverage";
@@ -26,6 +27,9 @@ import type { IamCreated } from "./bindings/IamCreated";
 import type { IamExported } from "./bindings/IamExported";
 import type { VerifyView } from "./bindings/VerifyView";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
+import type { ExportDone } from "./bindings/ExportDone";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ReportOf } from "./bindings/ReportOf";
 
 function channel(onProgress: (e: ProgressEvent) => void): Channel<ProgressEvent> {
   const ch = new Channel<ProgressEvent>();
@@ -57,6 +61,15 @@ export const api = {
   restore: (path: string, onProgress: (e: ProgressEvent) => void) =>
     invoke<RestoreReport>("restore", { path, onProgress: channel(onProgress) }),
   resetDemo: () => invoke<null>("reset_demo"),
+  /** Pushes again only the questions that failed in the last push (the Rust side knows which). */
+  retryFailed: (runId: number, onProgress: (e: ProgressEvent) => void) =>
+    invoke<PreviewReport>("retry_failed", { runId, onProgress: channel(onProgress) }),
+  /** The native save dialog; null when the user cancels. */
+  chooseExportPath: (defaultPath: string, name: string, extension: string) =>
+    save({ title: "Export report", defaultPath, filters: [{ name, extensions: [extension] }] }),
+  /** Writes the report the Rust side rebuilds from its own preview or push result. */
+  exportReport: (format: ExportFormat, path: string, of: ReportOf) =>
+    invoke<ExportDone>("export_report", { request: { format, path, of } }),
   cancel: (runId: number) => invoke<boolean>("cancel", { runId }),
 
   // The guided setup. The API key goes in once (conformityConnect) and never comes back.

@@ -12,13 +12,17 @@ import type { TagMatchCount } from "./bindings/TagMatchCount";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { RestorePlan } from "./bindings/RestorePlan";
 import type { RestoreReport } from "./bindings/RestoreReport";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ReportOf } from "./bindings/ReportOf";
 import { drawPillarChart } from "./chart";
 import { diffStats, lineDiff } from "./diff";
 import { h, replace } from "./dom";
 import {
+  EXPORT_FORMATS,
   PILLARS,
   RISKS,
   canOptOut,
+  exportFileName,
   fmt,
   formatScore,
   groupByPillar,
@@ -60,6 +64,10 @@ interface State {
   restorePlan: RestorePlan | null;
   restoreResult: RestoreReport | null;
   restoreError: AppError | null;
+  exportFormat: ExportFormat;
+  exporting: boolean;
+  /** What the last export did, shown beside the control it came from. */
+  exported: { of: ReportOf; ok: boolean; text: string } | null;
 }
 
 const state: State = {
@@ -86,6 +94,9 @@ const state: State = {
   restorePlan: null,
   restoreResult: null,
   restoreError: null,
+  exportFormat: "html",
+  exporting: false,
+  exported: null,
 };
 
 const app = document.getElementById("app")!;
@@ -446,6 +457,7 @@ async function runPreview(): Promise<void> {
     );
     state.report = report;
     state.pushed = null;
+    state.exported = null;
     const first = report.questions.find((q) => q.status === "would-change");
     if (!state.selected || !report.questions.some((q) => q.question_id === state.selected)) {
       state.selected = first?.question_id ?? null;
@@ -486,6 +498,7 @@ async function push(): Promise<void> {
     });
     state.report = result;
     state.pushed = result;
+    state.exported = null;
   } catch (e) {
     state.error = toAppError(e);
   } finally {
@@ -520,10 +533,103 @@ function renderPushResult(r: PreviewReport): HTMLElement {
       ),
     ),
     failed.length
-      ? h("button", { testid: "retry-failed", onclick: () => void push() }, `Retry the ${failed.length} failed`)
+      ? h(
+          "button",
+          { testid: "retry-failed", title: "Backs up the notes again, then writes only these questions", onclick: () => void retryFailed() },
+          `Retry the ${failed.length} failed`,
+        )
       : null,
     r.backup ? h("p", { class: "muted small", testid: "push-backup" }, `Backup of the notes before: ${r.backup}`) : null,
+    exportControl("result"),
   );
+}
+
+async function retryFailed(): Promise<void> {
+  if (state.runId !== null || !state.pushed) return;
+  const runId = state.nextRunId++;
+  state.runId = runId;
+  state.error = null;
+  state.pushing = { done: 0, total: 0 };
+  state.progress = "Backing up the current notes\u2026";
+  state.exported = null;
+  renderRun();
+  try {
+    const result = await api.retryFailed(runId, (e) => {
+      if (e.kind === "written") state.pushing = { done: e.done, total: e.total };
+      state.progress = e.kind === "written" ? `${e.done} of ${e.total} questions written` : describeProgress(e);
+      renderRun();
+    });
+    state.report = result;
+    state.pushed = result;
+  } catch (e) {
+    state.error = toAppError(e);
+  } finally {
+    state.runId = null;
+    state.pushing = null;
+  }
+  renderRun();
+  renderReport();
+  void refreshBackups();
+}
+
+// ---------- export ----------
+
+/** "Export report" as [format] → the native save dialog → the Rust side writes the file. */
+function exportControl(of: ReportOf): HTMLElement {
+  const select = h(
+    "select",
+    { testid: `export-format-${of}`, "aria-label": "Report format", disabled: state.exporting },
+    ...EXPORT_FORMATS.map((f) => h("option", { value: f.format, selected: f.format === state.exportFormat }, f.label)),
+  );
+  select.addEventListener("change", () => {
+    state.exportFormat = select.value as ExportFormat;
+  });
+  const done = state.exported?.of === of ? state.exported : null;
+  return h(
+    "div",
+    { class: "export", testid: `export-${of}` },
+    h(
+      "button",
+      {
+        testid: `export-report-${of}`,
+        disabled: state.exporting || state.runId !== null,
+        title: of === "result" ? "The push result: what was written, unchanged or failed" : "The preview: every pillar, question and rule",
+        onclick: () => void exportReport(of),
+      },
+      state.exporting ? "Exporting\u2026" : "Export report",
+    ),
+    " as ",
+    select,
+    done ? h("p", { class: done.ok ? "ok small" : "error small", testid: `export-done-${of}` }, done.text) : null,
+  );
+}
+
+async function exportReport(of: ReportOf): Promise<void> {
+  if (state.exporting) return;
+  const format = state.exportFormat;
+  const f = EXPORT_FORMATS.find((x) => x.format === format)!;
+  state.exported = null;
+  let path: string | null;
+  try {
+    path = await api.chooseExportPath(exportFileName(format, of, new Date()), `${f.label} report`, f.extension);
+  } catch (e) {
+    state.exported = { of, ok: false, text: `Cannot open the save dialog: ${toAppError(e).message}` };
+    renderRun();
+    return;
+  }
+  if (!path) return;
+  state.exporting = true;
+  renderRun();
+  try {
+    const done = await api.exportReport(format, path, of);
+    state.exported = { of, ok: true, text: `Saved the ${f.label} report (${fmt(done.bytes)} bytes) to ${done.path}` };
+  } catch (e) {
+    const err = toAppError(e);
+    state.exported = { of, ok: false, text: `${err.message} (${err.code})` };
+  } finally {
+    state.exporting = false;
+  }
+  renderRun();
 }
 
 function renderRun(): void {
@@ -557,6 +663,7 @@ function renderRun(): void {
     state.error
       ? h("p", { class: "error", testid: "preview-error" }, `${state.error.message} (${state.error.code})`)
       : null,
+    state.report && !state.pushed && !running ? exportControl("preview") : null,
     state.pushed && !running ? renderPushResult(state.pushed) : null,
   );
 }

@@ -6,6 +6,7 @@ import type { QuestionReport } from "./bindings/QuestionReport";
 import type { QuestionStatus } from "./bindings/QuestionStatus";
 import type { Tally } from "./bindings/Tally";
 import type { LeftOut } from "./bindings/LeftOut";
+import type { ExportFormat } from "./bindings/ExportFormat";
 
 export const PILLARS: ReadonlyArray<{ id: string; name: string; short: string }> = [
   { id: "operationalExcellence", name: "Operational Excellence", short: "OPS" },
@@ -133,4 +134,20 @@ const NUMBER = new Intl.NumberFormat("en-US");
 /** Thousands separated the same way in every webview and locale (4,886). */
 export function fmt(n: number | bigint): string {
   return NUMBER.format(Number(n));
+}
+
+/** The report formats the app exports, in the order the menu lists them. */
+export const EXPORT_FORMATS: ReadonlyArray<{ format: ExportFormat; label: string; extension: string }> = [
+  { format: "json", label: "JSON", extension: "json" },
+  { format: "csv", label: "CSV", extension: "csv" },
+  { format: "md", label: "Markdown", extension: "md" },
+  { format: "html", label: "HTML", extension: "html" },
+  { format: "pdf", label: "PDF", extension: "pdf" },
+];
+
+/** The file name the save dialog suggests: `wa-sync-preview-2026-11-27.html`. */
+export function exportFileName(format: ExportFormat, of: "preview" | "result", now: Date): string {
+  const ext = EXPORT_FORMATS.find((f) => f.format === format)?.extension ?? format;
+  const day = now.toISOString().slice(0, 10);
+  return `wa-sync-${of === "result" ? "push-result" : "preview"}-${day}.${ext}`;
 }
