@@ -3,8 +3,8 @@
 //! run ID with [`cancel`].
 
 use crate::error::{AppError, AppResult};
-use crate::keys::{MemoryKeyStore, OsKeychain, SessionKey};
-use crate::settings::{self, Settings};
+use crate::keys::{MemoryKeyStore, OsKeychain, OsKeychainVisionOne, SessionKey};
+use crate::settings::{self, Product, Settings};
 use crate::types::{
     AppInfo, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent, PushRequest,
     ReportOf, RestorePlan, RestoreQuestionView, SourceRequest, TagMatchCount,
@@ -25,6 +25,7 @@ use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
 use wa_sync_engine::report::{Format, Report};
 use wa_sync_engine::sync::{self, Backup, BackupInfo, RestoreReport, SyncOptions, SyncProgress};
+use wa_sync_engine::visionone::VisionOneClient;
 use wa_sync_engine::wellarchitected::demo as demo_workload;
 use wa_sync_engine::wellarchitected::{DemoWorkload, Workload};
 
@@ -66,6 +67,9 @@ pub struct AppState {
     pub(crate) keys: Box<dyn KeyStore>,
     /// The key of this session when the keychain could not keep it.
     pub(crate) session_key: SessionKey,
+    /// Where the Vision One API key is kept, and its session copy.
+    pub(crate) v1_keys: Box<dyn KeyStore>,
+    pub(crate) v1_session_key: SessionKey,
     /// The last preview and push result (for export and retry); never sent by the UI.
     last: Mutex<Option<LastRun>>,
 }
@@ -80,12 +84,14 @@ impl AppState {
             .map(PathBuf::from)
             .or_else(|| sync::data_dir().ok())
             .unwrap_or_else(|| std::env::temp_dir().join("wa-sync"));
-        AppState::with_dirs(
+        let mut state = AppState::with_dirs(
             start_demo,
             &data_dir,
             &settings::config_dir(),
             Box::new(OsKeychain),
-        )
+        );
+        state.v1_keys = Box::new(OsKeychainVisionOne);
+        state
     }
 
     /// Everything in `data_dir`, the key in memory (tests).
@@ -113,6 +119,8 @@ impl AppState {
             config_dir: config_dir.to_path_buf(),
             keys,
             session_key: SessionKey::default(),
+            v1_keys: Box::new(MemoryKeyStore::default()),
+            v1_session_key: SessionKey::default(),
             last: Mutex::new(None),
         }
     }
@@ -238,6 +246,7 @@ async fn run_preview_collected(
     })?;
     let mapping = mapping();
     let client;
+    let v1_client;
     let (source, account_id) = match &request.source {
         SourceRequest::Demo => (Source::Demo, Some(demo::ACCOUNT_ID.to_string())),
         SourceRequest::Files {
@@ -273,20 +282,37 @@ async fn run_preview_collected(
             )
         }
         SourceRequest::Configured => {
-            let account = state.settings().account.ok_or_else(|| {
+            let settings = state.settings();
+            let account = settings.account.ok_or_else(|| {
                 AppError::new(
                     "bad_input",
-                    "no Conformity account is set up yet: run the setup (Settings > Run the setup)",
+                    "no account is set up yet: run the setup (Settings > Run the setup)",
                 )
             })?;
-            client = state.conformity_client()?;
-            (
-                Source::Conformity {
-                    client: &client,
-                    account_id: account.id.clone(),
-                },
-                Some(account.id),
-            )
+            match settings.product {
+                Product::Conformity => {
+                    client = state.conformity_client()?;
+                    (
+                        Source::Conformity {
+                            client: &client,
+                            account_id: account.id.clone(),
+                        },
+                        Some(account.id),
+                    )
+                }
+                Product::VisionOne => {
+                    // The engine's words for a tag filter Vision One cannot express.
+                    VisionOneClient::checks_filter(&account.id, &tags)?;
+                    v1_client = state.vision_one_client()?;
+                    (
+                        Source::VisionOne {
+                            client: &v1_client,
+                            account_id: account.id.clone(),
+                        },
+                        Some(account.id),
+                    )
+                }
+            }
         }
     };
     let _ = progress.send(ProgressEvent::Stage {
@@ -362,7 +388,7 @@ pub async fn push(
     ) {
         return Err(AppError::new(
             "bad_input",
-            "the app pushes the demo to its workload, or the configured Conformity account to the configured workload; use `wa-sync sync` for others",
+            "the app pushes the demo to its workload, or the configured account to the configured workload; use `wa-sync sync` for others",
         ));
     }
     if request.preview.source == SourceRequest::Configured {
@@ -783,10 +809,60 @@ pub fn mapping_coverage() -> Coverage {
     Coverage::of(mapping())
 }
 
-/// How many demo checks the tag chips select, with Conformity's semantics; shown before a preview.
+/// How many checks the tag chips select, shown before a preview: the demo's with Conformity's
+/// semantics, or (`configured` with Vision One) the configured account's, counted by Vision One
+/// itself with its whole-tag matching.
 #[tauri::command]
-pub fn tag_match_count(tags: Vec<String>) -> AppResult<TagMatchCount> {
-    let filter = parse_tags(&tags)?;
+pub async fn tag_match_count(
+    state: State<'_, AppState>,
+    tags: Vec<String>,
+    configured: Option<bool>,
+) -> AppResult<TagMatchCount> {
+    if configured == Some(true) && state.settings().product == Product::VisionOne {
+        return vision_one_match_count(&state, &tags).await;
+    }
+    demo_match_count(&tags)
+}
+
+/// The live count of a Vision One account's checks that the tags select, and of all its checks.
+pub async fn vision_one_match_count(state: &AppState, tags: &[String]) -> AppResult<TagMatchCount> {
+    let filter = parse_tags(tags)?;
+    let account = state.settings().account.ok_or_else(|| {
+        AppError::new(
+            "bad_input",
+            "no account is set up yet: run the setup (Settings > Run the setup)",
+        )
+    })?;
+    VisionOneClient::checks_filter(&account.id, &filter)?;
+    let client = state.vision_one_client()?;
+    let count = |filter: TagFilter| {
+        let client = &client;
+        let id = account.id.clone();
+        async move {
+            let mut n = 0u64;
+            client
+                .for_each_check(
+                    &id,
+                    &filter,
+                    &wa_sync_engine::checks::NoProgress,
+                    &mut |_| n += 1,
+                )
+                .await?;
+            Ok::<_, AppError>(n)
+        }
+    };
+    let matching = count(filter.clone()).await?;
+    let total = if filter.values().is_empty() {
+        matching
+    } else {
+        count(TagFilter::default()).await?
+    };
+    Ok(TagMatchCount { matching, total })
+}
+
+/// The demo checks the tags select, with Conformity's semantics.
+pub fn demo_match_count(tags: &[String]) -> AppResult<TagMatchCount> {
+    let filter = parse_tags(tags)?;
     let checks = demo_checks();
     Ok(TagMatchCount {
         matching: checks.iter().filter(|c| filter.matches(&c.tags)).count() as u64,

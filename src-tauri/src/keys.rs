@@ -1,4 +1,4 @@
-//! The Conformity API key on the Rust side of the bridge. The UI never receives it: it learns
+//! The Conformity and Vision One API keys on the Rust side of the bridge. The UI never receives it: it learns
 //! only whether a key is saved, where it comes from and its last four characters.
 //!
 //! Order of precedence (as for the command line): `CONFORMITY_API_KEY`, else the OS keychain,
@@ -18,7 +18,8 @@ pub trait KeyStore: Send + Sync {
     fn forget(&self) -> wa_sync_engine::Result<()>;
 }
 
-/// The OS keychain through the engine (keyring: Keychain, Credential Manager, Secret Service).
+/// The OS keychain through the engine (keyring: Keychain, Credential Manager, Secret Service),
+/// for the Conformity key.
 pub struct OsKeychain;
 
 impl KeyStore for OsKeychain {
@@ -30,6 +31,21 @@ impl KeyStore for OsKeychain {
     }
     fn forget(&self) -> wa_sync_engine::Result<()> {
         keychain::forget(KeyKind::Conformity)
+    }
+}
+
+/// The OS keychain entry of the Vision One key.
+pub struct OsKeychainVisionOne;
+
+impl KeyStore for OsKeychainVisionOne {
+    fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>> {
+        keychain::stored(KeyKind::VisionOne)
+    }
+    fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()> {
+        keychain::save(KeyKind::VisionOne, key)
+    }
+    fn forget(&self) -> wa_sync_engine::Result<()> {
+        keychain::forget(KeyKind::VisionOne)
     }
 }
 
@@ -106,10 +122,16 @@ pub struct KeyStatus {
 
 /// The explanation shown when the keychain cannot be used.
 pub fn keychain_problem_text(error: &wa_sync_engine::Error) -> String {
+    keychain_problem_text_for(KeyKind::Conformity, error)
+}
+
+/// The explanation shown when the keychain cannot be used, for the key of `kind`.
+pub fn keychain_problem_text_for(kind: KeyKind, error: &wa_sync_engine::Error) -> String {
+    let var = kind.env_var();
     format!(
         "{error}. wa-sync cannot keep the key between runs on this machine. Either unlock or install \
          a keychain (on Linux: a Secret Service such as GNOME Keyring or KWallet), or set the \
-         environment variable CONFORMITY_API_KEY before starting the app (for example in your \
+         environment variable {var} before starting the app (for example in your \
          shell profile, from a password manager); the app then uses it and stores nothing."
     )
 }
@@ -127,8 +149,8 @@ impl SessionKey {
     }
 }
 
-fn env_key() -> Option<ApiKey> {
-    std::env::var(KeyKind::Conformity.env_var())
+fn env_key(kind: KeyKind) -> Option<ApiKey> {
+    std::env::var(kind.env_var())
         .ok()
         .filter(|v| !v.trim().is_empty())
         .and_then(|v| ApiKey::new(v).ok())
@@ -136,10 +158,22 @@ fn env_key() -> Option<ApiKey> {
 
 /// The key to use and its status.
 pub fn resolve(store: &dyn KeyStore, session: &SessionKey) -> (Option<ApiKey>, KeyStatus) {
+    resolve_kind(KeyKind::Conformity, store, session)
+}
+
+/// The key of `kind` to use and its status.
+pub fn resolve_kind(
+    kind: KeyKind,
+    store: &dyn KeyStore,
+    session: &SessionKey,
+) -> (Option<ApiKey>, KeyStatus) {
     let stored = store.stored();
-    let keychain_problem = stored.as_ref().err().map(keychain_problem_text);
+    let keychain_problem = stored
+        .as_ref()
+        .err()
+        .map(|e| keychain_problem_text_for(kind, e));
     let saved = matches!(stored, Ok(Some(_)));
-    let (key, source) = if let Some(k) = env_key() {
+    let (key, source) = if let Some(k) = env_key(kind) {
         (Some(k), KeySource::Environment)
     } else if let Ok(Some(k)) = stored {
         (Some(k), KeySource::Keychain)
@@ -167,6 +201,22 @@ pub fn require(store: &dyn KeyStore, session: &SessionKey) -> AppResult<ApiKey> 
                 Some(p) => format!("no Conformity API key: {p}"),
                 None => "no Conformity API key yet: enter one in the setup (Conformity > Administration > API Keys), \
                          or set CONFORMITY_API_KEY"
+                    .to_string(),
+            },
+        )
+    })
+}
+
+/// The Vision One key, or the error that says how to provide one.
+pub fn require_vision_one(store: &dyn KeyStore, session: &SessionKey) -> AppResult<ApiKey> {
+    let (key, status) = resolve_kind(KeyKind::VisionOne, store, session);
+    key.ok_or_else(|| {
+        crate::AppError::new(
+            "missing_key",
+            match status.keychain_problem {
+                Some(p) => format!("no Vision One API key: {p}"),
+                None => "no Vision One API key yet: enter one in the setup (Vision One > Administration > API Keys), \
+                         or set VISIONONE_API_KEY"
                     .to_string(),
             },
         )

@@ -16,6 +16,8 @@ pub mod types;
 mod setup_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visionone_tests;
 
 pub use error::{AppError, AppResult};
 pub use keys::KeyStore;
@@ -46,6 +48,11 @@ pub fn setup<R: tauri::Runtime>(
             setup::conformity_forget_key,
             setup::conformity_external_id,
             setup::conformity_accounts,
+            setup::choose_product,
+            setup::visionone_connect,
+            setup::visionone_forget_key,
+            setup::visionone_accounts,
+            setup::set_external_id,
             setup::choose_account,
             setup::aws_profiles,
             setup::aws_workloads,

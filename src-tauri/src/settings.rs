@@ -21,7 +21,28 @@ pub struct ConformityEndpoint {
     pub url: Option<String>,
 }
 
-/// The Conformity account whose checks are counted.
+/// Which Trend product the checks come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum Product {
+    /// Cloud One Conformity (or standalone Conformity).
+    #[default]
+    Conformity,
+    /// Trend Vision One Cloud Posture (Cloud Risk Management).
+    VisionOne,
+}
+
+/// Where Vision One's API is: a region shorthand (`us`, `eu`, `jp`, …) or a full base URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct VisionOneEndpoint {
+    pub region: Option<String>,
+    /// A full base URL (`https://api.ca.xdr.trendmicro.com`); wins over `region`.
+    pub url: Option<String>,
+}
+
+/// The Conformity (or Vision One) account whose checks are counted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct AccountChoice {
@@ -71,12 +92,21 @@ pub struct RoleChoice {
     pub role_arn: Option<String>,
     /// When `verify` last passed (RFC 3339), for the connection badge.
     pub verified_at: Option<String>,
+    /// Vision One only: the external ID the user chose for the role's trust (optional; none:
+    /// AssumeRole without one). Conformity's roles use the organisation's, fetched when needed.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct Settings {
+    /// Which product the checks come from.
+    #[serde(default)]
+    pub product: Product,
     pub conformity: Option<ConformityEndpoint>,
+    #[serde(default)]
+    pub vision_one: Option<VisionOneEndpoint>,
     pub account: Option<AccountChoice>,
     pub aws: Option<AwsChoice>,
     pub role: Option<RoleChoice>,

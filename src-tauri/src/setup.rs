@@ -1,6 +1,8 @@
-//! The guided first-time setup: Conformity connection (region or URL, API key tested live and
-//! kept in the OS keychain), external ID, Conformity account, AWS profile/region/workload, the
-//! IAM role (documents, create or update, export, verify), and the connection badge.
+//! The guided first-time setup: the product (Conformity or Vision One), its connection (region or
+//! URL, API key tested live and kept in the OS keychain), Conformity's external ID, the account,
+//! AWS profile/region/workload, the IAM role (documents, create or update, export, verify), and
+//! the connection badge. With Vision One the Conformity-only parts fall away: no organisation
+//! external ID (the user may choose one for the role, or none), no hosted sync to trust.
 //!
 //! The API key crosses the bridge once, from the UI into `conformity_connect`; nothing this
 //! module returns contains it (only where it comes from and its last four characters), and no
@@ -9,7 +11,10 @@
 use crate::commands::AppState;
 use crate::error::{AppError, AppResult};
 use crate::keys::{self, KeyStatus};
-use crate::settings::{AccountChoice, AwsChoice, ConformityEndpoint, RoleChoice, Settings, Writer};
+use crate::settings::{
+    AccountChoice, AwsChoice, ConformityEndpoint, Product, RoleChoice, Settings, VisionOneEndpoint,
+    Writer,
+};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tauri::State;
@@ -18,6 +23,11 @@ use wa_sync_engine::conformity::region::{CLOUD_ONE_REGIONS, LEGACY_REGIONS};
 use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
 use wa_sync_engine::credentials::{base_config, config_for, sdk_error, validate_role_arn, AwsAuth};
 use wa_sync_engine::iam::{self, Trust};
+use wa_sync_engine::keychain::KeyKind;
+use wa_sync_engine::visionone::{
+    base_url_for_region as visionone_region_url, VisionOneClient, VisionOneOptions,
+    REGIONS as VISIONONE_REGIONS,
+};
 use wa_sync_engine::wellarchitected::client::LENS_ALIAS;
 use wa_sync_engine::wellarchitected::{AwsWorkload, WorkloadArn};
 
@@ -43,6 +53,10 @@ pub struct SetupStatus {
     pub env_conformity_url: Option<String>,
     pub env_conformity_region: Option<String>,
     pub default_role_name: String,
+    /// The Vision One key's status (never the key).
+    pub visionone_key: KeyStatus,
+    /// Vision One's region shorthands (`us`, `eu`, `jp`, …).
+    pub visionone_regions: Vec<String>,
     /// Where the settings are kept (shown in the settings screen).
     pub settings_path: String,
 }
@@ -62,6 +76,18 @@ pub struct ConformityConnection {
     pub key: KeyStatus,
     pub base_url: String,
     pub external_id: String,
+    /// AWS accounts only.
+    pub accounts: Vec<AccountView>,
+    /// Accounts of other clouds that were left out of the list.
+    #[ts(type = "number")]
+    pub other_clouds: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct VisionOneConnection {
+    pub key: KeyStatus,
+    pub base_url: String,
     /// AWS accounts only.
     pub accounts: Vec<AccountView>,
     /// Accounts of other clouds that were left out of the list.
@@ -110,7 +136,8 @@ pub struct IamPlan {
     pub policy_name: String,
     pub permissions_policy: String,
     pub trust_policy: String,
-    pub external_id: String,
+    /// The external ID the trust policy demands (Vision One: only when the user chose one).
+    pub external_id: Option<String>,
     pub principals: Vec<String>,
     pub workload_account: String,
     pub caller_account: Option<String>,
@@ -200,6 +227,32 @@ impl AppState {
         keys::resolve(self.keys.as_ref(), &self.session_key).1
     }
 
+    pub fn visionone_key_status(&self) -> KeyStatus {
+        keys::resolve_kind(
+            KeyKind::VisionOne,
+            self.v1_keys.as_ref(),
+            &self.v1_session_key,
+        )
+        .1
+    }
+
+    /// A Vision One client for the configured endpoint and key.
+    pub fn vision_one_client(&self) -> AppResult<VisionOneClient> {
+        let endpoint = self.settings().vision_one.unwrap_or_default();
+        let base = resolve_visionone_endpoint(&endpoint)?;
+        let key = keys::require_vision_one(self.v1_keys.as_ref(), &self.v1_session_key)?;
+        make_visionone_client(&base, key)
+    }
+
+    /// The external ID wa-sync on this machine passes when it assumes the role: the Conformity
+    /// organisation's, or (Vision One) the one the user chose, if any.
+    pub async fn role_external_id(&self, role: &RoleChoice) -> AppResult<Option<String>> {
+        match self.settings().product {
+            Product::Conformity => Ok(Some(self.conformity_client()?.external_id().await?)),
+            Product::VisionOne => Ok(role.external_id.clone()),
+        }
+    }
+
     /// A Conformity client for the configured endpoint and key.
     pub fn conformity_client(&self) -> AppResult<ConformityClient> {
         let endpoint = self.settings().conformity.unwrap_or_default();
@@ -215,15 +268,14 @@ impl AppState {
         let aws = settings.aws.unwrap_or_default();
         let role = settings
             .role
-            .filter(|r| r.writer.app_assumes())
-            .and_then(|r| r.role_arn);
+            .filter(|r| r.writer.app_assumes() && r.role_arn.is_some());
         let external_id = match &role {
-            Some(_) => Some(self.conformity_client()?.external_id().await?),
+            Some(r) => self.role_external_id(r).await?,
             None => None,
         };
         Ok(AwsAuth {
             profile: aws.profile,
-            role_arn: role,
+            role_arn: role.and_then(|r| r.role_arn),
             external_id,
             assume_role_wait: None,
         })
@@ -284,6 +336,39 @@ pub fn make_client(base: &str, key: ApiKey) -> AppResult<ConformityClient> {
     Ok(ConformityClient::new(base, key, ClientOptions::default())?)
 }
 
+/// The checked base URL of a configured Vision One endpoint.
+pub fn resolve_visionone_endpoint(endpoint: &VisionOneEndpoint) -> AppResult<String> {
+    let text = match (&endpoint.url, &endpoint.region) {
+        (Some(url), _) if !url.trim().is_empty() => url.trim().to_string(),
+        (_, Some(region)) if !region.trim().is_empty() => visionone_region_url(region)?,
+        _ => return Err(AppError::new(
+            "bad_input",
+            "Vision One is not set up yet: choose its region (or enter its API URL) in the setup",
+        )),
+    };
+    wa_sync_engine::url::parse_base_url(&text, "the Vision One API URL")?;
+    Ok(text)
+}
+
+/// A Vision One client for a checked base URL.
+pub fn make_visionone_client(base: &str, key: ApiKey) -> AppResult<VisionOneClient> {
+    let base = wa_sync_engine::url::parse_base_url(base, "the Vision One API URL")?;
+    Ok(VisionOneClient::new(
+        base,
+        key,
+        VisionOneOptions::default(),
+    )?)
+}
+
+/// The accounts of the configured product (AWS only).
+pub async fn source_accounts(state: &AppState) -> AppResult<Vec<AccountView>> {
+    let accounts = match state.settings().product {
+        Product::Conformity => state.conformity_client()?.accounts().await?,
+        Product::VisionOne => state.vision_one_client()?.accounts().await?,
+    };
+    Ok(accounts_view(accounts).0)
+}
+
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -326,6 +411,11 @@ pub fn setup_status(state: State<'_, AppState>) -> SetupStatus {
         env_conformity_url: non_empty_env("CONFORMITY_API_URL"),
         env_conformity_region: non_empty_env("CONFORMITY_REGION"),
         default_role_name: DEFAULT_ROLE_NAME.to_string(),
+        visionone_key: state.visionone_key_status(),
+        visionone_regions: VISIONONE_REGIONS
+            .iter()
+            .map(|(r, _)| r.to_string())
+            .collect(),
         settings_path: state
             .config_dir
             .join(crate::settings::FILE_NAME)
@@ -410,10 +500,11 @@ pub async fn connect(
         }
     }
     state.update_settings(|s| {
-        if s.conformity.as_ref() != Some(&endpoint) {
+        if s.conformity.as_ref() != Some(&endpoint) || s.product != Product::Conformity {
             // Another Conformity: the account chosen before belongs to the old one.
             s.account = None;
         }
+        s.product = Product::Conformity;
         s.conformity = Some(endpoint);
     })?;
     Ok(ConformityConnection {
@@ -451,7 +542,15 @@ pub async fn conformity_accounts(state: State<'_, AppState>) -> AppResult<Vec<Ac
 /// Picks the Conformity account by ID (looked up again, so the UI cannot invent one).
 #[tauri::command]
 pub async fn choose_account(state: State<'_, AppState>, account_id: String) -> AppResult<Settings> {
-    let accounts = accounts_view(state.conformity_client()?.accounts().await?).0;
+    pick_account(&state, account_id).await
+}
+
+pub async fn pick_account(state: &AppState, account_id: String) -> AppResult<Settings> {
+    let accounts = source_accounts(state).await?;
+    let product = match state.settings().product {
+        Product::Conformity => "Conformity",
+        Product::VisionOne => "Vision One",
+    };
     let account = accounts
         .into_iter()
         .find(|a| a.id == account_id)
@@ -459,7 +558,7 @@ pub async fn choose_account(state: State<'_, AppState>, account_id: String) -> A
             AppError::new(
                 "not_found",
                 format!(
-                    "Conformity has no AWS account with ID {account_id:?}; pick one from the list"
+                    "{product} has no AWS account with ID {account_id:?}; pick one from the list"
                 ),
             )
         })?;
@@ -469,6 +568,188 @@ pub async fn choose_account(state: State<'_, AppState>, account_id: String) -> A
             name: account.name,
             aws_account_id: account.aws_account_id,
         })
+    })
+}
+
+// ---------- Vision One ----------
+
+/// Which product the checks come from. Switching forgets the account (it belongs to the other
+/// product) and a role that trusts Conformity's hosted sync (Vision One has none).
+#[tauri::command]
+pub fn choose_product(state: State<'_, AppState>, product: Product) -> AppResult<Settings> {
+    set_product(&state, product)
+}
+
+pub fn set_product(state: &AppState, product: Product) -> AppResult<Settings> {
+    state.update_settings(|s| {
+        if s.product != product {
+            s.account = None;
+            if product == Product::VisionOne {
+                if let Some(r) = &mut s.role {
+                    if r.writer != Writer::App {
+                        r.writer = Writer::App;
+                        r.verified_at = None;
+                    }
+                }
+            }
+        }
+        s.product = product;
+    })
+}
+
+/// Tests the Vision One endpoint and key with a live call (the connectivity check, then the
+/// accounts) and, when it works, keeps the endpoint in the settings and a new key in the OS
+/// keychain. A key that fails is never saved.
+#[tauri::command]
+pub async fn visionone_connect(
+    state: State<'_, AppState>,
+    endpoint: VisionOneEndpoint,
+    api_key: Option<String>,
+) -> AppResult<VisionOneConnection> {
+    connect_vision_one(&state, endpoint, api_key).await
+}
+
+pub async fn connect_vision_one(
+    state: &AppState,
+    endpoint: VisionOneEndpoint,
+    api_key: Option<String>,
+) -> AppResult<VisionOneConnection> {
+    let endpoint = VisionOneEndpoint {
+        region: endpoint
+            .region
+            .map(|r| r.trim().to_ascii_lowercase())
+            .filter(|r| !r.is_empty()),
+        url: endpoint
+            .url
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty()),
+    };
+    if endpoint.region.is_none() && endpoint.url.is_none() {
+        return Err(AppError::new(
+            "bad_input",
+            "choose your Vision One region, or enter the API URL of your Vision One site",
+        ));
+    }
+    let base = resolve_visionone_endpoint(&endpoint)?;
+    let new_key = match api_key.as_deref().map(str::trim) {
+        Some(k) if !k.is_empty() => {
+            Some(ApiKey::new(k).map_err(|e| AppError::new(e.code(), e.to_string()))?)
+        }
+        _ => None,
+    };
+    let key = match &new_key {
+        Some(k) => k.clone(),
+        None => keys::require_vision_one(state.v1_keys.as_ref(), &state.v1_session_key)?,
+    };
+    let client = make_visionone_client(&base, key)?;
+    let explain = |e: wa_sync_engine::Error| {
+        let mut err = AppError::from(e);
+        if err.code == "auth" {
+            err.message = format!(
+                "{} The key was not saved.{}",
+                err.message,
+                if endpoint.url.is_none() {
+                    " If the key is right, check the region: a key works only on the site it was made on."
+                } else {
+                    ""
+                }
+            );
+        } else if err.code == "network" || err.code == "not_found" {
+            err.message = format!(
+                "{} Check the region or the API URL (e.g. https://api.eu.xdr.trendmicro.com). The key was not saved.",
+                err.message
+            );
+        }
+        err
+    };
+    client.test_connection().await.map_err(explain)?;
+    let (accounts, other_clouds) = accounts_view(client.accounts().await.map_err(explain)?);
+    if let Some(k) = &new_key {
+        match state.v1_keys.save(k) {
+            Ok(()) => state.v1_session_key.set(None),
+            Err(_) => state.v1_session_key.set(Some(k.clone())),
+        }
+    }
+    state.update_settings(|s| {
+        if s.vision_one.as_ref() != Some(&endpoint) || s.product != Product::VisionOne {
+            s.account = None;
+        }
+        s.product = Product::VisionOne;
+        s.vision_one = Some(endpoint);
+        if let Some(r) = &mut s.role {
+            if r.writer != Writer::App {
+                r.writer = Writer::App;
+                r.verified_at = None;
+            }
+        }
+    })?;
+    Ok(VisionOneConnection {
+        key: state.visionone_key_status(),
+        base_url: client.base_url().to_string(),
+        accounts,
+        other_clouds,
+    })
+}
+
+/// Removes the Vision One key from the keychain (and from this session).
+#[tauri::command]
+pub fn visionone_forget_key(state: State<'_, AppState>) -> AppResult<KeyStatus> {
+    state.v1_session_key.set(None);
+    state.v1_keys.forget().map_err(|e| {
+        AppError::new(
+            "keychain",
+            keys::keychain_problem_text_for(KeyKind::VisionOne, &e),
+        )
+    })?;
+    Ok(state.visionone_key_status())
+}
+
+/// The AWS accounts connected to Vision One Cloud Posture.
+#[tauri::command]
+pub async fn visionone_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountView>> {
+    Ok(accounts_view(state.vision_one_client()?.accounts().await?).0)
+}
+
+/// Vision One: the external ID the role's trust demands, chosen by the user (optional: none
+/// means AssumeRole without one). Not a secret; kept with the role in the settings.
+#[tauri::command]
+pub fn set_external_id(
+    state: State<'_, AppState>,
+    external_id: Option<String>,
+) -> AppResult<Settings> {
+    save_external_id(&state, external_id)
+}
+
+pub fn save_external_id(state: &AppState, external_id: Option<String>) -> AppResult<Settings> {
+    if state.settings().product != Product::VisionOne {
+        return Err(AppError::new(
+            "bad_input",
+            "with Conformity the role uses your organisation's external ID; it cannot be changed here",
+        ));
+    }
+    let id = external_id
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty());
+    if let Some(x) = &id {
+        let ok = (2..=1224).contains(&x.len())
+            && x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c));
+        if !ok {
+            return Err(AppError::new(
+                "bad_input",
+                "an external ID has 2 to 1224 letters, digits or +=,.@:/-_ characters",
+            ));
+        }
+    }
+    state.update_settings(|s| {
+        let role = s.role.get_or_insert_with(|| RoleChoice {
+            role_name: DEFAULT_ROLE_NAME.to_string(),
+            ..Default::default()
+        });
+        if role.external_id != id {
+            role.verified_at = None;
+        }
+        role.external_id = id;
     })
 }
 
@@ -741,14 +1022,26 @@ struct Docs {
     arn: WorkloadArn,
     permissions: serde_json::Value,
     trust: serde_json::Value,
-    external_id: String,
+    external_id: Option<String>,
     principals: Vec<String>,
     caller_account: Option<String>,
 }
 
 async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
     let arn = state.workload_arn()?;
-    let external_id = state.conformity_client()?.external_id().await?;
+    let settings = state.settings();
+    let external_id = match settings.product {
+        Product::Conformity => Some(state.conformity_client()?.external_id().await?),
+        Product::VisionOne => {
+            if writer != Writer::App {
+                return Err(AppError::new(
+                    "bad_input",
+                    "with Vision One, wa-sync on this computer writes the notes: there is no hosted sync to trust",
+                ));
+            }
+            settings.role.and_then(|r| r.external_id)
+        }
+    };
     let trust = match writer {
         Writer::App => vec![Trust::Caller],
         Writer::Hosted => vec![Trust::Conformity],
@@ -768,7 +1061,7 @@ async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
     let principals = iam::principals(&trust, &arn.partition, caller_account.as_deref())?;
     Ok(Docs {
         permissions: iam::permissions_policy(&arn, false),
-        trust: iam::trust_policy(&principals, Some(&external_id)),
+        trust: iam::trust_policy(&principals, external_id.as_deref()),
         arn,
         external_id,
         principals,
@@ -815,6 +1108,7 @@ pub async fn plan(state: &AppState, writer: Writer, role_name: String) -> AppRes
     if let Some(expected) = settings
         .account
         .as_ref()
+        .filter(|_| settings.product == Product::Conformity)
         .and_then(|a| a.aws_account_id.clone())
     {
         if expected != docs.arn.account_id {
@@ -850,11 +1144,13 @@ fn save_role(
     role_arn: Option<String>,
 ) -> AppResult<Settings> {
     state.update_settings(|s| {
+        let external_id = s.role.as_ref().and_then(|r| r.external_id.clone());
         s.role = Some(RoleChoice {
             writer,
             role_name: role_name.to_string(),
             role_arn,
             verified_at: None,
+            external_id,
         })
     })
 }
@@ -1013,6 +1309,13 @@ fn fix_for(
         return None;
     }
     Some(match check {
+        "trust" if external_id.is_none() => format!(
+            "The trust policy of {} must let your AWS account call sts:AssumeRole. Press \u{201c}Create \
+             or update the role\u{201d} to put the policy shown above in place (or run the saved script again); \
+             if the role was made elsewhere, compare its trust relationships in IAM > Roles with the policy \
+             shown above (an external ID condition there needs the same external ID here).",
+            role.role_name
+        ),
         "trust" => format!(
             "The trust policy of {} must let your AWS account call sts:AssumeRole with the condition \
              StringEquals sts:ExternalId = {}. Press \u{201c}Create or update the role\u{201d} to put the \
@@ -1070,11 +1373,11 @@ pub async fn verify(state: &AppState) -> AppResult<VerifyView> {
             }],
         });
     }
-    let external_id = state.conformity_client()?.external_id().await?;
+    let external_id = state.role_external_id(&role).await?;
     let auth = AwsAuth {
         profile: settings.aws.and_then(|a| a.profile),
         role_arn: Some(role_arn.clone()),
-        external_id: Some(external_id.clone()),
+        external_id: external_id.clone(),
         assume_role_wait: None,
     };
     let report = iam::verify(&auth, &workload)
@@ -1085,7 +1388,7 @@ pub async fn verify(state: &AppState) -> AppResult<VerifyView> {
         .checks
         .into_iter()
         .map(|c| VerifyCheckView {
-            fix: fix_for(&c.check, c.ok, &role, Some(&external_id), &workload),
+            fix: fix_for(&c.check, c.ok, &role, external_id.as_deref(), &workload),
             check: c.check,
             ok: c.ok,
             detail: c.detail,
@@ -1125,41 +1428,79 @@ pub async fn connection_status(state: State<'_, AppState>) -> AppResult<Connecti
 pub async fn check_connection(state: &AppState) -> ConnectionStatus {
     let settings = state.settings();
     let part = |state: PartState, detail: String| PartStatus { state, detail };
-    let conformity = match state.conformity_client() {
-        Err(e)
-            if settings.conformity.is_none()
-                && non_empty_env("CONFORMITY_API_URL").is_none()
-                && non_empty_env("CONFORMITY_REGION").is_none() =>
-        {
-            part(PartState::Missing, format!("not set up ({})", e.message))
-        }
-        Err(e) => part(
-            if e.code == "missing_key" {
-                PartState::Missing
-            } else {
-                PartState::Failed
-            },
-            e.message,
-        ),
-        Ok(client) => match client.external_id().await {
-            Err(e) => part(PartState::Failed, e.to_string()),
-            Ok(_) => match &settings.account {
-                None => part(
-                    PartState::Missing,
-                    format!("connected to {}; no account chosen yet", client.base_url()),
-                ),
-                Some(a) => part(
-                    PartState::Ok,
-                    format!(
-                        "{} ({}) on {}; key \u{2026}{}",
-                        a.name,
-                        a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
-                        client.base_url().host_str().unwrap_or_default(),
-                        state.key_status().last_four.unwrap_or_default()
+    let conformity = if settings.product == Product::VisionOne {
+        match state.vision_one_client() {
+            Err(e) if settings.vision_one.is_none() => {
+                part(PartState::Missing, format!("not set up ({})", e.message))
+            }
+            Err(e) => part(
+                if e.code == "missing_key" {
+                    PartState::Missing
+                } else {
+                    PartState::Failed
+                },
+                e.message,
+            ),
+            Ok(client) => match client.test_connection().await {
+                Err(e) => part(PartState::Failed, e.to_string()),
+                Ok(()) => match &settings.account {
+                    None => part(
+                        PartState::Missing,
+                        format!(
+                            "connected to Vision One at {}; no account chosen yet",
+                            client.base_url()
+                        ),
                     ),
-                ),
+                    Some(a) => part(
+                        PartState::Ok,
+                        format!(
+                            "{} ({}) on Vision One {}; key \u{2026}{}",
+                            a.name,
+                            a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
+                            client.base_url().host_str().unwrap_or_default(),
+                            state.visionone_key_status().last_four.unwrap_or_default()
+                        ),
+                    ),
+                },
             },
-        },
+        }
+    } else {
+        match state.conformity_client() {
+            Err(e)
+                if settings.conformity.is_none()
+                    && non_empty_env("CONFORMITY_API_URL").is_none()
+                    && non_empty_env("CONFORMITY_REGION").is_none() =>
+            {
+                part(PartState::Missing, format!("not set up ({})", e.message))
+            }
+            Err(e) => part(
+                if e.code == "missing_key" {
+                    PartState::Missing
+                } else {
+                    PartState::Failed
+                },
+                e.message,
+            ),
+            Ok(client) => match client.external_id().await {
+                Err(e) => part(PartState::Failed, e.to_string()),
+                Ok(_) => match &settings.account {
+                    None => part(
+                        PartState::Missing,
+                        format!("connected to {}; no account chosen yet", client.base_url()),
+                    ),
+                    Some(a) => part(
+                        PartState::Ok,
+                        format!(
+                            "{} ({}) on {}; key \u{2026}{}",
+                            a.name,
+                            a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
+                            client.base_url().host_str().unwrap_or_default(),
+                            state.key_status().last_four.unwrap_or_default()
+                        ),
+                    ),
+                },
+            },
+        }
     };
     let workload = match state.workload_arn() {
         Err(e) => part(PartState::Missing, e.message),

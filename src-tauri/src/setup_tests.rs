@@ -18,37 +18,37 @@ use wa_sync_fakes::wellarchitected::{FakeWellArchitected, LensReview, WaState, W
 const KEY: &str = "tmc-app-test:Sup3rSecretApiKeyValue9Zq";
 const WRONG_KEY: &str = "tmc-app-test:WrongKeyValue000000XyZ";
 const EXT: &str = "ext-org-1234-5678";
-const AWS_ACCOUNT: &str = "123456789012";
-const REGION: &str = "eu-west-1";
-const GOOD_ID: &str = "0123456789abcdef0123456789abcdef";
+pub(crate) const AWS_ACCOUNT: &str = "123456789012";
+pub(crate) const REGION: &str = "eu-west-1";
+pub(crate) const GOOD_ID: &str = "0123456789abcdef0123456789abcdef";
 const NOLENS_ID: &str = "fedcba9876543210fedcba9876543210";
 const DEV_KEY: &str = "AKIADEVPROFILE000001";
-const ROLE_KEY: &str = "ASIAROLEISSUED000001";
-const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
+pub(crate) const ROLE_KEY: &str = "ASIAROLEISSUED000001";
+pub(crate) const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
 
-static ENV: Mutex<()> = Mutex::new(());
+pub(crate) static ENV: Mutex<()> = Mutex::new(());
 
-fn env_lock() -> MutexGuard<'static, ()> {
+pub(crate) fn env_lock() -> MutexGuard<'static, ()> {
     ENV.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn role_arn() -> String {
+pub(crate) fn role_arn() -> String {
     format!("arn:aws:iam::{AWS_ACCOUNT}:role/{ROLE_NAME}")
 }
 
-fn workload_arn(id: &str) -> String {
+pub(crate) fn workload_arn(id: &str) -> String {
     format!("arn:aws:wellarchitected:{REGION}:{AWS_ACCOUNT}:workload/{id}")
 }
 
 /// The fakes, on a runtime of their own (the commands run on Tauri's).
-struct Fakes {
-    conformity: FakeConformity,
-    sts: FakeSts,
-    wa: FakeWellArchitected,
-    rt: tokio::runtime::Runtime,
+pub(crate) struct Fakes {
+    pub(crate) conformity: FakeConformity,
+    pub(crate) sts: FakeSts,
+    pub(crate) wa: FakeWellArchitected,
+    pub(crate) rt: tokio::runtime::Runtime,
 }
 
-fn start_fakes() -> Fakes {
+pub(crate) fn start_fakes() -> Fakes {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -116,7 +116,7 @@ impl Fakes {
 }
 
 /// AWS config files and endpoints in `dir`; no real credentials or services are reachable.
-fn aws_env(dir: &Path, fakes: &Fakes) {
+pub(crate) fn aws_env(dir: &Path, fakes: &Fakes) {
     let config = dir.join("aws-config");
     let credentials = dir.join("aws-credentials");
     std::fs::write(
@@ -144,6 +144,7 @@ fn aws_env(dir: &Path, fakes: &Fakes) {
         "CONFORMITY_API_KEY",
         "CONFORMITY_API_URL",
         "CONFORMITY_REGION",
+        "VISIONONE_API_KEY",
     ] {
         std::env::remove_var(var);
     }
@@ -158,14 +159,14 @@ fn aws_env(dir: &Path, fakes: &Fakes) {
 }
 
 /// The app, with every command answer recorded (to prove none contains the key).
-struct Harness {
+pub(crate) struct Harness {
     _app: App<MockRuntime>,
     main: WebviewWindow<MockRuntime>,
-    seen: Vec<String>,
+    pub(crate) seen: Vec<String>,
 }
 
 impl Harness {
-    fn new(state: AppState) -> Harness {
+    pub(crate) fn new(state: AppState) -> Harness {
         let app = crate::setup(mock_builder(), state)
             .build(tauri::generate_context!())
             .unwrap();
@@ -177,18 +178,18 @@ impl Harness {
         }
     }
 
-    fn call(&mut self, cmd: &str, body: Value) -> Result<Value, Value> {
+    pub(crate) fn call(&mut self, cmd: &str, body: Value) -> Result<Value, Value> {
         let out = crate::tests::invoke(&self.main, cmd, body);
         self.seen.push(format!("{cmd}: {out:?}"));
         out
     }
 
-    fn ok(&mut self, cmd: &str, body: Value) -> Value {
+    pub(crate) fn ok(&mut self, cmd: &str, body: Value) -> Value {
         self.call(cmd, body.clone())
             .unwrap_or_else(|e| panic!("{cmd} {body} failed: {e}"))
     }
 
-    fn err(&mut self, cmd: &str, body: Value) -> Value {
+    pub(crate) fn err(&mut self, cmd: &str, body: Value) -> Value {
         match self.call(cmd, body.clone()) {
             Ok(v) => panic!("{cmd} {body} should fail, answered {v}"),
             Err(e) => e,
@@ -203,7 +204,7 @@ fn connect_body(fakes: &Fakes, key: Option<&str>) -> Value {
     })
 }
 
-fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+pub(crate) fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     let mut hits = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return hits;

@@ -21,14 +21,19 @@ const nokeychain = location.search.includes("nokeychain");
 // A stateful stand-in for the setup commands (the Rust side is tested against real fakes).
 const KEY = "tmc-browser:TheWholeSecretKeyWXYZ";
 const setup = {
-  settings: { conformity: null, account: null, aws: null, role: null, setup_done: !wizardMode && false },
+  settings: { product: "conformity", conformity: null, vision_one: null, account: null, aws: null, role: null, setup_done: !wizardMode && false },
+  v1key: { source: "none", saved: false, last_four: null, keychain_problem: null },
   key: { source: "none", saved: false, last_four: null,
          keychain_problem: nokeychain ? "cannot use the OS keychain: no Secret Service. Set the environment variable CONFORMITY_API_KEY before starting the app." : null },
   verifies: 0,
 };
 const status = () => ({ settings: structuredClone(setup.settings), key: { ...setup.key },
   regions: { cloud_one: ["us-1", "au-1", "ie-1"], standalone: ["eu-west-1"] }, env_conformity_url: null,
-  env_conformity_region: null, default_role_name: "WaSyncWellArchitectedNotes", settings_path: "/home/me/.config/wa-sync/settings.json" });
+  env_conformity_region: null, default_role_name: "WaSyncWellArchitectedNotes", settings_path: "/home/me/.config/wa-sync/settings.json",
+  visionone_key: { ...setup.v1key }, visionone_regions: ["us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov"] });
+const V1KEY = "eyJvisionOneBrowserSecretKeyQRST";
+const v1accounts = [{ id: "5b3f0c1e-crm", name: "Production (Vision One)", aws_account_id: "123456789012", environment: null }];
+const WHOLE_TAGS = (bare) => ({ code: "bad_input", message: "tag filter " + JSON.stringify(bare) + " is not a whole key::value tag: Vision One matches whole tags only, so write the key and the value, e.g. Environment::" + bare + " or " + bare + "::production (with Conformity a bare key or value also works)" });
 const ARN = "arn:aws:wellarchitected:eu-west-1:123456789012:workload/0123456789abcdef0123456789abcdef";
 const ROLE = "arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes";
 const accounts = [{ id: "acc-shop", name: "Shop (production)", aws_account_id: "123456789012", environment: "prod" },
@@ -55,9 +60,31 @@ async function setupCommand(cmd, args) {
       setup.key = { ...setup.key, source: "none", saved: false, last_four: null };
       return { ...setup.key };
     case "conformity_external_id": return "ext-org-1234";
+    case "choose_product":
+      if (setup.settings.product !== args.product) setup.settings.account = null;
+      setup.settings.product = args.product;
+      return structuredClone(setup.settings);
+    case "visionone_connect": {
+      if (args.apiKey && args.apiKey !== V1KEY) throw { code: "auth", message: "Vision One refused the API key for /v3.0/healthcheck/connectivity (HTTP 401): the key is wrong, expired, for another region, or its role lacks access. The key was not saved." };
+      if (!args.apiKey && setup.v1key.source === "none") throw { code: "missing_key", message: "no Vision One key" };
+      setup.settings.product = "vision-one";
+      setup.settings.vision_one = args.endpoint;
+      if (args.apiKey) setup.v1key = { ...setup.v1key, source: "keychain", saved: true, last_four: V1KEY.slice(-4) };
+      return { key: { ...setup.v1key }, base_url: "https://api.eu.xdr.trendmicro.com/", accounts: v1accounts, other_clouds: 2 };
+    }
+    case "visionone_forget_key":
+      setup.v1key = { ...setup.v1key, source: "none", saved: false, last_four: null };
+      return { ...setup.v1key };
+    case "visionone_accounts": return v1accounts;
+    case "set_external_id":
+      setup.settings.role = { writer: "app", role_name: "WaSyncWellArchitectedNotes", role_arn: null, verified_at: null, ...(setup.settings.role ?? {}), external_id: args.externalId };
+      return structuredClone(setup.settings);
     case "conformity_accounts": return accounts;
-    case "choose_account":
-      setup.settings.account = { id: args.accountId, name: accounts.find((a) => a.id === args.accountId).name, aws_account_id: accounts.find((a) => a.id === args.accountId).aws_account_id };
+    case "choose_account": {
+      const list = setup.settings.product === "vision-one" ? v1accounts : accounts;
+      setup.settings.account = { id: args.accountId, name: list.find((a) => a.id === args.accountId).name, aws_account_id: list.find((a) => a.id === args.accountId).aws_account_id };
+      return structuredClone(setup.settings);
+    }
       return structuredClone(setup.settings);
     case "aws_profiles":
       return [{ name: "default", kind: "keys", region: "eu-west-1" }, { name: "dev", kind: "keys", region: "eu-west-1" }, { name: "sso-user", kind: "sso", region: "eu-west-1" }];
@@ -71,6 +98,16 @@ async function setupCommand(cmd, args) {
       setup.settings.aws = { profile: args.profile, region: args.region, workload_arn: args.workloadArn, workload_name: "Shop" };
       return structuredClone(setup.settings);
     case "iam_plan": {
+      if (setup.settings.product === "vision-one") {
+        if (args.writer !== "app") throw { code: "bad_input", message: "with Vision One, wa-sync on this computer writes the notes" };
+        const ext = setup.settings.role?.external_id ?? null;
+        const statement = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" };
+        if (ext) statement.Condition = { StringEquals: { "sts:ExternalId": ext } };
+        return { writer: "app", role_name: args.roleName, role_arn: ROLE, policy_name: args.roleName + "Policy",
+          permissions_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["wellarchitected:UpdateAnswer"], Resource: ARN }] }, null, 2),
+          trust_policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }, null, 2),
+          external_id: ext, principals: ["arn:aws:iam::123456789012:root"], workload_account: "123456789012", caller_account: "123456789012", warnings: [] };
+      }
       const principals = args.writer === "hosted" ? ["arn:aws:iam::717210094962:root"] : args.writer === "both" ? ["arn:aws:iam::123456789012:root", "arn:aws:iam::717210094962:root"] : ["arn:aws:iam::123456789012:root"];
       return { writer: args.writer, role_name: args.roleName, role_arn: ROLE, policy_name: args.roleName + "Policy",
         permissions_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "WaSyncWorkloadNotes", Effect: "Allow", Action: ["wellarchitected:GetWorkload", "wellarchitected:ListLensReviews", "wellarchitected:ListAnswers", "wellarchitected:GetAnswer", "wellarchitected:UpdateAnswer"], Resource: ARN }] }, null, 2),
@@ -83,7 +120,7 @@ async function setupCommand(cmd, args) {
     case "iam_export_default_dir": return "/home/me/wa-sync-iam-role";
     case "iam_export": return { files: ["permissions-policy.json", "trust-policy.json", "setup-iam-role.sh"].map((f) => args.dir + "/" + f) };
     case "set_role_arn":
-      setup.settings.role = { writer: args.writer, role_name: "WaSyncWellArchitectedNotes", role_arn: args.roleArn, verified_at: null };
+      setup.settings.role = { writer: args.writer, role_name: "WaSyncWellArchitectedNotes", role_arn: args.roleArn, verified_at: null, external_id: setup.settings.role?.external_id ?? null };
       return structuredClone(setup.settings);
     case "iam_verify": {
       setup.verifies++;
@@ -112,6 +149,11 @@ mockIPC(async (cmd, args) => {
                demo_account_name: "Demo: online shop (production)", demo_workload_name: "wa-sync demo workload",
                can_push: true };
     case "tag_match_count": {
+      if (args.configured) {
+        const bare = args.tags.find((x) => !x.includes("::"));
+        if (bare) throw WHOLE_TAGS(bare);
+        return { matching: args.tags.length ? 42 : 300, total: 300 };
+      }
       const t = args.tags.map((x) => x.toLowerCase());
       if (t.length === 0) return { matching: 4886, total: 7000 };
       if (t.includes("nope")) return { matching: 0, total: 7000 };
@@ -123,6 +165,10 @@ mockIPC(async (cmd, args) => {
       ch.onmessage({ kind: "checks", fetched: 10, total: 20 });
       await new Promise((r) => setTimeout(r, 50));
       if (args.request.filter_tags.includes("boom")) throw { code: "auth", message: "the key was refused" };
+      if (setup.settings.product === "vision-one") {
+        const bare = args.request.filter_tags.find((x) => !x.includes("::"));
+        if (bare) throw WHOLE_TAGS(bare);
+      }
       return args.request.filter_tags.length ? checkout : all;
     }
     case "cancel":
@@ -484,6 +530,127 @@ try {
     assert.match(await np.locator('[data-testid="keychain-problem"]').innerText(), /keychain cannot be used.*CONFORMITY_API_KEY/s);
     await np.screenshot({ path: `${repo}tests/ui/out/wizard-1-no-keychain.png`, fullPage: true });
     await np.close();
+  });
+
+  // ---------- the guided setup for Vision One ----------
+  const vp = await ctx.newPage();
+  vp.on("pageerror", (e) => problems.push(`vision one page error: ${e.message}`));
+  const vt = (id) => vp.locator(`[data-testid="${id}"]`);
+  const vshot = (name) => vp.screenshot({ path: `${repo}tests/ui/out/wizard-v1-${name}.png`, fullPage: true });
+  const V1KEY = "eyJvisionOneBrowserSecretKeyQRST";
+  await vp.goto(`${url}?wizard`);
+
+  await step("vision one 0: the setup first asks which product the user has", async () => {
+    await vt("wizard-conformity").waitFor();
+    await vt("product-choice").waitFor();
+    assert.match(await vt("product-choice").innerText(), /Cloud One Conformity.*Trend Vision One Cloud Posture/s);
+    assert.equal(await vt("product-conformity").isChecked(), true);
+    await vshot("0-product");
+    await vt("product-vision-one").check();
+    await vt("visionone-region").waitFor();
+    const call = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "choose_product").at(-1)[1]);
+    assert.deepEqual(call, { product: "vision-one" });
+    assert.equal(await vt("conformity-region").count(), 0);
+    assert.match(await vt("wizard-step-conformity").innerText(), /1\. Vision One/);
+  });
+
+  await step("vision one 1: regions or a custom URL, the beta note, a wrong key refused, the right one saved", async () => {
+    assert.deepEqual(
+      await vt("visionone-region").locator("option").evaluateAll((os) => os.map((o) => o.value)),
+      ["us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov", "__url"],
+    );
+    assert.match(await vt("visionone-beta").innerText(), /Trend marks .* as beta/);
+    await vt("visionone-region").selectOption("__url");
+    await vt("visionone-url").waitFor();
+    await vt("visionone-region").selectOption("eu");
+    assert.equal(await vt("visionone-url").count(), 0);
+    assert.equal(await vt("visionone-key-status").innerText(), "Not saved.");
+    await vt("visionone-api-key").fill("eyJwrong");
+    await vt("visionone-connect").click();
+    await vt("wizard-error").waitFor();
+    assert.match(await vt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
+    assert.equal(await vt("visionone-api-key").inputValue(), "");
+    await vt("visionone-api-key").fill(V1KEY);
+    await vt("visionone-api-key").press("Enter");
+    await vt("visionone-ok").waitFor();
+    assert.match(await vt("visionone-ok").innerText(), /1 AWS accounts \(2 of other clouds left out\)/);
+    assert.equal(await vt("visionone-key-status").innerText(), "Saved in the OS keychain (ends in \u2026QRST).");
+    const connect = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "visionone_connect").at(-1)[1]);
+    assert.deepEqual(connect.endpoint, { region: "eu", url: null });
+    assert.ok(!(await vp.content()).includes(V1KEY), "the key is nowhere in the page");
+    await vt("visionone-forget-key").waitFor();
+    await vshot("1-connect");
+  });
+
+  await step("vision one 2: the account picker, without Conformity's external ID", async () => {
+    await vt("wizard-next").click();
+    await vt("wizard-account").waitFor();
+    await vt("account-list").waitFor();
+    assert.equal(await vt("external-id").count(), 0);
+    assert.match(await vt("account-list").innerText(), /Production \(Vision One\)\s+123456789012/);
+    await vt("account-5b3f0c1e-crm").check();
+    await vp.waitForFunction(() => !document.querySelector('[data-testid="wizard-next"]')?.disabled);
+    const calls = await vp.evaluate(() => window.__calls.map((c) => c[0]));
+    assert.ok(!calls.includes("conformity_external_id") && !calls.includes("conformity_accounts"), calls.join());
+  });
+
+  await step("vision one 3-4: the workload, then a role only wa-sync uses, the external ID optional", async () => {
+    await vt("wizard-next").click();
+    await vt("wizard-aws").waitFor();
+    await vt("list-workloads").click();
+    await vt("workload-list").waitFor();
+    assert.match(await vt("workload-row-Other account").innerText(), /not the Vision One account's/);
+    await vt("workload-Shop").check();
+    await vp.waitForFunction(() => !document.querySelector('[data-testid="wizard-next"]')?.disabled);
+    await vt("wizard-next").click();
+    await vt("iam-plan").waitFor();
+    assert.equal(await vt("writer-choice").locator('input[type="radio"]').count(), 1);
+    assert.equal(await vt("writer-app").isChecked(), true);
+    assert.equal(await vt("writer-hosted").count(), 0);
+    assert.ok(!(await vt("wizard-role").innerText()).includes("717210094962"));
+    assert.match(await vt("role-intro").innerText(), /external ID is optional/);
+    assert.doesNotMatch(await vt("trust-policy").innerText(), /ExternalId/);
+    assert.equal(await vt("plan-external-id").innerText(), "none");
+    await vt("role-external-id").fill("bad id");
+    await vt("save-external-id").click();
+    assert.match(await vt("wizard-error").innerText(), /only letters/);
+    await vt("role-external-id").fill("my-team-ext-42");
+    await vt("save-external-id").click();
+    await vp.waitForFunction(() => /"sts:ExternalId": "my-team-ext-42"/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""));
+    assert.equal(await vt("plan-external-id").innerText(), "my-team-ext-42");
+    await vt("role-arn").fill("arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes");
+    await vt("set-role-arn").click();
+    await vp.waitForFunction(() => !document.querySelector('[data-testid="iam-verify"]')?.disabled);
+    const writers = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_plan" || c[0] === "set_role_arn").map((c) => c[1].writer));
+    assert.ok(writers.every((x) => x === "app"), writers.join());
+    await vshot("4-role");
+  });
+
+  await step("vision one 5: summary, then the preview with whole-tag help, the live count and the engine's refusal", async () => {
+    await vt("wizard-next").click();
+    await vt("setup-summary").waitFor();
+    assert.match(await vt("summary-conformity").innerText(), /Vision One\s+eu \(Cloud Posture, beta endpoints\)/);
+    assert.match(await vt("summary-key").innerText(), /keychain.*QRST/);
+    assert.match(await vt("summary-role").innerText(), /external ID my-team-ext-42/);
+    await vt("finish-setup").click();
+    await vt("configured-banner").waitFor();
+    assert.match(await vt("configured-banner").innerText(), /Production \(Vision One\).*beta/s);
+    assert.match(await vt("tag-help").innerText(), /whole tags only/);
+    await vp.waitForFunction(() => /300 of 300 checks in Vision One match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
+    await vt("tag-input").fill("Environment::production");
+    await vt("tag-add").click();
+    await vp.waitForFunction(() => /42 of 300 checks in Vision One match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
+    const count = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
+    assert.deepEqual(count, { tags: ["Environment::production"], configured: true });
+    await vt("tag-input").fill("production");
+    await vt("tag-add").click();
+    await vt("tag-error").waitFor();
+    assert.match(await vt("tag-error").innerText(), /not a whole key::value tag: Vision One matches whole tags only/);
+    await vshot("5-preview-tags");
+    const preview = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
+    assert.deepEqual(preview.source, { kind: "configured" });
+    const keyCalls = await vp.evaluate(() => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("BrowserSecretKey")).length);
+    assert.equal(keyCalls, 1, "the key crossed the bridge exactly once, into visionone_connect");
   });
   await ctx.close();
 

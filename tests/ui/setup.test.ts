@@ -1,11 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { badgeView, firstOpenStep, keyStatusText, workloadFlags } from "../../ui/src/setup-model";
+import {
+  badgeView,
+  externalIdProblem,
+  firstOpenStep,
+  keyStatusText,
+  stepsFor,
+  workloadFlags,
+  writersFor,
+} from "../../ui/src/setup-model";
 import type { Settings } from "../../ui/src/bindings/Settings";
 import type { KeyStatus } from "../../ui/src/bindings/KeyStatus";
 
 const none: KeyStatus = { source: "none", saved: false, last_four: null, keychain_problem: null };
 const saved: KeyStatus = { source: "keychain", saved: true, last_four: "WXYZ", keychain_problem: null };
-const empty: Settings = { conformity: null, account: null, aws: null, role: null, setup_done: false };
+const empty: Settings = {
+  product: "conformity",
+  conformity: null,
+  vision_one: null,
+  account: null,
+  aws: null,
+  role: null,
+  setup_done: false,
+};
 
 describe("setup model", () => {
   it("opens on the first step not done", () => {
@@ -17,7 +33,7 @@ describe("setup model", () => {
     expect(firstOpenStep(a, saved)).toBe("aws");
     const w = { ...a, aws: { profile: null, region: "eu-west-1", workload_arn: "arn", workload_name: "W" } };
     expect(firstOpenStep(w, saved)).toBe("role");
-    expect(firstOpenStep({ ...w, role: { writer: "app", role_name: "R", role_arn: "arn:r", verified_at: null } }, saved)).toBe("done");
+    expect(firstOpenStep({ ...w, role: { writer: "app", role_name: "R", role_arn: "arn:r", verified_at: null, external_id: null } }, saved)).toBe("done");
   });
 
   it("says where the key is and only its last four characters", () => {
@@ -39,5 +55,33 @@ describe("setup model", () => {
     expect(badgeView(null, true).text).toMatch(/Checking/);
     expect(badgeView({ conformity: ok, workload: failed, role: ok, can_preview: true, can_push: false }, false).tone).toBe("bad");
     expect(badgeView({ conformity: ok, workload: ok, role: ok, can_preview: true, can_push: true }, false).text).toBe("Connected");
+  });
+
+  it("Vision One: its own endpoint and key decide the first step", () => {
+    const v: Settings = { ...empty, product: "vision-one", conformity: { region: "us-1", url: null } };
+    // The Conformity key does not count for Vision One.
+    expect(firstOpenStep(v, saved, none)).toBe("conformity");
+    expect(firstOpenStep(v, saved)).toBe("conformity");
+    const withEndpoint = { ...v, vision_one: { region: "eu", url: null } };
+    expect(firstOpenStep(withEndpoint, none, none)).toBe("conformity");
+    expect(firstOpenStep(withEndpoint, none, saved)).toBe("account");
+    expect(stepsFor("vision-one")[0]).toEqual({ id: "conformity", label: "Vision One" });
+    expect(stepsFor("conformity")[0]?.label).toBe("Conformity");
+  });
+
+  it("Vision One: only wa-sync writes, the external ID is optional but checked", () => {
+    expect(writersFor("vision-one").map((x) => x.id)).toEqual(["app"]);
+    expect(writersFor("conformity").map((x) => x.id)).toEqual(["app", "hosted", "both"]);
+    expect(writersFor("vision-one")[0]?.text).not.toMatch(/717210094962/);
+    expect(externalIdProblem("")).toBeNull();
+    expect(externalIdProblem("my-team-ext-42")).toBeNull();
+    expect(externalIdProblem("x")).toMatch(/2 to 1224/);
+    expect(externalIdProblem("has space")).toMatch(/only letters/);
+    expect(keyStatusText({ ...saved, source: "environment", saved: false }, "vision-one")).toMatch(/VISIONONE_API_KEY/);
+    const ok = { state: "ok" as const, detail: "" };
+    const missing = { state: "missing" as const, detail: "" };
+    expect(badgeView({ conformity: ok, workload: missing, role: missing, can_preview: true, can_push: false }, false, "vision-one").text).toBe(
+      "Vision One only",
+    );
   });
 });

@@ -30,6 +30,9 @@ import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { ExportDone } from "./bindings/ExportDone";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ReportOf } from "./bindings/ReportOf";
+import type { Product } from "./bindings/Product";
+import type { VisionOneEndpoint } from "./bindings/VisionOneEndpoint";
+import type { VisionOneConnection } from "./bindings/VisionOneConnection";
 
 function channel(onProgress: (e: ProgressEvent) => void): Channel<ProgressEvent> {
   const ch = new Channel<ProgressEvent>();
@@ -51,7 +54,8 @@ export function toAppError(e: unknown): AppError {
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   mappingCoverage: () => invoke<Coverage>("mapping_coverage"),
-  tagMatchCount: (tags: string[]) => invoke<TagMatchCount>("tag_match_count", { tags }),
+  /** The demo's count; `configured` with Vision One: the live count from Vision One. */
+  tagMatchCount: (tags: string[], configured = false) => invoke<TagMatchCount>("tag_match_count", { tags, configured }),
   preview: (request: PreviewRequest, onProgress: (e: ProgressEvent) => void) =>
     invoke<PreviewReport>("preview", { request, onProgress: channel(onProgress) }),
   push: (request: PushRequest, onProgress: (e: ProgressEvent) => void) =>
@@ -79,6 +83,13 @@ export const api = {
   conformityForgetKey: () => invoke<KeyStatus>("conformity_forget_key"),
   conformityExternalId: () => invoke<string>("conformity_external_id"),
   conformityAccounts: () => invoke<AccountView[]>("conformity_accounts"),
+  chooseProduct: (product: Product) => invoke<Settings>("choose_product", { product }),
+  // Vision One: the key goes in once (visionOneConnect) and never comes back, as for Conformity.
+  visionOneConnect: (endpoint: VisionOneEndpoint, apiKey: string | null) =>
+    invoke<VisionOneConnection>("visionone_connect", { endpoint, apiKey }),
+  visionOneForgetKey: () => invoke<KeyStatus>("visionone_forget_key"),
+  visionOneAccounts: () => invoke<AccountView[]>("visionone_accounts"),
+  setExternalId: (externalId: string | null) => invoke<Settings>("set_external_id", { externalId }),
   chooseAccount: (accountId: string) => invoke<Settings>("choose_account", { accountId }),
   awsProfiles: () => invoke<AwsProfile[]>("aws_profiles"),
   awsWorkloads: (profile: string | null, region: string) => invoke<WorkloadList>("aws_workloads", { profile, region }),

@@ -32,12 +32,12 @@ import {
   statusView,
   totals,
 } from "./model";
-import { TAG_HELP, addChip, chipKind, tagProblem } from "./tags";
+import { TAG_HELP, TAG_HELP_VISION_ONE, addChip, chipKind, tagProblem } from "./tags";
 import type { SetupStatus } from "./bindings/SetupStatus";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { PartStatus } from "./bindings/PartStatus";
 import { openWizard } from "./wizard";
-import { badgeView } from "./setup-model";
+import { VISION_ONE_BETA, badgeView, productName } from "./setup-model";
 
 interface State {
   info: AppInfo | null;
@@ -141,7 +141,7 @@ function configuredCard(): HTMLElement {
     return h(
       "div",
       { class: "start-card" },
-      h("h2", {}, "Connect your Conformity account"),
+      h("h2", {}, "Connect your Conformity or Vision One account"),
       h("p", {}, "A few steps: API key, account, AWS workload and a least-privilege role, each explained."),
       h("button", { testid: "open-setup", onclick: () => openSetup() }, "Start the setup"),
     );
@@ -178,8 +178,11 @@ function startConfigured(): void {
   state.report = null;
   state.pushed = null;
   state.chips = [];
+  state.matchCount = null;
+  state.chipError = null;
   document.querySelector<HTMLElement>("[data-testid=demo-badge]")!.hidden = true;
   renderPreviewScreen();
+  if (liveCount()) void refreshMatchCount();
   void runPreview();
 }
 
@@ -230,7 +233,7 @@ async function refreshConnection(): Promise<void> {
 function renderBadge(): void {
   const badge = document.querySelector<HTMLButtonElement>("[data-testid=connection-badge]");
   if (!badge) return;
-  const view = badgeView(state.connection, state.checking);
+  const view = badgeView(state.connection, state.checking, state.setup?.settings.product);
   badge.textContent = view.text;
   badge.className = `conn-badge ${view.tone}`;
   badge.hidden = false;
@@ -267,7 +270,7 @@ function renderSettings(): void {
         h(
           "tbody",
           {},
-          partRow("Conformity", c?.conformity, "conn-conformity"),
+          partRow(productName(state.setup?.settings.product), c?.conformity, "conn-conformity"),
           partRow("Workload", c?.workload, "conn-workload"),
           partRow("Role", c?.role, "conn-role"),
         ),
@@ -307,10 +310,12 @@ function banner(): HTMLElement {
     return h(
       "div",
       { class: "configured-banner", testid: "configured-banner" },
-      h("strong", {}, s?.account?.name ?? "Conformity"),
+      h("strong", {}, s?.account?.name ?? productName(s?.product)),
+      s?.product === "vision-one" ? ` (Vision One Cloud Posture)` : "",
       s?.aws?.workload_name
         ? ` \u2192 workload \u201c${s.aws.workload_name}\u201d (${s.aws.region})${s.role?.role_arn && s.role.writer !== "hosted" ? ", through role " + (s.role.role_arn.split("/").pop() ?? "") : ""}. Preview reads; only Push writes, after a backup.`
         : " \u2014 no workload set up: the preview shows the notes without comparing them.",
+      s?.product === "vision-one" ? h("div", { class: "muted small", testid: "visionone-beta-banner" }, VISION_ONE_BETA) : null,
     );
   }
   return h(
@@ -346,11 +351,29 @@ function renderPreviewScreen(): void {
 
 let matchSeq = 0;
 
+/** Vision One: the configured account's match count comes from Vision One itself. */
+function visionOneConfigured(): boolean {
+  return state.mode === "configured" && state.setup?.settings.product === "vision-one";
+}
+
+/** Whether the tag builder shows a count (the demo's, or Vision One's live one). */
+function liveCount(): boolean {
+  return state.mode === "demo" || visionOneConfigured();
+}
+
 async function refreshMatchCount(): Promise<void> {
   const seq = ++matchSeq;
+  const live = visionOneConfigured();
+  if (live) {
+    state.matchCount = null;
+    renderTags();
+  }
   try {
-    const count = await api.tagMatchCount(state.chips);
-    if (seq === matchSeq) state.matchCount = count;
+    const count = await api.tagMatchCount(state.chips, live);
+    if (seq === matchSeq) {
+      state.matchCount = count;
+      if (live) state.chipError = null;
+    }
   } catch (e) {
     if (seq === matchSeq) state.chipError = toAppError(e).message;
   }
@@ -375,7 +398,7 @@ function renderTags(): void {
     }
     state.chipError = null;
     state.chips = addChip(state.chips, value);
-    if (state.mode === "demo") void refreshMatchCount();
+    if (liveCount()) void refreshMatchCount();
     else renderTags();
   };
   input.addEventListener("keydown", (ev) => {
@@ -401,7 +424,7 @@ function renderTags(): void {
               "aria-label": `Remove ${chip}`,
               onclick: () => {
                 state.chips = state.chips.filter((c) => c !== chip);
-                if (state.mode === "demo") void refreshMatchCount();
+                if (liveCount()) void refreshMatchCount();
                 else renderTags();
               },
             },
@@ -415,13 +438,19 @@ function renderTags(): void {
     h(
       "p",
       { class: "count", testid: "tag-match-count" },
-      state.mode === "configured"
-        ? "The preview applies the tags to the account's checks."
-        : count
-          ? `${fmt(count.matching)} of ${fmt(count.total)} demo checks match`
-          : "counting\u2026",
+      visionOneConfigured()
+        ? count
+          ? `${fmt(count.matching)} of ${fmt(count.total)} checks in Vision One match`
+          : state.chipError
+            ? "Vision One cannot count these tags."
+            : "counting in Vision One\u2026"
+        : state.mode === "configured"
+          ? "The preview applies the tags to the account's checks."
+          : count
+            ? `${fmt(count.matching)} of ${fmt(count.total)} demo checks match`
+            : "counting\u2026",
     ),
-    h("p", { class: "help", testid: "tag-help" }, TAG_HELP),
+    h("p", { class: "help", testid: "tag-help" }, visionOneConfigured() ? TAG_HELP_VISION_ONE : TAG_HELP),
   );
 }
 

@@ -1,5 +1,5 @@
-// The guided setup: Conformity connection, external ID and account, AWS profile/region/workload,
-// the IAM role, done. Opens on the first run; re-runnable from the settings screen.
+// The guided setup: which product (Conformity or Vision One), its connection, (Conformity's
+// external ID and) the account, AWS profile/region/workload, the IAM role, done. Opens on the first run; re-runnable from the settings screen.
 // The API key is typed here, sent once to Rust, and the field is cleared: the UI never gets it back.
 
 import { api, toAppError } from "./api";
@@ -14,8 +14,22 @@ import type { VerifyView } from "./bindings/VerifyView";
 import type { WorkloadList } from "./bindings/WorkloadList";
 import type { Writer } from "./bindings/Writer";
 import type { AccountView } from "./bindings/AccountView";
+import type { Product } from "./bindings/Product";
+import type { VisionOneConnection } from "./bindings/VisionOneConnection";
 import { h, replace, type Child } from "./dom";
-import { AWS_REGIONS, STEPS, WRITERS, firstOpenStep, keyStatusText, workloadFlags, type StepId } from "./setup-model";
+import {
+  AWS_REGIONS,
+  PRODUCTS,
+  VISION_ONE_BETA,
+  externalIdProblem,
+  firstOpenStep,
+  keyStatusText,
+  productName,
+  stepsFor,
+  workloadFlags,
+  writersFor,
+  type StepId,
+} from "./setup-model";
 
 export interface WizardHooks {
   /** The user finished (or skipped to) the end: open the preview of the configured account. */
@@ -31,6 +45,14 @@ interface W {
   step: StepId;
   busy: string | null;
   error: AppError | null;
+  product: Product;
+  // vision one
+  v1Kind: "region" | "url";
+  v1Region: string;
+  v1Url: string;
+  v1ReplacingKey: boolean;
+  v1Connection: VisionOneConnection | null;
+  externalIdInput: string;
   // conformity
   endpointKind: "region" | "url";
   region: string;
@@ -77,6 +99,13 @@ export async function openWizard(el: HTMLElement, h0: WizardHooks, step?: StepId
     step: "conformity",
     busy: "Loading\u2026",
     error: null,
+    product: "conformity",
+    v1Kind: "region",
+    v1Region: "us",
+    v1Url: "",
+    v1ReplacingKey: false,
+    v1Connection: null,
+    externalIdInput: "",
     endpointKind: "region",
     region: "us-1",
     url: "",
@@ -103,6 +132,15 @@ export async function openWizard(el: HTMLElement, h0: WizardHooks, step?: StepId
   try {
     const s = await api.setupStatus();
     w.status = s;
+    w.product = s.settings.product ?? "conformity";
+    const v = s.settings.vision_one;
+    if (v?.url) {
+      w.v1Kind = "url";
+      w.v1Url = v.url;
+    } else if (v?.region) {
+      w.v1Region = v.region;
+    }
+    w.externalIdInput = s.settings.role?.external_id ?? "";
     const c = s.settings.conformity;
     if (c?.url) {
       w.endpointKind = "url";
@@ -123,9 +161,9 @@ export async function openWizard(el: HTMLElement, h0: WizardHooks, step?: StepId
     }
     const role = s.settings.role;
     w.roleName = role?.role_name || s.default_role_name;
-    if (role) w.writer = role.writer;
+    if (role) w.writer = w.product === "vision-one" ? "app" : role.writer;
     w.roleArnInput = role?.role_arn ?? "";
-    w.step = step ?? firstOpenStep(s.settings, s.key);
+    w.step = step ?? firstOpenStep(s.settings, s.key, s.visionone_key);
   } catch (e) {
     w.error = toAppError(e);
   }
@@ -160,7 +198,11 @@ async function enterStep(step: StepId): Promise<void> {
   render();
   const s = w.status;
   if (!s) return;
-  if (step === "account" && (w.externalId === null || w.accounts === null)) {
+  if (step === "account" && w.product === "vision-one" && w.accounts === null) {
+    await run("Asking Vision One for your accounts\u2026", async () => {
+      w.accounts = await api.visionOneAccounts();
+    });
+  } else if (step === "account" && w.product !== "vision-one" && (w.externalId === null || w.accounts === null)) {
     await run("Asking Conformity for your external ID and accounts\u2026", async () => {
       const [id, accounts] = await Promise.all([api.conformityExternalId(), api.conformityAccounts()]);
       w.externalId = id;
@@ -195,7 +237,7 @@ function render(): void {
   const steps = h(
     "ol",
     { class: "wizard-steps", testid: "wizard-steps" },
-    ...STEPS.map((s, i) =>
+    ...stepsFor(w.product).map((s, i) =>
       h(
         "li",
         { class: s.id === w.step ? "current" : "", testid: `wizard-step-${s.id}` },
@@ -253,12 +295,13 @@ function render(): void {
 function reachable(step: StepId): boolean {
   const s = w.status?.settings;
   if (!s) return step === "conformity";
-  const keyOk = w.status?.key.source !== "none";
+  const v1 = w.product === "vision-one";
+  const keyOk = v1 ? w.status?.visionone_key.source !== "none" : w.status?.key.source !== "none";
   switch (step) {
     case "conformity":
       return true;
     case "account":
-      return !!s.conformity && keyOk;
+      return (v1 ? !!s.vision_one : !!s.conformity) && keyOk && s.product === w.product;
     case "aws":
       return !!s.account;
     case "role":
@@ -290,7 +333,166 @@ function nav(back: StepId | null, next: { label: string; step: StepId; enabled: 
 
 // ---------- 1. Conformity ----------
 
+function productChoice(): HTMLElement {
+  return h(
+    "div",
+    { class: "writers", testid: "product-choice" },
+    ...PRODUCTS.map((p) => {
+      const radio = h("input", { type: "radio", name: "product", testid: `product-${p.id}`, checked: w.product === p.id });
+      radio.addEventListener("change", () => {
+        if (w.product === p.id) return;
+        w.product = p.id;
+        w.accounts = null;
+        w.externalId = null;
+        w.connection = null;
+        w.v1Connection = null;
+        if (p.id === "vision-one") w.writer = "app";
+        void run("Saving\u2026", async () => {
+          await api.chooseProduct(p.id);
+          await refreshStatus();
+        });
+      });
+      return h(
+        "label",
+        { class: `writer ${w.product === p.id ? "selected" : ""}` },
+        radio,
+        h("strong", {}, p.title),
+        h("span", { class: "muted small" }, p.text),
+      );
+    }),
+  );
+}
+
+function productQuestion(): Child[] {
+  return [h("h2", {}, "Which product do you use?"), productChoice()];
+}
+
+function visionOneStep(): Child[] {
+  const s = w.status;
+  const key = s?.visionone_key;
+  const select = h(
+    "select",
+    { testid: "visionone-region", "aria-label": "Vision One region" },
+    ...(s?.visionone_regions ?? []).map((r) => h("option", { value: r }, r)),
+    h("option", { value: "__url" }, "Another site (API URL)\u2026"),
+  );
+  select.value = w.v1Kind === "url" ? "__url" : w.v1Region;
+  select.addEventListener("change", () => {
+    if (select.value === "__url") w.v1Kind = "url";
+    else {
+      w.v1Kind = "region";
+      w.v1Region = select.value;
+    }
+    render();
+  });
+  const url = h("input", {
+    type: "url",
+    testid: "visionone-url",
+    placeholder: "https://api.ca.xdr.trendmicro.com",
+    "aria-label": "Vision One API URL",
+    spellcheck: "false",
+    value: w.v1Url,
+  });
+  url.addEventListener("input", () => (w.v1Url = url.value));
+  const hasKey = !!key && key.source !== "none";
+  const showKeyInput = !hasKey || w.v1ReplacingKey;
+  const keyInput = h("input", {
+    type: "password",
+    testid: "visionone-api-key",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-label": "Vision One API key",
+    placeholder: "Paste the API key",
+  });
+  const connect = async () => {
+    const typed = showKeyInput ? keyInput.value : "";
+    keyInput.value = "";
+    if (showKeyInput && !typed.trim()) {
+      w.error = { code: "bad_input", message: "Paste your Vision One API key first (Vision One > Administration > API Keys)." };
+      render();
+      return;
+    }
+    const endpoint = w.v1Kind === "url" ? { region: null, url: w.v1Url } : { region: w.v1Region, url: null };
+    const c = await run("Testing the key with Vision One\u2026", () => api.visionOneConnect(endpoint, typed || null));
+    if (c) {
+      w.v1Connection = c;
+      w.accounts = c.accounts;
+      w.v1ReplacingKey = false;
+      await refreshStatus();
+      render();
+    }
+  };
+  keyInput.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") void connect();
+  });
+  const problem = key?.keychain_problem;
+  return [
+    ...productQuestion(),
+    h("h2", {}, "Connect to Vision One"),
+    h(
+      "p",
+      { class: "muted" },
+      "wa-sync reads your Cloud Posture checks with a Vision One API key (Administration > API Keys; a role that can read Cloud Posture is enough). " +
+        "The key is tested with a live call, then kept in your operating system's keychain, never in a file.",
+    ),
+    h("p", { class: "warning-box small", testid: "visionone-beta" }, VISION_ONE_BETA),
+    h("label", { class: "field" }, h("span", {}, "Region"), select),
+    w.v1Kind === "url" ? h("label", { class: "field" }, h("span", {}, "API URL"), url) : null,
+    h(
+      "div",
+      { class: "field" },
+      h("span", {}, "API key"),
+      h(
+        "div",
+        {},
+        h("p", { class: key?.source === "none" ? "muted" : "ok", testid: "visionone-key-status" }, key ? keyStatusText(key, "vision-one") : "\u2026"),
+        showKeyInput ? keyInput : null,
+        hasKey && !w.v1ReplacingKey
+          ? h(
+              "div",
+              { class: "run-buttons" },
+              h("button", { testid: "visionone-replace-key", onclick: () => { w.v1ReplacingKey = true; render(); } }, "Replace key"),
+              key?.saved
+                ? h(
+                    "button",
+                    {
+                      testid: "visionone-forget-key",
+                      onclick: () =>
+                        void run("Removing the key from the keychain\u2026", async () => {
+                          await api.visionOneForgetKey();
+                          w.v1Connection = null;
+                          await refreshStatus();
+                        }),
+                    },
+                    "Forget key",
+                  )
+                : null,
+            )
+          : null,
+      ),
+    ),
+    problem
+      ? h("div", { class: "warning-box", testid: "keychain-problem" }, h("strong", {}, "The OS keychain cannot be used. "), problem)
+      : null,
+    h(
+      "div",
+      { class: "run-buttons" },
+      h("button", { class: "primary", testid: "visionone-connect", disabled: !!w.busy, onclick: () => void connect() }, showKeyInput ? "Test and save" : "Test the connection"),
+    ),
+    w.v1Connection
+      ? h(
+          "p",
+          { class: "ok", testid: "visionone-ok" },
+          `Connected to ${w.v1Connection.base_url}: ${w.v1Connection.accounts.length} AWS accounts` +
+            (w.v1Connection.other_clouds ? ` (${w.v1Connection.other_clouds} of other clouds left out).` : "."),
+        )
+      : null,
+    nav(null, { label: "Next: account", step: "account", enabled: reachable("account") }),
+  ];
+}
+
 function conformityStep(): Child[] {
+  if (w.product === "vision-one") return visionOneStep();
   const s = w.status;
   const key = s?.key;
   const regions = s?.regions;
@@ -361,6 +563,7 @@ function conformityStep(): Child[] {
   });
   const problem = key?.keychain_problem;
   return [
+    ...productQuestion(),
     h("h2", {}, "Connect to Conformity"),
     h(
       "p",
@@ -429,7 +632,54 @@ function conformityStep(): Child[] {
 
 // ---------- 2. External ID and account ----------
 
+function accountTable(chosen: string | null, accounts: AccountView[]): HTMLElement {
+  return h(
+    "table",
+    { class: "pick", testid: "account-list" },
+    h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Name"), h("th", {}, "AWS account ID"), h("th", {}, "Environment"))),
+    h(
+      "tbody",
+      {},
+      ...accounts.map((a) => {
+        const radio = h("input", { type: "radio", name: "account", testid: `account-${a.id}`, checked: a.id === chosen });
+        const pick = () =>
+          void run("Saving\u2026", async () => {
+            await api.chooseAccount(a.id);
+            await refreshStatus();
+          });
+        radio.addEventListener("change", pick);
+        return h(
+          "tr",
+          { class: a.id === chosen ? "selected" : "" },
+          h("td", {}, radio),
+          h("td", {}, a.name),
+          h("td", { class: "mono" }, a.aws_account_id ?? "\u2013"),
+          h("td", { class: "muted" }, a.environment ?? ""),
+        );
+      }),
+    ),
+  );
+}
+
+function visionOneAccountStep(): Child[] {
+  const chosen = w.status?.settings.account?.id ?? null;
+  const accounts = w.accounts ?? [];
+  return [
+    h("h2", {}, "Which Vision One account's checks?"),
+    h(
+      "p",
+      { class: "muted" },
+      "The AWS accounts connected to Vision One Cloud Posture. Vision One has no organisation external ID and no hosted sync: wa-sync writes the notes itself, with your AWS credentials or a role you choose.",
+    ),
+    accounts.length === 0 && w.accounts !== null
+      ? h("p", { class: "muted", testid: "no-accounts" }, "Vision One has no AWS accounts connected (Cloud Accounts in Vision One).")
+      : accountTable(chosen, accounts),
+    nav("conformity", { label: "Next: AWS workload", step: "aws", enabled: !!chosen }),
+  ];
+}
+
 function accountStep(): Child[] {
+  if (w.product === "vision-one") return visionOneAccountStep();
   const chosen = w.status?.settings.account?.id ?? null;
   const accounts = w.accounts ?? [];
   return [
@@ -468,32 +718,7 @@ function accountStep(): Child[] {
     h("h3", {}, "Which Conformity account's checks?"),
     accounts.length === 0 && w.accounts !== null
       ? h("p", { class: "muted", testid: "no-accounts" }, "This Conformity organisation has no AWS accounts.")
-      : h(
-          "table",
-          { class: "pick", testid: "account-list" },
-          h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Name"), h("th", {}, "AWS account ID"), h("th", {}, "Environment"))),
-          h(
-            "tbody",
-            {},
-            ...accounts.map((a) => {
-              const radio = h("input", { type: "radio", name: "account", testid: `account-${a.id}`, checked: a.id === chosen });
-              const pick = () =>
-                void run("Saving\u2026", async () => {
-                  await api.chooseAccount(a.id);
-                  await refreshStatus();
-                });
-              radio.addEventListener("change", pick);
-              return h(
-                "tr",
-                { class: a.id === chosen ? "selected" : "" },
-                h("td", {}, radio),
-                h("td", {}, a.name),
-                h("td", { class: "mono" }, a.aws_account_id ?? "\u2013"),
-                h("td", { class: "muted" }, a.environment ?? ""),
-              );
-            }),
-          ),
-        ),
+      : accountTable(chosen, accounts),
     nav("conformity", { label: "Next: AWS workload", step: "aws", enabled: !!chosen }),
   ];
 }
@@ -551,7 +776,7 @@ function awsStep(): Child[] {
           {},
           h("p", { class: "muted small", testid: "aws-identity" }, `Signed in as ${w.workloads.caller_arn} (account ${w.workloads.caller_account}).`),
           account?.aws_account_id
-            ? h("p", { class: "muted small" }, `The Conformity account \u201c${account.name}\u201d is AWS account ${account.aws_account_id}; the role must be in the workload's account.`)
+            ? h("p", { class: "muted small" }, `The ${productName(w.product)} account \u201c${account.name}\u201d is AWS account ${account.aws_account_id}; the role must be in the workload's account.`)
             : null,
           w.workloads.workloads.length === 0
             ? h("p", { class: "warning", testid: "no-workloads" }, `No workloads in ${w.awsRegion} for these credentials. Create one in the Well-Architected Tool, or try another region or profile.`)
@@ -577,7 +802,7 @@ function awsStep(): Child[] {
                       h("td", {}, radio),
                       h("td", {}, wl.name, h("div", { class: "mono small muted" }, wl.arn)),
                       h("td", { class: "mono" }, wl.account_id),
-                      h("td", {}, ...workloadFlags(wl).map((f) => h("span", { class: `flag ${f.tone}` }, f.text))),
+                      h("td", {}, ...workloadFlags(wl, w.product).map((f) => h("span", { class: `flag ${f.tone}` }, f.text))),
                     );
                   }),
                 ),
@@ -595,7 +820,7 @@ function roleStep(): Child[] {
   const writers = h(
     "div",
     { class: "writers", testid: "writer-choice" },
-    ...WRITERS.map((x) => {
+    ...writersFor(w.product).map((x) => {
       const radio = h("input", { type: "radio", name: "writer", testid: `writer-${x.id}`, checked: w.writer === x.id });
       radio.addEventListener("change", () => {
         w.writer = x.id;
@@ -616,17 +841,62 @@ function roleStep(): Child[] {
   arn.addEventListener("input", () => (w.roleArnInput = arn.value));
   const role = w.status?.settings.role;
   const v = w.verify;
+  const v1 = w.product === "vision-one";
+  const extId = h("input", {
+    type: "text",
+    testid: "role-external-id",
+    value: w.externalIdInput,
+    placeholder: "optional",
+    "aria-label": "External ID (optional)",
+    spellcheck: "false",
+  });
+  extId.addEventListener("input", () => (w.externalIdInput = extId.value));
+  const saveExtId = () => {
+    const problem = externalIdProblem(w.externalIdInput);
+    if (problem) {
+      w.error = { code: "bad_input", message: `Cannot use this external ID: ${problem}.` };
+      render();
+      return;
+    }
+    void run("Saving\u2026", async () => {
+      await api.setExternalId(w.externalIdInput.trim() || null);
+      w.verify = null;
+      await refreshStatus();
+    }).then(() => loadPlan());
+  };
   return [
     h("h2", {}, "A least-privilege IAM role"),
-    h("p", { class: "muted" }, "Who writes the notes? The role may only read and write the notes of this one workload, and only with your external ID."),
+    v1
+      ? h(
+          "p",
+          { class: "muted", testid: "role-intro" },
+          "wa-sync on this computer writes the notes, with your AWS credentials or through a role you choose. The role may only read and write the notes of this one workload. " +
+            "An external ID is optional with Vision One: set one if your policy asks for it; without one, wa-sync assumes the role without an external ID.",
+        )
+      : h("p", { class: "muted", testid: "role-intro" }, "Who writes the notes? The role may only read and write the notes of this one workload, and only with your external ID."),
     writers,
+    v1
+      ? h(
+          "div",
+          { class: "field" },
+          h("span", {}, "External ID"),
+          h("div", { class: "tag-add" }, extId, h("button", { testid: "save-external-id", disabled: !!w.busy, onclick: saveExtId }, "Use this external ID")),
+        )
+      : null,
     h("label", { class: "field" }, h("span", {}, "Role name"), name),
     p
       ? h(
           "div",
           { testid: "iam-plan" },
           ...p.warnings.map((x) => h("p", { class: "warning", testid: "iam-warning" }, x)),
-          h("p", { class: "small" }, "Role: ", h("code", { testid: "plan-role-arn" }, p.role_arn), ` \u00b7 external ID `, h("code", {}, p.external_id)),
+          h(
+            "p",
+            { class: "small" },
+            "Role: ",
+            h("code", { testid: "plan-role-arn" }, p.role_arn),
+            ` \u00b7 external ID `,
+            p.external_id ? h("code", { testid: "plan-external-id" }, p.external_id) : h("span", { testid: "plan-external-id" }, "none"),
+          ),
           h(
             "div",
             { class: "policies" },
@@ -701,7 +971,8 @@ function roleStep(): Child[] {
       "div",
       { class: "verify" },
       h("h3", {}, "Verify"),
-      h("p", { class: "muted small" }, role?.role_arn ? `Assumes ${role.role_arn} with the external ID and reads the workload as a sync would.` : "Create the role (or enter its ARN) first."),
+      h("p", { class: "muted small" }, role?.role_arn
+          ? `Assumes ${role.role_arn} ${v1 && !role.external_id ? "without an external ID" : "with the external ID"} and reads the workload as a sync would.` : "Create the role (or enter its ARN) first."),
       h(
         "button",
         {
@@ -758,11 +1029,23 @@ function doneStep(): Child[] {
       h(
         "tbody",
         {},
-        row("Conformity", s?.conformity?.url ?? s?.conformity?.region ?? "\u2013", "summary-conformity"),
-        row("API key", w.status ? keyStatusText(w.status.key) : "", "summary-key"),
+        w.product === "vision-one"
+          ? row("Vision One", `${s?.vision_one?.url ?? s?.vision_one?.region ?? "\u2013"} (Cloud Posture, beta endpoints)`, "summary-conformity")
+          : row("Conformity", s?.conformity?.url ?? s?.conformity?.region ?? "\u2013", "summary-conformity"),
+        row(
+          "API key",
+          w.status ? (w.product === "vision-one" ? keyStatusText(w.status.visionone_key, "vision-one") : keyStatusText(w.status.key)) : "",
+          "summary-key",
+        ),
         row("Account", s?.account ? `${s.account.name} (${s.account.aws_account_id ?? "no AWS ID"})` : "\u2013", "summary-account"),
         row("Workload", s?.aws?.workload_name ? `${s.aws.workload_name} \u00b7 ${s.aws.region} \u00b7 profile ${s.aws.profile ?? "default chain"}` : "none: previews only", "summary-workload"),
-        row("Role", s?.role?.role_arn ? `${s.role.role_arn}${s.role.verified_at ? ` (verified ${s.role.verified_at})` : " (not verified)"}` : "none: your own credentials write", "summary-role"),
+        row(
+          "Role",
+          s?.role?.role_arn
+            ? `${s.role.role_arn}${w.product === "vision-one" ? (s.role.external_id ? ` (external ID ${s.role.external_id})` : " (no external ID)") : ""}${s.role.verified_at ? ` (verified ${s.role.verified_at})` : " (not verified)"}`
+            : "none: your own credentials write",
+          "summary-role",
+        ),
       ),
     ),
     h("p", { class: "muted small" }, `Settings (no secrets) are kept in ${w.status?.settings_path ?? "the app's config folder"}. Change them any time from the connection badge.`),

@@ -5,7 +5,11 @@ export type IamPlan = { writer: Writer, role_name: string,
 /**
  * The ARN the role gets in the workload's account.
  */
-role_arn: string, policy_name: string, permissions_policy: string, trust_policy: string, external_id: string, principals: Array<string>, workload_account: string, caller_account: string | null, 
+role_arn: string, policy_name: string, permissions_policy: string, trust_policy: string, 
+/**
+ * The external ID the trust policy demands (Vision One: only when the user chose one).
+ */
+external_id: string | null, principals: Array<string>, workload_account: string, caller_account: string | null, 
 /**
  * What would stop a one-click create (wrong account, …), in words.
  */

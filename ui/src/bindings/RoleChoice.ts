@@ -8,4 +8,9 @@ export type RoleChoice = { writer: Writer, role_name: string, role_arn: string |
 /**
  * When `verify` last passed (RFC 3339), for the connection badge.
  */
-verified_at: string | null, };
+verified_at: string | null, 
+/**
+ * Vision One only: the external ID the user chose for the role's trust (optional; none:
+ * AssumeRole without one). Conformity's roles use the organisation's, fetched when needed.
+ */
+external_id: string | null, };

@@ -2,9 +2,15 @@
 import type { AccountChoice } from "./AccountChoice";
 import type { AwsChoice } from "./AwsChoice";
 import type { ConformityEndpoint } from "./ConformityEndpoint";
+import type { Product } from "./Product";
 import type { RoleChoice } from "./RoleChoice";
+import type { VisionOneEndpoint } from "./VisionOneEndpoint";
 
-export type Settings = { conformity: ConformityEndpoint | null, account: AccountChoice | null, aws: AwsChoice | null, role: RoleChoice | null, 
+export type Settings = { 
+/**
+ * Which product the checks come from.
+ */
+product: Product, conformity: ConformityEndpoint | null, vision_one: VisionOneEndpoint | null, account: AccountChoice | null, aws: AwsChoice | null, role: RoleChoice | null, 
 /**
  * The wizard ran to its end once; the app then opens on the preview instead.
  */

@@ -9,6 +9,14 @@ export type SetupStatus = { settings: Settings, key: KeyStatus, regions: Regions
  */
 env_conformity_url: string | null, env_conformity_region: string | null, default_role_name: string, 
 /**
+ * The Vision One key's status (never the key).
+ */
+visionone_key: KeyStatus, 
+/**
+ * Vision One's region shorthands (`us`, `eu`, `jp`, …).
+ */
+visionone_regions: Array<string>, 
+/**
  * Where the settings are kept (shown in the settings screen).
  */
 settings_path: string, };
