@@ -6,6 +6,7 @@
 //! [`mapping`] (which questions a rule informs) → [`summary`] (counting) → [`notes`] (the text
 //! and where it goes). [`preview`] runs that path end to end.
 
+pub mod atomic_file;
 pub mod checks;
 pub mod conformity;
 pub mod credentials;

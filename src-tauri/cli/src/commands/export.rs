@@ -4,7 +4,6 @@
 use super::Outcome;
 use crate::args::{ExportArgs, ExportFormat, Global};
 use crate::output;
-use std::io::Write;
 use std::path::Path;
 use std::time::SystemTime;
 use wa_sync_engine::notes::NotesMode;
@@ -29,7 +28,8 @@ pub async fn run(global: &Global, args: ExportArgs) -> Result<Outcome> {
         ExportFormat::Pdf => Format::Pdf,
     };
     let bytes = format.render(&report);
-    write_atomically(&args.out, &bytes)?;
+    wa_sync_engine::atomic_file::write(&args.out, &bytes)
+        .map_err(|e| Error::io(format!("cannot write the report {}", args.out.display()), e))?;
     let shown = std::fs::canonicalize(&args.out).unwrap_or_else(|_| args.out.clone());
     output::emit(&format!(
         "Wrote {} report ({} bytes) to {}\n",
@@ -68,42 +68,4 @@ fn parent_dir(out: &Path) -> &Path {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     }
-}
-
-/// Writes a temporary file next to `out`, syncs it, then renames it over `out`, so readers never
-/// see half a report and a failed export leaves any earlier file untouched.
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_dir(out);
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let io = |what: &str, e: std::io::Error| Error::Io(format!("{what} {}: {e}", out.display()));
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(io("cannot create a temporary file for", e)),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| io("cannot write", e));
-    drop(file);
-    let renamed = written.and_then(|()| {
-        std::fs::rename(&tmp, out).map_err(|e| io("cannot move the report into", e))
-    });
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    renamed
 }

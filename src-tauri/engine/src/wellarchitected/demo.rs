@@ -5,7 +5,6 @@
 use super::{QuestionNotes, WorkloadSnapshot};
 use crate::mapping::Lens;
 use crate::{Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use tokio::sync::Mutex;
 
@@ -133,19 +132,14 @@ impl DemoWorkload {
     }
 }
 
-/// Writes the file atomically (temporary file, fsync, rename).
+/// Writes the file atomically, so a crash never leaves half a workload.
 fn write(path: &Path, snapshot: &WorkloadSnapshot) -> Result<()> {
     let what = || format!("writing the demo workload {}", path.display());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(what(), e))?;
     }
-    let tmp = path.with_extension("json.tmp");
     let text = serde_json::to_vec_pretty(snapshot).expect("snapshots serialise");
-    let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(what(), e))?;
-    file.write_all(&text)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io(what(), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(what(), e))
+    crate::atomic_file::write(path, &text).map_err(|e| Error::io(what(), e))
 }
 
 #[cfg(test)]
