@@ -156,6 +156,11 @@ fn collect_offline(
 /// What happens, or happened, to one question's notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub enum QuestionStatus {
     Unchanged,
     WouldChange,
@@ -165,22 +170,38 @@ pub enum QuestionStatus {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct ChecksReport {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub fetched: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub counted: u64,
     pub left_out: LeftOut,
     /// How many checks the source said match (more than `fetched` only if some could not be read).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub available: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct QuestionReport {
     pub question_id: String,
     pub pillar_id: String,
     pub number: String,
     pub title: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub successes: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub failures: u64,
     pub by_risk: Tally,
     pub rule_ids_to_review: Vec<String>,
@@ -188,20 +209,33 @@ pub struct QuestionReport {
     pub notes: Option<String>,
     /// The notes the question has now, when a workload was read.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub current_notes: Option<String>,
     pub status: QuestionStatus,
     pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct PillarReport {
     pub pillar_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub successes: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub failures: u64,
     pub by_risk: Tally,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct PreviewReport {
     pub account_id: Option<String>,
     pub workload_arn: Option<String>,

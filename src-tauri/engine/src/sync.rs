@@ -176,13 +176,20 @@ impl Backup {
 
 /// A backup found on disk, for the app's restore screen.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct BackupInfo {
     pub path: PathBuf,
     pub workload_arn: String,
     pub workload_name: String,
     pub created_at: String,
     pub reason: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub questions: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub changed_questions: usize,
 }
 
@@ -341,6 +348,11 @@ async fn write_all(
 /// What happened to one question in a restore.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub enum RestoreStatus {
     Written,
     Unchanged,
@@ -349,6 +361,11 @@ pub enum RestoreStatus {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct RestoreQuestion {
     pub question_id: String,
     pub status: RestoreStatus,
@@ -356,6 +373,11 @@ pub struct RestoreQuestion {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct RestoreReport {
     pub workload_arn: String,
     pub restored_from: String,

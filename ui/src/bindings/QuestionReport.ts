@@ -2,4 +2,12 @@
 import type { QuestionStatus } from "./QuestionStatus";
 import type { Tally } from "./Tally";
 
-export type QuestionReport = { question_id: string, pillar_id: string, number: string, title: string, successes: number, failures: number, by_risk: Tally, rule_ids_to_review: Array<string>, notes: string | null, current_notes?: string, status: QuestionStatus, error: string | null, };
+export type QuestionReport = { question_id: string, pillar_id: string, number: string, title: string, successes: number, failures: number, by_risk: Tally, rule_ids_to_review: Array<string>, 
+/**
+ * The exact text that is (or would be) written; `None` when nothing is written.
+ */
+notes: string | null, 
+/**
+ * The notes the question has now, when a workload was read.
+ */
+current_notes?: string, status: QuestionStatus, error: string | null, };

@@ -2,6 +2,6 @@
 import type { RiskCell } from "./RiskCell";
 
 /**
- * Successes and failures per risk level, highest first.
+ * Successes and failures per risk level.
  */
 export type Tally = { EXTREME: RiskCell, VERY_HIGH: RiskCell, HIGH: RiskCell, MEDIUM: RiskCell, LOW: RiskCell, };

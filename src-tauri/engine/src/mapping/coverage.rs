@@ -5,11 +5,19 @@ use super::{Lens, Mapping, PILLARS};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct Coverage {
     pub lens: String,
     pub lens_version: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rules_total: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rules_mapped: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rules_mapping_to_nothing: usize,
     pub pillars: Vec<PillarCoverage>,
     pub questions: Vec<QuestionCoverage>,
@@ -17,20 +25,34 @@ pub struct Coverage {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct PillarCoverage {
     pub pillar_id: String,
     /// Rules mapped to at least one question of this pillar.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rules: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub questions: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub questions_covered: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct QuestionCoverage {
     pub number: String,
     pub pillar_id: String,
     pub question_id: String,
     pub title: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rules: usize,
 }
 

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 
 /// Successes and failures per risk level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/", as = "TallyJson")
+)]
 pub struct Tally {
     /// Indexed by `RiskLevel::index()`: (successes, failures).
     counts: [(u64, u64); 5],
@@ -62,19 +67,45 @@ impl Tally {
     }
 }
 
+/// One risk level of a serialised `Tally`.
+#[derive(Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+struct RiskCell {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    successes: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    failures: u64,
+}
+
+/// The TypeScript shape of `Tally`'s hand-written `Serialize` below (never built).
+#[cfg(feature = "ts")]
+#[allow(dead_code)]
+#[derive(ts_rs::TS)]
+struct TallyJson {
+    #[ts(rename = "EXTREME")]
+    extreme: RiskCell,
+    #[ts(rename = "VERY_HIGH")]
+    very_high: RiskCell,
+    #[ts(rename = "HIGH")]
+    high: RiskCell,
+    #[ts(rename = "MEDIUM")]
+    medium: RiskCell,
+    #[ts(rename = "LOW")]
+    low: RiskCell,
+}
+
 /// `{"EXTREME": {"successes": 0, "failures": 0}, …}` in the contract's order.
 impl Serialize for Tally {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Cell {
-            successes: u64,
-            failures: u64,
-        }
         let mut map = serializer.serialize_map(Some(5))?;
         for risk in RiskLevel::DESCENDING {
             map.serialize_entry(
                 risk.api_name(),
-                &Cell {
+                &RiskCell {
                     successes: self.successes_at(risk),
                     failures: self.failures_at(risk),
                 },
@@ -86,11 +117,21 @@ impl Serialize for Tally {
 
 /// Checks that were fetched but not counted, by the first reason that applies.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct LeftOut {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub disabled_rule: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub suppressed: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub excluded: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub not_scored: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unmapped_rule: u64,
 }
 
@@ -296,8 +337,14 @@ pub struct PillarSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub struct UnmappedRule {
     pub rule_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub checks: u64,
     /// False when the mapping does not know the rule at all (e.g. a rule Conformity added later).
     pub known: bool,
@@ -325,3 +372,34 @@ impl Summary {
 
 #[cfg(test)]
 mod tests;
+
+/// `Tally`'s TypeScript binding is written by hand (`TallyJson`): it has the keys its JSON has.
+#[cfg(all(test, feature = "ts"))]
+#[test]
+fn tally_binding_matches_its_json() {
+    use ts_rs::TS;
+    let json = serde_json::to_value(Tally::default()).unwrap();
+    let mut from_json: Vec<String> = json
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(risk, cell)| {
+            assert_eq!(cell, &serde_json::json!({"successes": 0, "failures": 0}));
+            format!("{risk}: RiskCell")
+        })
+        .collect();
+    let inline = Tally::inline();
+    let mut from_ts: Vec<String> = inline
+        .trim_start_matches("{ ")
+        .trim_end_matches(", }")
+        .split(", ")
+        .map(str::to_owned)
+        .collect();
+    from_json.sort();
+    from_ts.sort();
+    assert_eq!(from_ts, from_json, "{inline}");
+    assert_eq!(
+        RiskCell::inline(),
+        "{ successes: number, failures: number, }"
+    );
+}
