@@ -563,7 +563,12 @@ pub async fn export_report(
     tokio::task::spawn_blocking(move || {
         let report = Report::build(&report, &collected, SystemTime::now(), None);
         let bytes = format.render(&report);
-        write_atomically(&out, &bytes)?;
+        wa_sync_engine::atomic_file::write(&out, &bytes).map_err(|e| {
+            AppError::new(
+                "io",
+                format!("cannot write the report {}: {e}", out.display()),
+            )
+        })?;
         Ok(ExportDone {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,
@@ -599,47 +604,6 @@ fn export_path(path: &str, format: Format) -> AppResult<PathBuf> {
             format!("the folder of {} does not exist", out.display()),
         )),
     }
-}
-
-/// Writes a temporary file next to `out`, syncs it, then renames it over `out`, so readers never
-/// see half a report and a failed export leaves any earlier file untouched.
-fn write_atomically(out: &Path, bytes: &[u8]) -> AppResult<()> {
-    use std::io::Write;
-    let dir = out.parent().unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let io = |what: &str, e: std::io::Error| {
-        AppError::new("io", format!("{what} {}: {e}", out.display()))
-    };
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(io("cannot create a temporary file for", e)),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| io("cannot write", e));
-    drop(file);
-    let renamed = written.and_then(|()| {
-        std::fs::rename(&tmp, out).map_err(|e| io("cannot move the report into", e))
-    });
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    renamed
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).

@@ -146,10 +146,8 @@ impl Settings {
         std::fs::create_dir_all(dir).map_err(|e| io("create the directory for", e))?;
         let mut text = serde_json::to_string_pretty(self).expect("settings serialise");
         text.push('\n');
-        let tmp = dir.join(format!("{FILE_NAME}.tmp"));
-        std::fs::write(&tmp, text).map_err(|e| io("write", e))?;
-        std::fs::rename(&tmp, dir.join(FILE_NAME)).map_err(|e| io("write", e))?;
-        Ok(())
+        wa_sync_engine::atomic_file::write(&dir.join(FILE_NAME), text.as_bytes())
+            .map_err(|e| io("write", e))
     }
 }
 
