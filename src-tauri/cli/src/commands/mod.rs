@@ -22,7 +22,6 @@ use wa_sync_engine::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Done = 0,
-    #[allow(dead_code)] // until `sync` and `restore` report partial results
     Partial = 3,
 }
 
