@@ -26,7 +26,7 @@ fn wa_sync(dir: &std::path::Path, endpoint: Option<&str>, args: &[&str]) -> Outp
         cmd.env_remove(var);
     }
     cmd.args(args)
-        .env("AWS_ACCESS_KEY_ID", "AKIAFAKEMOTO00000001")
+        .env("AWS_ACCESS_KEY_ID", "AKIA_FAKE_MOTO")
         .env(
             "AWS_SECRET_ACCESS_KEY",
             "fakeSecretKeyDoNotPrint0000000000000000",

@@ -13,7 +13,7 @@ use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
 const ID: &str = "0123456789abcdef0123456789abcdef";
 const ACCOUNT: &str = "111122223333";
 const REGION: &str = "eu-west-1";
-const KEY: &str = "AKIAFAKECALLER000001";
+const KEY: &str = "AKIA_FAKE_CALLER";
 
 fn arn() -> String {
     format!("arn:aws:wellarchitected:{REGION}:{ACCOUNT}:workload/{ID}")
@@ -487,12 +487,12 @@ async fn malformed_arns_exit_2_without_a_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn assume_role_with_external_id() {
     let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/WaSync");
-    let mut role = Role::new(&role_arn, "ASIAFAKEISSUED000001");
+    let mut role = Role::new(&role_arn, "ASIA_FAKE_ISSUED");
     role.external_id = Some("ext-right-123".into());
     role.available_after_attempts = 2;
     let sts = FakeSts::start(vec![role]).await;
     let mut s = state();
-    s.allowed_keys = Some(vec!["ASIAFAKEISSUED000001".into()]);
+    s.allowed_keys = Some(vec!["ASIA_FAKE_ISSUED".into()]);
     let wa = FakeWellArchitected::start(s).await;
     let mut env = Env::new(&wa);
     env.sts = Some(sts.endpoint());
@@ -515,7 +515,7 @@ async fn assume_role_with_external_id() {
 
     // Right external ID, on a role that refuses its first attempts (just created).
     sts.add_role({
-        let mut role = Role::new(&role_arn, "ASIAFAKEISSUED000001");
+        let mut role = Role::new(&role_arn, "ASIA_FAKE_ISSUED");
         role.external_id = Some("ext-right-123".into());
         role.available_after_attempts = 2;
         role
@@ -539,8 +539,8 @@ async fn assume_role_with_external_id() {
     assert!(wa
         .requests()
         .iter()
-        .all(|r| r.access_key_id.as_deref() == Some("ASIAFAKEISSUED000001")));
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("ASIAFAKEISSUED000001"));
+        .all(|r| r.access_key_id.as_deref() == Some("ASIA_FAKE_ISSUED")));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ASIA_FAKE_ISSUED"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,8 +22,8 @@ pub(crate) const AWS_ACCOUNT: &str = "123456789012";
 pub(crate) const REGION: &str = "eu-west-1";
 pub(crate) const GOOD_ID: &str = "0123456789abcdef0123456789abcdef";
 const NOLENS_ID: &str = "fedcba9876543210fedcba9876543210";
-const DEV_KEY: &str = "AKIADEVPROFILE000001";
-pub(crate) const ROLE_KEY: &str = "ASIAROLEISSUED000001";
+const DEV_KEY: &str = "AKIA_FAKE_DEVPROFILE";
+pub(crate) const ROLE_KEY: &str = "ASIA_FAKE_ROLEISSUED";
 pub(crate) const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
 
 pub(crate) static ENV: Mutex<()> = Mutex::new(());
@@ -129,7 +129,7 @@ pub(crate) fn aws_env(dir: &Path, fakes: &Fakes) {
     std::fs::write(
         &credentials,
         format!(
-            "[default]\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = fakeSecretDefault00000000000000000000000\n\n\
+            "[default]\naws_access_key_id = AKIA_FAKE_DEFAULT\naws_secret_access_key = fakeSecretDefault00000000000000000000000\n\n\
              [dev]\naws_access_key_id = {DEV_KEY}\naws_secret_access_key = fakeSecretDev0000000000000000000000000000\n"
         ),
     )

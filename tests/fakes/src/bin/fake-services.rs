@@ -27,9 +27,9 @@ const WORKLOAD_ID: &str = "0123456789abcdef0123456789abcdef";
 const WORKLOAD_NAME: &str = "Shop";
 const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
 /// The long-term key the app's AWS SDK signs with (AWS_ACCESS_KEY_ID).
-const ACCESS_KEY: &str = "AKIAE2EFAKESERVICES1";
+const ACCESS_KEY: &str = "AKIA_FAKE_E2E_SERVICES";
 /// The temporary key STS hands out for the role.
-const ROLE_KEY: &str = "ASIAE2EROLEISSUED001";
+const ROLE_KEY: &str = "ASIA_FAKE_E2E_ROLE";
 
 struct Fakes {
     conformity: FakeConformity,
