@@ -129,8 +129,8 @@ pub(crate) fn aws_env(dir: &Path, fakes: &Fakes) {
     std::fs::write(
         &credentials,
         format!(
-            "[default]\naws_access_key_id = AKIA_FAKE_DEFAULT\naws_secret_access_key = fakeSecretDefault00000000000000000000000\n\n\
-             [dev]\naws_access_key_id = {DEV_KEY}\naws_secret_access_key = fakeSecretDev0000000000000000000000000000\n"
+            "[default]\naws_access_key_id = AKIA_FAKE_DEFAULT\naws_secret_access_key = fake-secret-default\n\n\
+             [dev]\naws_access_key_id = {DEV_KEY}\naws_secret_access_key = fake-secret-dev\n"
         ),
     )
     .unwrap();
