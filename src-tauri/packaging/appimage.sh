@@ -44,7 +44,7 @@ runtime_version=0.4.0
 runtime_sha256=328e0d745c5c6817048c27bc3e8314871703f8f47ffa81a37cb06cd95a94b323
 fetch_dir=$out_dir/runtime-crate
 mkdir -p "$fetch_dir/src"
-printf '[package]\nname = "runtime-fetch"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n%s = "=%s"\n' \
+printf '[workspace]\n\n[package]\nname = "runtime-fetch"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n%s = "=%s"\n' \
   "$runtime_crate" "$runtime_version" >"$fetch_dir/Cargo.toml"
 : >"$fetch_dir/src/lib.rs"
 cargo fetch -q --manifest-path "$fetch_dir/Cargo.toml"

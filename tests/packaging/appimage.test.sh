@@ -88,14 +88,19 @@ INNER
 mkdir -p "$work/home" "$work/tmp"
 unshare --mount --propagation private xvfb-run -a -s '-screen 0 1400x1000x24' \
   bash "$work/run-hidden.sh" "$appimage" "$work"
-# shellcheck disable=SC1091
-. "$work/facts"
+fact() { sed -n "s/^$1=//p" "$work/facts"; }
+window=$(fact window)
+web_exe=$(fact web_exe)
+webkit_mapped=$(fact webkit_mapped)
+in_image() { # in_image PATH PATH_INSIDE_THE_IMAGE: PATH lies in the unpacked image
+  [[ "$1" == "$work"/tmp/appimage_extracted_*/"$2" ]]
+}
 
 check "with the machine's WebKitGTK hidden, the app opens its window" test "$window" != none
 check "WebKit's web process runs from inside the image ($web_exe)" \
-  bash -c '[[ "$1" == "$2"/tmp/appimage_extracted_*/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitWebProcess ]]' _ "$web_exe" "$work"
+  in_image "$web_exe" usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitWebProcess
 check "the app maps the image's WebKitGTK ($webkit_mapped)" \
-  bash -c '[[ "$1" == "$2"/tmp/appimage_extracted_*/usr/lib/libwebkit2gtk-4.1.so.0 ]]' _ "$webkit_mapped" "$work"
+  in_image "$webkit_mapped" usr/lib/libwebkit2gtk-4.1.so.0
 if [ "$failed" -gt 0 ]; then
   echo "--- the app's output:"
   tail -n 30 "$work/app.log"
