@@ -600,3 +600,42 @@ async fn an_unknown_account_has_no_rule_settings() {
         .unwrap();
     assert!(settings.is_empty());
 }
+
+#[tokio::test]
+async fn counting_takes_one_request_when_the_first_page_states_the_size() {
+    let checks = cfake::synthetic_checks(2_500, ACCOUNT, 11);
+    let tags = TagFilter::parse(&["Environment::production"]).unwrap();
+    let matching = checks.iter().filter(|c| tags.matches(&c.tags)).count() as u64;
+    assert!(matching > 200, "more than a page must match: {matching}");
+    for (count_mode, one_request) in [
+        (CountMode::Total, true),
+        (CountMode::PageSize, false),
+        (CountMode::Omitted, false),
+    ] {
+        let fake = FakeVisionOne::start(Fixture {
+            count_mode,
+            ..fixture(checks.clone())
+        })
+        .await;
+        let client = client(&fake);
+        assert_eq!(
+            client.count_checks(ACCOUNT, &tags).await.unwrap(),
+            matching,
+            "{count_mode:?}"
+        );
+        assert_eq!(
+            client
+                .count_checks(ACCOUNT, &TagFilter::default())
+                .await
+                .unwrap(),
+            2_500,
+            "{count_mode:?}"
+        );
+        let requests = checks_requests(&fake).len();
+        if one_request {
+            assert_eq!(requests, 2, "one request per count");
+        } else {
+            assert!(requests > 2, "{count_mode:?}: the size had to be read");
+        }
+    }
+}

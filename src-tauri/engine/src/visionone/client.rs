@@ -1,6 +1,6 @@
 use super::filter;
 use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
-use crate::checks::{Check, Progress, RiskLevel, RuleSettings, Status, TagFilter};
+use crate::checks::{Check, NoProgress, Progress, RiskLevel, RuleSettings, Status, TagFilter};
 use crate::conformity::{Account, ApiKey, FetchStats};
 use crate::http::retry::RetryPolicy;
 use crate::http::{Transport, TransportOptions};
@@ -395,6 +395,27 @@ impl VisionOneClient {
         stats.available = run.available.unwrap_or(stats.fetched).max(stats.fetched);
         stats.requests = self.requests_sent() - requests_before;
         Ok(stats)
+    }
+
+    /// How many checks of the account the tag filter selects. One request when the first page
+    /// states the query's size unambiguously (see `ChecksPage::total`); otherwise the checks are
+    /// read and counted as `for_each_check` would deliver them.
+    pub async fn count_checks(&self, account_id: &str, tags: &TagFilter) -> Result<u64> {
+        let filter_text = Self::checks_filter(account_id, tags)?;
+        let what = self.posture_path("checks");
+        let mut url = self.url(&what);
+        url.query_pairs_mut()
+            .append_pair("top", &self.options.page_size.to_string());
+        let bytes = self.get(&url, Some(&filter_text), &what).await?;
+        let page = model::parse_checks_page(&bytes)
+            .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
+        if let Some(total) = page.total() {
+            return Ok(total);
+        }
+        let mut counted = 0u64;
+        self.for_each_check(account_id, tags, &NoProgress, &mut |_| counted += 1)
+            .await?;
+        Ok(counted)
     }
 
     /// Reads one partition. `can_split` says whether a split is possible if it is over the cap.
