@@ -1,12 +1,11 @@
 //! The real Conformity client against the fake Conformity API on 127.0.0.1.
 
-use std::time::Duration;
-use wa_sync_engine::checks::{Check, NoProgress, RiskLevel, RuleSettings, Status, TagFilter};
-use wa_sync_engine::conformity::{ApiKey, ClientOptions, ConformityClient};
-use wa_sync_engine::http::retry::RetryPolicy;
+mod support;
+
+use support::{conformity_client, expected};
+use wa_sync_engine::checks::{NoProgress, RiskLevel, RuleSettings, TagFilter};
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::preview::{collect, Source};
-use wa_sync_engine::summary::{Aggregator, Summary};
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
 
 const KEY: &str = "tmc12test:Secr3tKeyValue";
@@ -29,45 +28,6 @@ fn fixture(checks: Vec<fake::Check>) -> Fixture {
     }
 }
 
-fn client(fake: &FakeConformity, key: &str) -> ConformityClient {
-    let options = ClientOptions {
-        retry: RetryPolicy {
-            max_retries: 4,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-        },
-        requests_per_second: 0.0,
-        timeout: Duration::from_secs(10),
-    };
-    ConformityClient::new(
-        fake.base_url().parse().unwrap(),
-        ApiKey::new(key).unwrap(),
-        options,
-    )
-    .unwrap()
-}
-
-/// What the counting gives for the fixture's checks when read locally, as the reference.
-fn expected(
-    checks: &[fake::Check],
-    tags: &TagFilter,
-    settings: RuleSettings,
-    mapping: &Mapping,
-) -> Summary {
-    let mut aggregator = Aggregator::new(mapping, settings);
-    for c in checks.iter().filter(|c| tags.matches(&c.tags)) {
-        aggregator.add(&Check {
-            rule_id: &c.rule_id,
-            status: Status::parse(&c.status),
-            risk_level: RiskLevel::parse(&c.risk_level).unwrap(),
-            suppressed: c.suppressed,
-            excluded: c.excluded,
-            not_scored: c.not_scored,
-        });
-    }
-    aggregator.finish()
-}
-
 #[tokio::test]
 async fn a_25000_check_account_is_read_completely_despite_the_cap_and_429s() {
     let checks = fake::synthetic_checks(25_000, ACCOUNT, 7);
@@ -76,7 +36,7 @@ async fn a_25000_check_account_is_read_completely_despite_the_cap_and_429s() {
         ..fixture(checks.clone())
     })
     .await;
-    let client = client(&fake, KEY);
+    let client = conformity_client(&fake, KEY);
     let mapping = Mapping::builtin();
     let source = Source::Conformity {
         client: &client,
@@ -168,7 +128,7 @@ async fn the_tag_filter_is_sent_and_disabled_rules_and_custom_risks_apply() {
         ],
     );
     let fake = FakeConformity::start(fx).await;
-    let client = client(&fake, KEY);
+    let client = conformity_client(&fake, KEY);
     let mapping = Mapping::builtin();
     let tags = TagFilter::parse(&["production", "App::checkout"]).unwrap();
     let source = Source::Conformity {
@@ -204,7 +164,7 @@ async fn the_tag_filter_is_sent_and_disabled_rules_and_custom_risks_apply() {
 #[tokio::test]
 async fn external_id_and_accounts() {
     let fake = FakeConformity::start(fixture(vec![])).await;
-    let client = client(&fake, KEY);
+    let client = conformity_client(&fake, KEY);
     assert_eq!(client.external_id().await.unwrap(), "ext-0000-1111");
     let accounts = client.accounts().await.unwrap();
     assert_eq!(accounts.len(), 1);
@@ -215,7 +175,10 @@ async fn external_id_and_accounts() {
 async fn a_wrong_key_says_so_without_showing_it() {
     let fake = FakeConformity::start(fixture(vec![])).await;
     let wrong = "tmc12wrong:Sup3rSecretWrongKey";
-    let err = client(&fake, wrong).accounts().await.unwrap_err();
+    let err = conformity_client(&fake, wrong)
+        .accounts()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "auth");
     let message = err.to_string();
     assert!(
@@ -233,7 +196,10 @@ async fn retries_that_run_out_give_a_clear_error() {
         ..fixture(vec![])
     })
     .await;
-    let err = client(&fake, KEY).external_id().await.unwrap_err();
+    let err = conformity_client(&fake, KEY)
+        .external_id()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "unavailable");
     assert!(err.to_string().contains("after 5 attempts"), "{err}");
     assert_eq!(fake.count("/api/organisation/external-id"), 5);
@@ -246,7 +212,7 @@ async fn server_errors_are_retried() {
         ..fixture(vec![])
     })
     .await;
-    let client = client(&fake, KEY);
+    let client = conformity_client(&fake, KEY);
     for _ in 0..3 {
         assert_eq!(client.external_id().await.unwrap(), "ext-0000-1111");
     }
@@ -255,7 +221,7 @@ async fn server_errors_are_retried() {
 #[tokio::test]
 async fn an_unknown_account_is_named() {
     let fake = FakeConformity::start(fixture(vec![])).await;
-    let settings = client(&fake, KEY)
+    let settings = conformity_client(&fake, KEY)
         .rule_settings("no-such-account")
         .await
         .unwrap();

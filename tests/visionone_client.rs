@@ -1,14 +1,16 @@
 //! The real Vision One client against the fake Vision One API on 127.0.0.1, and the same checks
 //! served by the fake Conformity API: both sources must give the same counts and notes.
 
+mod support;
+
 use std::time::{Duration, Instant};
-use wa_sync_engine::checks::{Check, NoProgress, RiskLevel, RuleSettings, Status, TagFilter};
-use wa_sync_engine::conformity::{ApiKey, ClientOptions, ConformityClient};
-use wa_sync_engine::http::retry::RetryPolicy;
+use support::{conformity_client, expected, fast_retry};
+use wa_sync_engine::checks::{NoProgress, RiskLevel, RuleSettings, TagFilter};
+use wa_sync_engine::conformity::ApiKey;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::{render_block, NOTES_LIMIT};
 use wa_sync_engine::preview::{collect, Collected, Source};
-use wa_sync_engine::summary::{Aggregator, Summary};
+use wa_sync_engine::summary::Summary;
 use wa_sync_engine::visionone::{VisionOneClient, VisionOneOptions};
 use wa_sync_fakes::conformity::{self as cfake, FakeConformity};
 use wa_sync_fakes::visionone::{self as vfake, CountMode, FakeVisionOne, FieldStyle, Fixture};
@@ -21,11 +23,7 @@ const CHECKS_PATH: &str = "/beta/cloudPosture/checks";
 
 fn options() -> VisionOneOptions {
     VisionOneOptions {
-        retry: RetryPolicy {
-            max_retries: 4,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-        },
+        retry: fast_retry(),
         requests_per_second: 0.0,
         timeout: Duration::from_secs(10),
         rate_window: Duration::from_millis(10),
@@ -51,45 +49,6 @@ fn fixture(checks: Vec<cfake::Check>) -> Fixture {
         checks,
         ..Fixture::synthetic(KEY, ACCOUNT, AWS_ACCOUNT, 0, 0)
     }
-}
-
-fn conformity_client(fake: &FakeConformity) -> ConformityClient {
-    let options = ClientOptions {
-        retry: RetryPolicy {
-            max_retries: 4,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-        },
-        requests_per_second: 0.0,
-        timeout: Duration::from_secs(10),
-    };
-    ConformityClient::new(
-        fake.base_url().parse().unwrap(),
-        ApiKey::new(CONFORMITY_KEY).unwrap(),
-        options,
-    )
-    .unwrap()
-}
-
-/// The counting of the fixture's checks read locally, as the reference.
-fn expected(
-    checks: &[cfake::Check],
-    tags: &TagFilter,
-    settings: RuleSettings,
-    mapping: &Mapping,
-) -> Summary {
-    let mut aggregator = Aggregator::new(mapping, settings);
-    for c in checks.iter().filter(|c| tags.matches(&c.tags)) {
-        aggregator.add(&Check {
-            rule_id: &c.rule_id,
-            status: Status::parse(&c.status),
-            risk_level: RiskLevel::parse(&c.risk_level).unwrap(),
-            suppressed: c.suppressed,
-            excluded: c.excluded,
-            not_scored: c.not_scored,
-        });
-    }
-    aggregator.finish()
 }
 
 async fn collect_visionone(client: &VisionOneClient, tags: &TagFilter) -> Collected {
@@ -163,7 +122,7 @@ async fn the_same_checks_give_the_same_summary_and_notes_as_conformity() {
         ..cfake::Fixture::default()
     })
     .await;
-    let conformity = conformity_client(&conformity);
+    let conformity = conformity_client(&conformity, CONFORMITY_KEY);
     let mapping = Mapping::builtin();
 
     for (style, count_mode) in [
