@@ -513,21 +513,30 @@ function pushTarget(): string | null {
 
 async function push(): Promise<void> {
   if (state.runId !== null || !state.report) return;
+  await writeNotes((runId, onEvent) =>
+    api.push({ preview: request(runId), opted_out: [...state.optedOut] }, onEvent),
+  );
+}
+
+/** One push run (the first one or a retry): progress while it writes, then the result. */
+async function writeNotes(
+  start: (runId: number, onEvent: (e: ProgressEvent) => void) => Promise<PreviewReport>,
+): Promise<void> {
   const runId = state.nextRunId++;
   state.runId = runId;
   state.error = null;
   state.pushing = { done: 0, total: 0 };
   state.progress = "Backing up the current notes\u2026";
+  state.exported = null;
   renderRun();
   try {
-    const result = await api.push({ preview: request(runId), opted_out: [...state.optedOut] }, (e) => {
+    const result = await start(runId, (e) => {
       if (e.kind === "written") state.pushing = { done: e.done, total: e.total };
       state.progress = e.kind === "written" ? `${e.done} of ${e.total} questions written` : describeProgress(e);
       renderRun();
     });
     state.report = result;
     state.pushed = result;
-    state.exported = null;
   } catch (e) {
     state.error = toAppError(e);
   } finally {
@@ -575,30 +584,7 @@ function renderPushResult(r: PreviewReport): HTMLElement {
 
 async function retryFailed(): Promise<void> {
   if (state.runId !== null || !state.pushed) return;
-  const runId = state.nextRunId++;
-  state.runId = runId;
-  state.error = null;
-  state.pushing = { done: 0, total: 0 };
-  state.progress = "Backing up the current notes\u2026";
-  state.exported = null;
-  renderRun();
-  try {
-    const result = await api.retryFailed(runId, (e) => {
-      if (e.kind === "written") state.pushing = { done: e.done, total: e.total };
-      state.progress = e.kind === "written" ? `${e.done} of ${e.total} questions written` : describeProgress(e);
-      renderRun();
-    });
-    state.report = result;
-    state.pushed = result;
-  } catch (e) {
-    state.error = toAppError(e);
-  } finally {
-    state.runId = null;
-    state.pushing = null;
-  }
-  renderRun();
-  renderReport();
-  void refreshBackups();
+  await writeNotes((runId, onEvent) => api.retryFailed(runId, onEvent));
 }
 
 // ---------- export ----------
