@@ -171,6 +171,19 @@ fn json_csv_and_markdown_match_the_golden_files() {
     compare_golden("report-small.md", &Format::Markdown.render(&report));
 }
 
+/// A report whose every character is in WinAnsi is drawn in the standard Helvetica, with
+/// nothing embedded: byte for byte the PDF it has always been.
+#[test]
+fn a_winansi_pdf_matches_the_golden_file() {
+    let (preview, collected) = small_report();
+    let report = Report::build(&preview, &collected, fixed_time(), None);
+    let pdf = Format::Pdf.render(&report);
+    compare_golden("report-small.pdf", &pdf);
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/BaseFont /Helvetica"));
+    assert!(!text.contains("/FontFile"), "nothing embedded");
+}
+
 #[test]
 fn the_model_counts_what_the_summary_counted() {
     let (preview, collected) = small_report();
