@@ -387,10 +387,10 @@ try {
     await tid("backup-0").waitFor();
     await tid("restore-0").click();
     await tid("restore-confirm").waitFor();
-    assert.match(await tid("restore-confirm").innerText(), /1 questions get their notes from 2026-11-26T23:00:00Z back/);
+    assert.match(await tid("restore-confirm").innerText(), /1 question gets its notes from 2026-11-26T23:00:00Z back/);
     await tid("restore-confirm-yes").click();
     await tid("restore-result").waitFor();
-    assert.match(await tid("restore-result").innerText(), /Restored 1 questions/);
+    assert.match(await tid("restore-result").innerText(), /Restored 1 question\./);
   });
 
   mkdirSync(`${repo}tests/ui/out`, { recursive: true });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { diffStats, lineDiff } from "../../ui/src/diff";
 import { addChip, tagProblem, tagsMatch } from "../../ui/src/tags";
-import { EXPORT_FORMATS, canOptOut, exportFileName, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
+import { EXPORT_FORMATS, canOptOut, counted, exportFileName, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
 import { pillarDatasets, pillarLabel } from "../../ui/src/chart";
 import type { PreviewReport } from "../../ui/src/bindings/PreviewReport";
 
@@ -127,5 +127,13 @@ describe("export", () => {
     const day = new Date("2026-11-27T08:00:00Z");
     expect(exportFileName("md", "preview", day)).toBe("wa-sync-preview-2026-11-27.md");
     expect(exportFileName("pdf", "result", day)).toBe("wa-sync-push-result-2026-11-27.pdf");
+  });
+});
+
+describe("counted", () => {
+  it("names one thing in the singular and any other number in the plural", () => {
+    expect(counted(1, "question")).toBe("1 question");
+    expect(counted(0, "question")).toBe("0 questions");
+    expect(counted(1234, "question")).toBe("1,234 questions");
   });
 });

@@ -18,6 +18,7 @@ import { drawPillarChart } from "./chart";
 import { diffStats, lineDiff } from "./diff";
 import { h, replace } from "./dom";
 import {
+  counted,
   EXPORT_FORMATS,
   PILLARS,
   RISKS,
@@ -532,7 +533,7 @@ async function writeNotes(
   try {
     const result = await start(runId, (e) => {
       if (e.kind === "written") state.pushing = { done: e.done, total: e.total };
-      state.progress = e.kind === "written" ? `${e.done} of ${e.total} questions written` : describeProgress(e);
+      state.progress = describeProgress(e);
       renderRun();
     });
     state.report = result;
@@ -757,7 +758,7 @@ function renderRestore(): void {
           { class: "confirm", testid: "restore-confirm" },
           plan.put_back.length === 0
             ? h("p", {}, "The workload's notes are already as in this backup: nothing to put back.")
-            : h("p", {}, h("strong", {}, `${plan.put_back.length} questions`), ` get their notes from ${plan.created_at} back:`),
+            : h("p", {}, h("strong", {}, counted(plan.put_back.length, "question")), ` ${plan.put_back.length === 1 ? "gets its" : "get their"} notes from ${plan.created_at} back:`),
           h(
             "ul",
             { class: "put-back" },
@@ -784,7 +785,7 @@ function renderRestore(): void {
       ? h(
           "p",
           { class: "ok", testid: "restore-result" },
-          `Restored ${result.questions.filter((q) => q.status === "written").length} questions` +
+          `Restored ${counted(result.questions.filter((q) => q.status === "written").length, "question")}` +
             (result.questions.some((q) => q.status === "failed") ? `; ${result.questions.filter((q) => q.status === "failed").length} failed` : "") +
             ". The notes it replaced were backed up too.",
         )

@@ -136,6 +136,11 @@ export function fmt(n: number | bigint): string {
   return NUMBER.format(Number(n));
 }
 
+/** A count with its noun, singular for one: "1 question", "48 questions". */
+export function counted(n: number, noun: string): string {
+  return `${fmt(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 /** The report formats the app exports, in the order the menu lists them. */
 export const EXPORT_FORMATS: ReadonlyArray<{ format: ExportFormat; label: string; extension: string }> = [
   { format: "json", label: "JSON", extension: "json" },
