@@ -3,7 +3,7 @@
 //! run ID with [`cancel`].
 
 use crate::error::{AppError, AppResult};
-use crate::keys::{MemoryKeyStore, OsKeychain, OsKeychainVisionOne, SessionKey};
+use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, Settings};
 use crate::types::{
     AppInfo, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent, PushRequest,
@@ -19,6 +19,7 @@ use tauri::State;
 use tokio::sync::oneshot;
 use wa_sync_engine::checks::{demo, CheckRecord, Progress, TagFilter};
 use wa_sync_engine::conformity::base_url_for_region;
+use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::NotesMode;
@@ -54,7 +55,7 @@ pub(crate) struct LastRun {
 }
 
 /// What the commands share: running previews, by run ID, with the sender that cancels each;
-/// the settings of the guided setup; where the API key is kept.
+/// the settings of the guided setup; where the API keys are kept.
 pub struct AppState {
     start_demo: bool,
     runs: Mutex<HashMap<u32, oneshot::Sender<()>>>,
@@ -64,12 +65,8 @@ pub struct AppState {
     /// Where `settings.json` lives (no secrets in it).
     pub(crate) config_dir: PathBuf,
     pub(crate) settings: Mutex<Settings>,
-    pub(crate) keys: Box<dyn KeyStore>,
-    /// The key of this session when the keychain could not keep it.
-    pub(crate) session_key: SessionKey,
-    /// Where the Vision One API key is kept, and its session copy.
-    pub(crate) v1_keys: Box<dyn KeyStore>,
-    pub(crate) v1_session_key: SessionKey,
+    conformity_key: ProductKey,
+    visionone_key: ProductKey,
     /// The last preview and push result (for export and retry); never sent by the UI.
     last: Mutex<Option<LastRun>>,
 }
@@ -88,9 +85,10 @@ impl AppState {
             start_demo,
             &data_dir,
             &settings::config_dir(),
-            Box::new(OsKeychain),
+            Box::new(OsKeychain(KeyKind::Conformity)),
         );
-        state.v1_keys = Box::new(OsKeychainVisionOne);
+        state.visionone_key =
+            ProductKey::new(Product::VisionOne, Box::new(OsKeychain(KeyKind::VisionOne)));
         state
     }
 
@@ -117,11 +115,17 @@ impl AppState {
             backup_dir: data_dir.join("backups"),
             settings: Mutex::new(Settings::load(config_dir)),
             config_dir: config_dir.to_path_buf(),
-            keys,
-            session_key: SessionKey::default(),
-            v1_keys: Box::new(MemoryKeyStore::default()),
-            v1_session_key: SessionKey::default(),
+            conformity_key: ProductKey::new(Product::Conformity, keys),
+            visionone_key: ProductKey::new(Product::VisionOne, Box::new(MemoryKeyStore::default())),
             last: Mutex::new(None),
+        }
+    }
+
+    /// The product's API key (where it is kept, its status).
+    pub fn key(&self, product: Product) -> &ProductKey {
+        match product {
+            Product::Conformity => &self.conformity_key,
+            Product::VisionOne => &self.visionone_key,
         }
     }
 
@@ -271,7 +275,7 @@ async fn run_preview_collected(
             validate_account_id(account_id)?;
             let base = base_url_for_region(region)?;
             // The key stays on this side of the bridge.
-            let key = crate::keys::require(state.keys.as_ref(), &state.session_key)?;
+            let key = state.key(Product::Conformity).require()?;
             client = crate::setup::make_client(&base, key)?;
             (
                 Source::Conformity {

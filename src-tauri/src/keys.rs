@@ -1,10 +1,12 @@
 //! The Conformity and Vision One API keys on the Rust side of the bridge. The UI never receives it: it learns
 //! only whether a key is saved, where it comes from and its last four characters.
 //!
-//! Order of precedence (as for the command line): `CONFORMITY_API_KEY`, else the OS keychain,
-//! else a key kept in memory for this session only (when the keychain cannot be used).
+//! Order of precedence (as for the command line): the product's environment variable
+//! (`CONFORMITY_API_KEY`, `VISIONONE_API_KEY`), else the OS keychain, else a key kept in memory
+//! for this session only (when the keychain cannot be used).
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::settings::Product;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use ts_rs::TS;
@@ -18,34 +20,19 @@ pub trait KeyStore: Send + Sync {
     fn forget(&self) -> wa_sync_engine::Result<()>;
 }
 
-/// The OS keychain through the engine (keyring: Keychain, Credential Manager, Secret Service),
-/// for the Conformity key.
-pub struct OsKeychain;
+/// The OS keychain entry of one product's key, through the engine (keyring: Keychain,
+/// Credential Manager, Secret Service).
+pub struct OsKeychain(pub KeyKind);
 
 impl KeyStore for OsKeychain {
     fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>> {
-        keychain::stored(KeyKind::Conformity)
+        keychain::stored(self.0)
     }
     fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()> {
-        keychain::save(KeyKind::Conformity, key)
+        keychain::save(self.0, key)
     }
     fn forget(&self) -> wa_sync_engine::Result<()> {
-        keychain::forget(KeyKind::Conformity)
-    }
-}
-
-/// The OS keychain entry of the Vision One key.
-pub struct OsKeychainVisionOne;
-
-impl KeyStore for OsKeychainVisionOne {
-    fn stored(&self) -> wa_sync_engine::Result<Option<ApiKey>> {
-        keychain::stored(KeyKind::VisionOne)
-    }
-    fn save(&self, key: &ApiKey) -> wa_sync_engine::Result<()> {
-        keychain::save(KeyKind::VisionOne, key)
-    }
-    fn forget(&self) -> wa_sync_engine::Result<()> {
-        keychain::forget(KeyKind::VisionOne)
+        keychain::forget(self.0)
     }
 }
 
@@ -120,13 +107,8 @@ pub struct KeyStatus {
     pub keychain_problem: Option<String>,
 }
 
-/// The explanation shown when the keychain cannot be used.
-pub fn keychain_problem_text(error: &wa_sync_engine::Error) -> String {
-    keychain_problem_text_for(KeyKind::Conformity, error)
-}
-
 /// The explanation shown when the keychain cannot be used, for the key of `kind`.
-pub fn keychain_problem_text_for(kind: KeyKind, error: &wa_sync_engine::Error) -> String {
+fn keychain_problem_text(kind: KeyKind, error: &wa_sync_engine::Error) -> String {
     let var = kind.env_var();
     format!(
         "{error}. wa-sync cannot keep the key between runs on this machine. Either unlock or install \
@@ -138,13 +120,13 @@ pub fn keychain_problem_text_for(kind: KeyKind, error: &wa_sync_engine::Error) -
 
 /// The key held for this session when the keychain refused it.
 #[derive(Default)]
-pub struct SessionKey(Mutex<Option<ApiKey>>);
+struct SessionKey(Mutex<Option<ApiKey>>);
 
 impl SessionKey {
-    pub fn set(&self, key: Option<ApiKey>) {
+    fn set(&self, key: Option<ApiKey>) {
         *self.0.lock().expect("session key lock") = key;
     }
-    pub fn get(&self) -> Option<ApiKey> {
+    fn get(&self) -> Option<ApiKey> {
         self.0.lock().expect("session key lock").clone()
     }
 }
@@ -156,69 +138,91 @@ fn env_key(kind: KeyKind) -> Option<ApiKey> {
         .and_then(|v| ApiKey::new(v).ok())
 }
 
-/// The key to use and its status.
-pub fn resolve(store: &dyn KeyStore, session: &SessionKey) -> (Option<ApiKey>, KeyStatus) {
-    resolve_kind(KeyKind::Conformity, store, session)
+/// One product's API key: where it is kept, and the copy held for this session when the
+/// keychain refused it.
+pub struct ProductKey {
+    product: Product,
+    store: Box<dyn KeyStore>,
+    session: SessionKey,
 }
 
-/// The key of `kind` to use and its status.
-pub fn resolve_kind(
-    kind: KeyKind,
-    store: &dyn KeyStore,
-    session: &SessionKey,
-) -> (Option<ApiKey>, KeyStatus) {
-    let stored = store.stored();
-    let keychain_problem = stored
-        .as_ref()
-        .err()
-        .map(|e| keychain_problem_text_for(kind, e));
-    let saved = matches!(stored, Ok(Some(_)));
-    let (key, source) = if let Some(k) = env_key(kind) {
-        (Some(k), KeySource::Environment)
-    } else if let Ok(Some(k)) = stored {
-        (Some(k), KeySource::Keychain)
-    } else if let Some(k) = session.get() {
-        (Some(k), KeySource::Session)
-    } else {
-        (None, KeySource::None)
-    };
-    let status = KeyStatus {
-        source,
-        saved,
-        last_four: key.as_ref().map(ApiKey::last_four),
-        keychain_problem,
-    };
-    (key, status)
-}
+impl ProductKey {
+    pub fn new(product: Product, store: Box<dyn KeyStore>) -> Self {
+        ProductKey {
+            product,
+            store,
+            session: SessionKey::default(),
+        }
+    }
 
-/// The key, or the error that says how to provide one.
-pub fn require(store: &dyn KeyStore, session: &SessionKey) -> AppResult<ApiKey> {
-    let (key, status) = resolve(store, session);
-    key.ok_or_else(|| {
-        crate::AppError::new(
-            "missing_key",
-            match status.keychain_problem {
-                Some(p) => format!("no Conformity API key: {p}"),
-                None => "no Conformity API key yet: enter one in the setup (Conformity > Administration > API Keys), \
-                         or set CONFORMITY_API_KEY"
-                    .to_string(),
-            },
-        )
-    })
-}
+    /// The key to use and its status.
+    pub fn resolve(&self) -> (Option<ApiKey>, KeyStatus) {
+        let kind = self.product.key_kind();
+        let stored = self.store.stored();
+        let keychain_problem = stored
+            .as_ref()
+            .err()
+            .map(|e| keychain_problem_text(kind, e));
+        let saved = matches!(stored, Ok(Some(_)));
+        let (key, source) = if let Some(k) = env_key(kind) {
+            (Some(k), KeySource::Environment)
+        } else if let Ok(Some(k)) = stored {
+            (Some(k), KeySource::Keychain)
+        } else if let Some(k) = self.session.get() {
+            (Some(k), KeySource::Session)
+        } else {
+            (None, KeySource::None)
+        };
+        let status = KeyStatus {
+            source,
+            saved,
+            last_four: key.as_ref().map(ApiKey::last_four),
+            keychain_problem,
+        };
+        (key, status)
+    }
 
-/// The Vision One key, or the error that says how to provide one.
-pub fn require_vision_one(store: &dyn KeyStore, session: &SessionKey) -> AppResult<ApiKey> {
-    let (key, status) = resolve_kind(KeyKind::VisionOne, store, session);
-    key.ok_or_else(|| {
-        crate::AppError::new(
-            "missing_key",
-            match status.keychain_problem {
-                Some(p) => format!("no Vision One API key: {p}"),
-                None => "no Vision One API key yet: enter one in the setup (Vision One > Administration > API Keys), \
-                         or set VISIONONE_API_KEY"
-                    .to_string(),
-            },
-        )
-    })
+    pub fn status(&self) -> KeyStatus {
+        self.resolve().1
+    }
+
+    /// The key, or the error that says how to provide one.
+    pub fn require(&self) -> AppResult<ApiKey> {
+        let (key, status) = self.resolve();
+        let name = self.product.name();
+        let var = self.product.key_kind().env_var();
+        key.ok_or_else(|| {
+            AppError::new(
+                "missing_key",
+                match status.keychain_problem {
+                    Some(p) => format!("no {name} API key: {p}"),
+                    None => format!(
+                        "no {name} API key yet: enter one in the setup ({name} > Administration > API Keys), \
+                         or set {var}"
+                    ),
+                },
+            )
+        })
+    }
+
+    /// Keeps a key that passed its live test: in the keychain, or, when there is no usable
+    /// keychain, for this session (the key status says so).
+    pub fn keep(&self, key: &ApiKey) {
+        match self.store.save(key) {
+            Ok(()) => self.session.set(None),
+            Err(_) => self.session.set(Some(key.clone())),
+        }
+    }
+
+    /// Removes the key from the keychain and from this session.
+    pub fn forget(&self) -> AppResult<KeyStatus> {
+        self.session.set(None);
+        self.store.forget().map_err(|e| {
+            AppError::new(
+                "keychain",
+                keychain_problem_text(self.product.key_kind(), &e),
+            )
+        })?;
+        Ok(self.status())
+    }
 }

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
+use wa_sync_engine::keychain::KeyKind;
 
 /// The file's name in the config directory.
 pub const FILE_NAME: &str = "settings.json";
@@ -31,6 +32,24 @@ pub enum Product {
     Conformity,
     /// Trend Vision One Cloud Posture (Cloud Risk Management).
     VisionOne,
+}
+
+impl Product {
+    /// The product's name in sentences.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Conformity => "Conformity",
+            Product::VisionOne => "Vision One",
+        }
+    }
+
+    /// Which keychain entry (and environment variable) holds the product's API key.
+    pub fn key_kind(self) -> KeyKind {
+        match self {
+            Product::Conformity => KeyKind::Conformity,
+            Product::VisionOne => KeyKind::VisionOne,
+        }
+    }
 }
 
 /// Where Vision One's API is: a region shorthand (`us`, `eu`, `jp`, …) or a full base URL.

@@ -10,7 +10,7 @@
 
 use crate::commands::AppState;
 use crate::error::{AppError, AppResult};
-use crate::keys::{self, KeyStatus};
+use crate::keys::{KeyStatus, ProductKey};
 use crate::settings::{
     AccountChoice, AwsChoice, ConformityEndpoint, Product, RoleChoice, Settings, VisionOneEndpoint,
     Writer,
@@ -23,7 +23,6 @@ use wa_sync_engine::conformity::region::{CLOUD_ONE_REGIONS, LEGACY_REGIONS};
 use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
 use wa_sync_engine::credentials::{base_config, config_for, sdk_error, validate_role_arn, AwsAuth};
 use wa_sync_engine::iam::{self, Trust};
-use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::visionone::{
     base_url_for_region as visionone_region_url, VisionOneClient, VisionOneOptions,
     REGIONS as VISIONONE_REGIONS,
@@ -223,24 +222,11 @@ impl AppState {
         Ok(next)
     }
 
-    pub fn key_status(&self) -> KeyStatus {
-        keys::resolve(self.keys.as_ref(), &self.session_key).1
-    }
-
-    pub fn visionone_key_status(&self) -> KeyStatus {
-        keys::resolve_kind(
-            KeyKind::VisionOne,
-            self.v1_keys.as_ref(),
-            &self.v1_session_key,
-        )
-        .1
-    }
-
     /// A Vision One client for the configured endpoint and key.
     pub fn vision_one_client(&self) -> AppResult<VisionOneClient> {
         let endpoint = self.settings().vision_one.unwrap_or_default();
         let base = resolve_visionone_endpoint(&endpoint)?;
-        let key = keys::require_vision_one(self.v1_keys.as_ref(), &self.v1_session_key)?;
+        let key = self.key(Product::VisionOne).require()?;
         make_visionone_client(&base, key)
     }
 
@@ -257,7 +243,7 @@ impl AppState {
     pub fn conformity_client(&self) -> AppResult<ConformityClient> {
         let endpoint = self.settings().conformity.unwrap_or_default();
         let base = resolve_endpoint(&endpoint)?;
-        let key = keys::require(self.keys.as_ref(), &self.session_key)?;
+        let key = self.key(Product::Conformity).require()?;
         make_client(&base, key)
     }
 
@@ -403,7 +389,7 @@ fn accounts_view(accounts: Vec<wa_sync_engine::conformity::Account>) -> (Vec<Acc
 pub fn setup_status(state: State<'_, AppState>) -> SetupStatus {
     SetupStatus {
         settings: state.settings(),
-        key: state.key_status(),
+        key: state.key(Product::Conformity).status(),
         regions: Regions {
             cloud_one: CLOUD_ONE_REGIONS.iter().map(|r| r.to_string()).collect(),
             standalone: LEGACY_REGIONS.iter().map(|r| r.to_string()).collect(),
@@ -411,7 +397,7 @@ pub fn setup_status(state: State<'_, AppState>) -> SetupStatus {
         env_conformity_url: non_empty_env("CONFORMITY_API_URL"),
         env_conformity_region: non_empty_env("CONFORMITY_REGION"),
         default_role_name: DEFAULT_ROLE_NAME.to_string(),
-        visionone_key: state.visionone_key_status(),
+        visionone_key: state.key(Product::VisionOne).status(),
         visionone_regions: VISIONONE_REGIONS
             .iter()
             .map(|(r, _)| r.to_string())
@@ -441,74 +427,26 @@ pub async fn connect(
     endpoint: ConformityEndpoint,
     api_key: Option<String>,
 ) -> AppResult<ConformityConnection> {
-    let endpoint = ConformityEndpoint {
-        region: endpoint
-            .region
-            .map(|r| r.trim().to_ascii_lowercase())
-            .filter(|r| !r.is_empty()),
-        url: endpoint
-            .url
-            .map(|u| u.trim().to_string())
-            .filter(|u| !u.is_empty()),
-    };
-    if endpoint.region.is_none() && endpoint.url.is_none() {
-        return Err(AppError::new(
-            "bad_input",
-            "choose your Conformity region, or enter the API URL of your Conformity",
-        ));
-    }
+    let product = Product::Conformity;
+    let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
+    let endpoint = ConformityEndpoint { region, url };
     let base = resolve_endpoint(&endpoint)?;
-    let new_key = match api_key.as_deref().map(str::trim) {
-        Some(k) if !k.is_empty() => Some(ApiKey::new(k).map_err(|e| {
-            // ApiKey::new never quotes the key; keep it that way whatever the engine says.
-            AppError::new(e.code(), e.to_string())
-        })?),
-        _ => None,
-    };
-    let key = match &new_key {
-        Some(k) => k.clone(),
-        None => keys::require(state.keys.as_ref(), &state.session_key)?,
-    };
-    let client = make_client(&base, key)?;
+    let trial = KeyTrial::new(state.key(product), api_key)?;
+    let client = make_client(&base, trial.key()?)?;
     // The live test: the external ID needs a valid key for this region.
-    let external_id = client.external_id().await.map_err(|e| {
-        let mut err = AppError::from(e);
-        if err.code == "auth" {
-            err.message = format!(
-                "{} The key was not saved.{}",
-                err.message,
-                if endpoint.url.is_none() {
-                    " If the key is right, check the region: a key works only in the region it was made in."
-                } else {
-                    ""
-                }
-            );
-        } else if err.code == "network" || err.code == "not_found" {
-            err.message = format!(
-                "{} Check the region or the API URL (it ends in /api for Cloud One, /v1 for standalone Conformity). The key was not saved.",
-                err.message
-            );
-        }
-        err
-    })?;
+    let external_id = client
+        .external_id()
+        .await
+        .map_err(|e| refusal(product, endpoint.url.is_some(), e))?;
     let (accounts, other_clouds) = accounts_view(client.accounts().await?);
-    if let Some(k) = &new_key {
-        match state.keys.save(k) {
-            Ok(()) => state.session_key.set(None),
-            // No usable keychain: keep the key for this session and say so (key status).
-            Err(_) => state.session_key.set(Some(k.clone())),
-        }
-    }
+    trial.keep();
     state.update_settings(|s| {
-        if s.conformity.as_ref() != Some(&endpoint) || s.product != Product::Conformity {
-            // Another Conformity: the account chosen before belongs to the old one.
-            s.account = None;
-        }
-        s.product = Product::Conformity;
+        let moved = s.conformity.as_ref() != Some(&endpoint);
+        switch_source(s, product, moved);
         s.conformity = Some(endpoint);
     })?;
     Ok(ConformityConnection {
-        key: state.key_status(),
+        key: state.key(product).status(),
         base_url: client.base_url().to_string(),
         external_id,
         accounts,
@@ -516,15 +454,135 @@ pub async fn connect(
     })
 }
 
+/// The words of the connect flow that differ by product.
+struct ConnectWords {
+    /// The error when neither a region nor an API URL is given.
+    no_endpoint: &'static str,
+    /// Where a key works: a key made in one region (or on one site) is refused elsewhere.
+    key_works: &'static str,
+    /// What a right API URL looks like.
+    url_shape: &'static str,
+}
+
+fn connect_words(product: Product) -> ConnectWords {
+    match product {
+        Product::Conformity => ConnectWords {
+            no_endpoint: "choose your Conformity region, or enter the API URL of your Conformity",
+            key_works: "in the region it was made in",
+            url_shape: "it ends in /api for Cloud One, /v1 for standalone Conformity",
+        },
+        Product::VisionOne => ConnectWords {
+            no_endpoint:
+                "choose your Vision One region, or enter the API URL of your Vision One site",
+            key_works: "on the site it was made on",
+            url_shape: "e.g. https://api.eu.xdr.trendmicro.com",
+        },
+    }
+}
+
+/// The region and URL as typed, trimmed (the region lower-cased), blanks dropped; one of them
+/// is needed.
+fn tidy_endpoint(
+    product: Product,
+    region: Option<String>,
+    url: Option<String>,
+) -> AppResult<(Option<String>, Option<String>)> {
+    let region = region
+        .map(|r| r.trim().to_ascii_lowercase())
+        .filter(|r| !r.is_empty());
+    let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    if region.is_none() && url.is_none() {
+        return Err(AppError::new(
+            "bad_input",
+            connect_words(product).no_endpoint,
+        ));
+    }
+    Ok((region, url))
+}
+
+/// The key a connect tests: the one just typed, else the one in use. Only a typed key that
+/// passed the live test is kept.
+struct KeyTrial<'a> {
+    slot: &'a ProductKey,
+    typed: Option<ApiKey>,
+}
+
+impl<'a> KeyTrial<'a> {
+    fn new(slot: &'a ProductKey, api_key: Option<String>) -> AppResult<Self> {
+        let typed = match api_key.as_deref().map(str::trim) {
+            Some(k) if !k.is_empty() => Some(ApiKey::new(k).map_err(|e| {
+                // ApiKey::new never quotes the key; keep it that way whatever the engine says.
+                AppError::new(e.code(), e.to_string())
+            })?),
+            _ => None,
+        };
+        Ok(KeyTrial { slot, typed })
+    }
+
+    fn key(&self) -> AppResult<ApiKey> {
+        match &self.typed {
+            Some(k) => Ok(k.clone()),
+            None => self.slot.require(),
+        }
+    }
+
+    fn keep(self) {
+        if let Some(k) = &self.typed {
+            self.slot.keep(k);
+        }
+    }
+}
+
+/// A failed live test, in words that say what to check and that the key was not saved.
+fn refusal(product: Product, url_given: bool, e: wa_sync_engine::Error) -> AppError {
+    let words = connect_words(product);
+    let mut err = AppError::from(e);
+    if err.code == "auth" {
+        err.message = format!(
+            "{} The key was not saved.{}",
+            err.message,
+            if url_given {
+                String::new()
+            } else {
+                format!(
+                    " If the key is right, check the region: a key works only {}.",
+                    words.key_works
+                )
+            }
+        );
+    } else if err.code == "network" || err.code == "not_found" {
+        err.message = format!(
+            "{} Check the region or the API URL ({}). The key was not saved.",
+            err.message, words.url_shape
+        );
+    }
+    err
+}
+
+/// Makes `product` the source of the checks. The account chosen before belongs to the product
+/// (and to the endpoint, `moved` when it changed) it was picked from.
+fn switch_source(s: &mut Settings, product: Product, moved: bool) {
+    if moved || s.product != product {
+        s.account = None;
+    }
+    s.product = product;
+}
+
+/// Vision One has no hosted sync: a role may only be written by wa-sync, and one that trusted
+/// Conformity's hosted sync needs verifying again.
+fn drop_hosted_writer(s: &mut Settings) {
+    if let Some(r) = &mut s.role {
+        if r.writer != Writer::App {
+            r.writer = Writer::App;
+            r.verified_at = None;
+        }
+    }
+}
+
 /// Removes the key from the keychain (and from this session).
 #[tauri::command]
 pub fn conformity_forget_key(state: State<'_, AppState>) -> AppResult<KeyStatus> {
-    state.session_key.set(None);
-    state
-        .keys
-        .forget()
-        .map_err(|e| AppError::new("keychain", keys::keychain_problem_text(&e)))?;
-    Ok(state.key_status())
+    state.key(Product::Conformity).forget()
 }
 
 /// The organisation's external ID, fetched now (Conformity says it may change).
@@ -547,10 +605,7 @@ pub async fn choose_account(state: State<'_, AppState>, account_id: String) -> A
 
 pub async fn pick_account(state: &AppState, account_id: String) -> AppResult<Settings> {
     let accounts = source_accounts(state).await?;
-    let product = match state.settings().product {
-        Product::Conformity => "Conformity",
-        Product::VisionOne => "Vision One",
-    };
+    let product = state.settings().product.name();
     let account = accounts
         .into_iter()
         .find(|a| a.id == account_id)
@@ -582,18 +637,10 @@ pub fn choose_product(state: State<'_, AppState>, product: Product) -> AppResult
 
 pub fn set_product(state: &AppState, product: Product) -> AppResult<Settings> {
     state.update_settings(|s| {
-        if s.product != product {
-            s.account = None;
-            if product == Product::VisionOne {
-                if let Some(r) = &mut s.role {
-                    if r.writer != Writer::App {
-                        r.writer = Writer::App;
-                        r.verified_at = None;
-                    }
-                }
-            }
+        if s.product != product && product == Product::VisionOne {
+            drop_hosted_writer(s);
         }
-        s.product = product;
+        switch_source(s, product, false);
     })
 }
 
@@ -614,77 +661,24 @@ pub async fn connect_vision_one(
     endpoint: VisionOneEndpoint,
     api_key: Option<String>,
 ) -> AppResult<VisionOneConnection> {
-    let endpoint = VisionOneEndpoint {
-        region: endpoint
-            .region
-            .map(|r| r.trim().to_ascii_lowercase())
-            .filter(|r| !r.is_empty()),
-        url: endpoint
-            .url
-            .map(|u| u.trim().to_string())
-            .filter(|u| !u.is_empty()),
-    };
-    if endpoint.region.is_none() && endpoint.url.is_none() {
-        return Err(AppError::new(
-            "bad_input",
-            "choose your Vision One region, or enter the API URL of your Vision One site",
-        ));
-    }
+    let product = Product::VisionOne;
+    let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
+    let endpoint = VisionOneEndpoint { region, url };
     let base = resolve_visionone_endpoint(&endpoint)?;
-    let new_key = match api_key.as_deref().map(str::trim) {
-        Some(k) if !k.is_empty() => {
-            Some(ApiKey::new(k).map_err(|e| AppError::new(e.code(), e.to_string()))?)
-        }
-        _ => None,
-    };
-    let key = match &new_key {
-        Some(k) => k.clone(),
-        None => keys::require_vision_one(state.v1_keys.as_ref(), &state.v1_session_key)?,
-    };
-    let client = make_visionone_client(&base, key)?;
-    let explain = |e: wa_sync_engine::Error| {
-        let mut err = AppError::from(e);
-        if err.code == "auth" {
-            err.message = format!(
-                "{} The key was not saved.{}",
-                err.message,
-                if endpoint.url.is_none() {
-                    " If the key is right, check the region: a key works only on the site it was made on."
-                } else {
-                    ""
-                }
-            );
-        } else if err.code == "network" || err.code == "not_found" {
-            err.message = format!(
-                "{} Check the region or the API URL (e.g. https://api.eu.xdr.trendmicro.com). The key was not saved.",
-                err.message
-            );
-        }
-        err
-    };
-    client.test_connection().await.map_err(explain)?;
-    let (accounts, other_clouds) = accounts_view(client.accounts().await.map_err(explain)?);
-    if let Some(k) = &new_key {
-        match state.v1_keys.save(k) {
-            Ok(()) => state.v1_session_key.set(None),
-            Err(_) => state.v1_session_key.set(Some(k.clone())),
-        }
-    }
+    let trial = KeyTrial::new(state.key(product), api_key)?;
+    let client = make_visionone_client(&base, trial.key()?)?;
+    let refused = |e| refusal(product, endpoint.url.is_some(), e);
+    client.test_connection().await.map_err(refused)?;
+    let (accounts, other_clouds) = accounts_view(client.accounts().await.map_err(refused)?);
+    trial.keep();
     state.update_settings(|s| {
-        if s.vision_one.as_ref() != Some(&endpoint) || s.product != Product::VisionOne {
-            s.account = None;
-        }
-        s.product = Product::VisionOne;
+        let moved = s.vision_one.as_ref() != Some(&endpoint);
+        switch_source(s, product, moved);
         s.vision_one = Some(endpoint);
-        if let Some(r) = &mut s.role {
-            if r.writer != Writer::App {
-                r.writer = Writer::App;
-                r.verified_at = None;
-            }
-        }
+        drop_hosted_writer(s);
     })?;
     Ok(VisionOneConnection {
-        key: state.visionone_key_status(),
+        key: state.key(product).status(),
         base_url: client.base_url().to_string(),
         accounts,
         other_clouds,
@@ -694,14 +688,7 @@ pub async fn connect_vision_one(
 /// Removes the Vision One key from the keychain (and from this session).
 #[tauri::command]
 pub fn visionone_forget_key(state: State<'_, AppState>) -> AppResult<KeyStatus> {
-    state.v1_session_key.set(None);
-    state.v1_keys.forget().map_err(|e| {
-        AppError::new(
-            "keychain",
-            keys::keychain_problem_text_for(KeyKind::VisionOne, &e),
-        )
-    })?;
-    Ok(state.visionone_key_status())
+    state.key(Product::VisionOne).forget()
 }
 
 /// The AWS accounts connected to Vision One Cloud Posture.
@@ -1458,7 +1445,11 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
                             a.name,
                             a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
                             client.base_url().host_str().unwrap_or_default(),
-                            state.visionone_key_status().last_four.unwrap_or_default()
+                            state
+                                .key(Product::VisionOne)
+                                .status()
+                                .last_four
+                                .unwrap_or_default()
                         ),
                     ),
                 },
@@ -1495,7 +1486,11 @@ pub async fn check_connection(state: &AppState) -> ConnectionStatus {
                             a.name,
                             a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
                             client.base_url().host_str().unwrap_or_default(),
-                            state.key_status().last_four.unwrap_or_default()
+                            state
+                                .key(Product::Conformity)
+                                .status()
+                                .last_four
+                                .unwrap_or_default()
                         ),
                     ),
                 },

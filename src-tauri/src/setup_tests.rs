@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use tauri::test::{mock_builder, MockRuntime};
 use tauri::{App, WebviewWindow};
+use wa_sync_engine::keychain::KeyKind;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
 use wa_sync_fakes::sts::{FakeSts, Role};
 use wa_sync_fakes::wellarchitected::{FakeWellArchitected, LensReview, WaState, Workload};
@@ -608,7 +609,14 @@ fn the_key_goes_to_the_real_keychain_and_a_new_app_finds_it() {
     let fakes = start_fakes();
     let dir = tempfile::tempdir().unwrap();
     aws_env(dir.path(), &fakes);
-    let os = || AppState::with_dirs(false, dir.path(), dir.path(), Box::new(OsKeychain));
+    let os = || {
+        AppState::with_dirs(
+            false,
+            dir.path(),
+            dir.path(),
+            Box::new(OsKeychain(KeyKind::Conformity)),
+        )
+    };
     let mut app = Harness::new(os());
     app.ok("conformity_forget_key", json!({}));
     let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
