@@ -5,7 +5,7 @@ mod support;
 use support::{conformity_client, expected};
 use wa_sync_engine::checks::{NoProgress, RiskLevel, RuleSettings, TagFilter};
 use wa_sync_engine::mapping::Mapping;
-use wa_sync_engine::preview::{collect, Source};
+use wa_sync_engine::preview::{collect, count_matching, Source, TagMatchCount};
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
 
 const KEY: &str = "tmc12test:Secr3tKeyValue";
@@ -228,5 +228,41 @@ async fn an_unknown_account_is_named() {
     assert!(
         settings.is_empty(),
         "404 on rule settings means none configured"
+    );
+}
+
+#[tokio::test]
+async fn the_tag_builder_count_takes_two_requests_whatever_the_size() {
+    let checks = fake::synthetic_checks(25_000, ACCOUNT, 5);
+    let tags = TagFilter::parse(&["production", "App::checkout"]).unwrap();
+    let matching = checks.iter().filter(|c| tags.matches(&c.tags)).count() as u64;
+    assert!(0 < matching && matching < 25_000, "{matching}");
+    let fake = FakeConformity::start(fixture(checks)).await;
+    let client = conformity_client(&fake, KEY);
+    let source = Source::Conformity {
+        client: &client,
+        account_id: ACCOUNT.into(),
+    };
+    assert_eq!(
+        count_matching(&source, &tags).await.unwrap(),
+        TagMatchCount {
+            matching,
+            total: 25_000
+        }
+    );
+    assert_eq!(fake.count("/api/checks"), 2, "one request per count");
+    assert_eq!(
+        count_matching(&source, &TagFilter::default())
+            .await
+            .unwrap(),
+        TagMatchCount {
+            matching: 25_000,
+            total: 25_000
+        }
+    );
+    assert_eq!(
+        fake.count("/api/checks"),
+        3,
+        "no tags: the total is the count"
     );
 }

@@ -40,6 +40,7 @@ pub struct Collected {
 pub(crate) trait CheckApi {
     fn requests_sent(&self) -> u64;
     async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings>;
+    async fn count_checks(&self, account_id: &str, tags: &TagFilter) -> Result<u64>;
     async fn for_each_check(
         &self,
         account_id: &str,
@@ -58,6 +59,9 @@ macro_rules! check_api {
             async fn rule_settings(&self, account_id: &str) -> Result<RuleSettings> {
                 <$client>::rule_settings(self, account_id).await
             }
+            async fn count_checks(&self, account_id: &str, tags: &TagFilter) -> Result<u64> {
+                <$client>::count_checks(self, account_id, tags).await
+            }
             async fn for_each_check(
                 &self,
                 account_id: &str,
@@ -73,6 +77,57 @@ macro_rules! check_api {
 
 check_api!(ConformityClient);
 check_api!(VisionOneClient);
+
+/// How many checks a tag filter selects, beside how many the source has: what the tag
+/// builder shows before a preview runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct TagMatchCount {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub matching: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}
+
+/// Counts the checks the tags select, and all of them, without reading more than needed: the
+/// APIs are asked for their totals, files and the demo are counted locally.
+pub async fn count_matching(source: &Source<'_>, tags: &TagFilter) -> Result<TagMatchCount> {
+    match source {
+        Source::Conformity { client, account_id } => {
+            count_from_api(*client, account_id, tags).await
+        }
+        Source::VisionOne { client, account_id } => count_from_api(*client, account_id, tags).await,
+        Source::Files { checks, .. } => Ok(TagMatchCount {
+            matching: files::for_each_check(checks, tags, &mut |_| {})?,
+            total: files::for_each_check(checks, &TagFilter::default(), &mut |_| {})?,
+        }),
+        Source::Demo => {
+            let checks = demo::checks();
+            Ok(TagMatchCount {
+                matching: checks.iter().filter(|c| tags.matches(&c.tags)).count() as u64,
+                total: checks.len() as u64,
+            })
+        }
+    }
+}
+
+async fn count_from_api(
+    api: &impl CheckApi,
+    account_id: &str,
+    tags: &TagFilter,
+) -> Result<TagMatchCount> {
+    let matching = api.count_checks(account_id, tags).await?;
+    let total = if tags.is_empty() {
+        matching
+    } else {
+        api.count_checks(account_id, &TagFilter::default()).await?
+    };
+    Ok(TagMatchCount { matching, total })
+}
 
 /// Reads the rule settings, then streams the checks into the counting, page by page.
 pub async fn collect(

@@ -286,10 +286,7 @@ impl ConformityClient {
         progress: &dyn Progress,
         on_check: &mut (dyn FnMut(&Check<'_>) + Send),
     ) -> Result<FetchStats> {
-        let mut base = vec![("accountIds", account_id.to_string())];
-        if let Some(value) = tags.query_value() {
-            base.push(("filter[filterTags]", value));
-        }
+        let base = checks_query(account_id, tags);
         let requests_before = self.requests_sent();
         let mut stats = FetchStats::default();
         let mut available: Option<u64> = None;
@@ -341,6 +338,16 @@ impl ConformityClient {
         Ok(stats)
     }
 
+    /// How many checks of the account the tag filter selects: `meta.total` of a one-check
+    /// page, one request whatever the size (the 10,000 cap limits reading, not counting).
+    pub async fn count_checks(&self, account_id: &str, tags: &TagFilter) -> Result<u64> {
+        let mut query = checks_query(account_id, tags);
+        query.push(("page[size]", "1".to_string()));
+        query.push(("page[number]", "0".to_string()));
+        let first = self.send(Method::GET, "/checks", &query, None).await?;
+        page_total(&first)
+    }
+
     fn count_page(
         &self,
         bytes: &[u8],
@@ -382,6 +389,15 @@ impl ConformityClient {
             message: field("message"),
         })
     }
+}
+
+/// The `/checks` query of an account's checks that carry the tags.
+fn checks_query(account_id: &str, tags: &TagFilter) -> Vec<(&'static str, String)> {
+    let mut query = vec![("accountIds", account_id.to_string())];
+    if let Some(value) = tags.query_value() {
+        query.push(("filter[filterTags]", value));
+    }
+    query
 }
 
 /// `meta.total` of a `/checks` page.
