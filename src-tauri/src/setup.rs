@@ -1415,86 +1415,60 @@ pub async fn connection_status(state: State<'_, AppState>) -> AppResult<Connecti
 pub async fn check_connection(state: &AppState) -> ConnectionStatus {
     let settings = state.settings();
     let part = |state: PartState, detail: String| PartStatus { state, detail };
-    let conformity = if settings.product == Product::VisionOne {
-        match state.vision_one_client() {
-            Err(e) if settings.vision_one.is_none() => {
-                part(PartState::Missing, format!("not set up ({})", e.message))
-            }
-            Err(e) => part(
-                if e.code == "missing_key" {
-                    PartState::Missing
-                } else {
-                    PartState::Failed
-                },
-                e.message,
-            ),
-            Ok(client) => match client.test_connection().await {
-                Err(e) => part(PartState::Failed, e.to_string()),
-                Ok(()) => match &settings.account {
-                    None => part(
-                        PartState::Missing,
-                        format!(
-                            "connected to Vision One at {}; no account chosen yet",
-                            client.base_url()
-                        ),
-                    ),
-                    Some(a) => part(
-                        PartState::Ok,
-                        format!(
-                            "{} ({}) on Vision One {}; key \u{2026}{}",
-                            a.name,
-                            a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
-                            client.base_url().host_str().unwrap_or_default(),
-                            state
-                                .key(Product::VisionOne)
-                                .status()
-                                .last_four
-                                .unwrap_or_default()
-                        ),
-                    ),
-                },
+    let product = settings.product;
+    let (set_up, reached) = match product {
+        Product::VisionOne => (
+            settings.vision_one.is_some(),
+            match state.vision_one_client() {
+                Err(e) => Err(e),
+                Ok(client) => Ok((client.base_url().clone(), client.test_connection().await)),
             },
-        }
-    } else {
-        match state.conformity_client() {
-            Err(e)
-                if settings.conformity.is_none()
-                    && non_empty_env("CONFORMITY_API_URL").is_none()
-                    && non_empty_env("CONFORMITY_REGION").is_none() =>
-            {
-                part(PartState::Missing, format!("not set up ({})", e.message))
-            }
-            Err(e) => part(
-                if e.code == "missing_key" {
-                    PartState::Missing
-                } else {
-                    PartState::Failed
-                },
-                e.message,
-            ),
-            Ok(client) => match client.external_id().await {
-                Err(e) => part(PartState::Failed, e.to_string()),
-                Ok(_) => match &settings.account {
-                    None => part(
-                        PartState::Missing,
-                        format!("connected to {}; no account chosen yet", client.base_url()),
-                    ),
-                    Some(a) => part(
-                        PartState::Ok,
-                        format!(
-                            "{} ({}) on {}; key \u{2026}{}",
-                            a.name,
-                            a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
-                            client.base_url().host_str().unwrap_or_default(),
-                            state
-                                .key(Product::Conformity)
-                                .status()
-                                .last_four
-                                .unwrap_or_default()
-                        ),
-                    ),
-                },
+        ),
+        Product::Conformity => (
+            settings.conformity.is_some()
+                || non_empty_env("CONFORMITY_API_URL").is_some()
+                || non_empty_env("CONFORMITY_REGION").is_some(),
+            match state.conformity_client() {
+                Err(e) => Err(e),
+                Ok(client) => Ok((
+                    client.base_url().clone(),
+                    client.external_id().await.map(|_| ()),
+                )),
             },
+        ),
+    };
+    let conformity = match reached {
+        Err(e) if !set_up => part(PartState::Missing, format!("not set up ({})", e.message)),
+        Err(e) => part(
+            if e.code == "missing_key" {
+                PartState::Missing
+            } else {
+                PartState::Failed
+            },
+            e.message,
+        ),
+        Ok((_, Err(e))) => part(PartState::Failed, e.to_string()),
+        Ok((base_url, Ok(()))) => {
+            let (at, on) = match product {
+                Product::Conformity => ("", ""),
+                Product::VisionOne => ("Vision One at ", "Vision One "),
+            };
+            match &settings.account {
+                None => part(
+                    PartState::Missing,
+                    format!("connected to {at}{base_url}; no account chosen yet"),
+                ),
+                Some(a) => part(
+                    PartState::Ok,
+                    format!(
+                        "{} ({}) on {on}{}; key \u{2026}{}",
+                        a.name,
+                        a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
+                        base_url.host_str().unwrap_or_default(),
+                        state.key(product).status().last_four.unwrap_or_default()
+                    ),
+                ),
+            }
         }
     };
     let workload = match state.workload_arn() {
