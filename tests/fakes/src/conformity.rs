@@ -10,16 +10,17 @@
 //! the status answered) so tests can assert on the traffic a client produced.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
+
+use crate::server::{lock, Served, SharedState};
 
 /// The documented media type; the API answers 415 to anything else, GETs included.
 const JSON_API: &str = "application/vnd.api+json";
@@ -127,9 +128,7 @@ pub struct RecordedRequest {
 
 /// A running fake Conformity server on 127.0.0.1; the server task stops when this is dropped.
 pub struct FakeConformity {
-    addr: SocketAddr,
-    state: SharedState,
-    server: tokio::task::JoinHandle<()>,
+    served: Served<Shared>,
 }
 
 struct Shared {
@@ -137,48 +136,32 @@ struct Shared {
     requests: Vec<RecordedRequest>,
 }
 
-type SharedState = Arc<Mutex<Shared>>;
-
 impl FakeConformity {
     /// Binds a free port on 127.0.0.1 and starts serving `fixture`.
     pub async fn start(fixture: Fixture) -> FakeConformity {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake Conformity listener");
-        let addr = listener
-            .local_addr()
-            .expect("local address of the fake Conformity");
-        let state = Arc::new(Mutex::new(Shared {
+        let state = Shared {
             fixture,
             requests: Vec::new(),
-        }));
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            // Only ends when the task is aborted on drop.
-            let _ = axum::serve(listener, app).await;
-        });
+        };
         FakeConformity {
-            addr,
-            state,
-            server,
+            served: Served::start(state, handle).await,
         }
     }
 
     /// The base URL a client is configured with; all routes live under `/api`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/api", self.addr)
+        format!("http://{}/api", self.served.addr())
     }
 
     /// Every request received so far, in arrival order (including rejected ones).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().requests.clone()
+        self.served.lock().requests.clone()
     }
 
     /// How many requests were made to exactly `path` (e.g. `"/api/checks"`), whatever their status.
     pub fn count(&self, path: &str) -> usize {
-        self.lock()
+        self.served
+            .lock()
             .requests
             .iter()
             .filter(|r| r.path == path)
@@ -187,29 +170,14 @@ impl FakeConformity {
 
     /// Changes the served state while running, e.g. to add checks between two syncs.
     pub fn set_fixture(&self, f: impl FnOnce(&mut Fixture)) {
-        f(&mut self.lock().fixture);
+        f(&mut self.served.lock().fixture);
     }
-
-    fn lock(&self) -> MutexGuard<'_, Shared> {
-        lock(&self.state)
-    }
-}
-
-impl Drop for FakeConformity {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-/// A panicking test must not turn every later assertion into a poison error.
-fn lock(state: &SharedState) -> MutexGuard<'_, Shared> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The single entry point: routing is done by hand so that every path, known or not, gets the
 /// documented auth, media-type and error behaviour, and is recorded.
 async fn handle(
-    State(state): State<SharedState>,
+    State(state): State<SharedState<Shared>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -946,8 +914,9 @@ mod tests {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Reply {
-        let mut stream = TcpStream::connect(fake.addr).await.expect("connect");
-        let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n", fake.addr);
+        let addr = fake.served.addr();
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\n");
         request += &format!("Connection: close\r\nContent-Length: {}\r\n", body.len());
         for (name, value) in headers {
             request += &format!("{name}: {value}\r\n");

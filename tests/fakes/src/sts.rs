@@ -11,17 +11,14 @@
 //! test can prove which credentials were used.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
-use tokio::task::JoinHandle;
 
-use crate::wellarchitected::{credential_scope, fnv1a, parse_urlencoded, serve};
+use crate::server::{lock, Served, SharedState};
+use crate::wellarchitected::{credential_scope, fnv1a, parse_urlencoded};
 
 /// Account of callers whose access key was neither issued here nor mapped with
 /// [`FakeSts::set_key_account`].
@@ -82,35 +79,32 @@ pub struct StsRequest {
 
 /// A running fake; the server stops when this is dropped.
 pub struct FakeSts {
-    addr: SocketAddr,
-    inner: Arc<Mutex<Inner>>,
-    task: JoinHandle<()>,
+    served: Served<Inner>,
 }
 
 impl FakeSts {
     /// Serves `roles` on 127.0.0.1 on a free port.
     pub async fn start(roles: Vec<Role>) -> Self {
-        let inner = Arc::new(Mutex::new(Inner::default()));
-        let app = Router::new().fallback(handle).with_state(inner.clone());
-        let (addr, task) = serve(app).await;
-        let sts = FakeSts { addr, inner, task };
+        let sts = FakeSts {
+            served: Served::start(Inner::default(), handle).await,
+        };
         roles.into_iter().for_each(|r| sts.add_role(r));
         sts
     }
 
     /// `http://127.0.0.1:PORT`
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.served.addr())
     }
 
     pub fn requests(&self) -> Vec<StsRequest> {
-        self.lock().requests.clone()
+        self.served.lock().requests.clone()
     }
 
     /// Adds a role, or replaces the one with the same ARN (its attempt count starts afresh), as
     /// a test's setup step creating the role would.
     pub fn add_role(&self, role: Role) {
-        let mut inner = self.lock();
+        let mut inner = self.served.lock();
         inner.attempts.remove(&role.arn);
         inner.roles.retain(|r| r.arn != role.arn);
         inner.roles.push(role);
@@ -119,19 +113,10 @@ impl FakeSts {
     /// Says which account a (long-term) access key belongs to, for `GetCallerIdentity` and
     /// `AccessDenied` messages.
     pub fn set_key_account(&self, access_key_id: &str, account: &str) {
-        self.lock()
+        self.served
+            .lock()
             .key_accounts
             .insert(access_key_id.into(), account.into());
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Drop for FakeSts {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -203,7 +188,7 @@ fn xml_response(status: StatusCode, xml: String, request_id: &str) -> Response {
 }
 
 async fn handle(
-    State(inner): State<Arc<Mutex<Inner>>>,
+    State(inner): State<SharedState<Inner>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -219,7 +204,7 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     let key = credential_scope(&headers).map(|(k, _)| k);
-    let mut inner = inner.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut inner = lock(&inner);
     let request_id = format!("00000000-0000-4000-8000-{:012x}", inner.requests.len() + 1);
     let action = param("Action").unwrap_or_default();
     let result = if (method != Method::POST && method != Method::GET) || uri.path() != "/" {

@@ -19,15 +19,16 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
+
+use crate::server::{lock, Served, SharedState};
 
 pub use crate::conformity::{synthetic_checks, Check, RuleSetting};
 
@@ -154,9 +155,7 @@ impl RecordedRequest {
 
 /// A running fake on 127.0.0.1; the server task stops when this is dropped.
 pub struct FakeVisionOne {
-    addr: SocketAddr,
-    state: SharedState,
-    server: tokio::task::JoinHandle<()>,
+    served: Served<Shared>,
 }
 
 struct Shared {
@@ -166,45 +165,35 @@ struct Shared {
     window: Option<(Instant, usize)>,
 }
 
-type SharedState = Arc<Mutex<Shared>>;
-
 impl FakeVisionOne {
     pub async fn start(fixture: Fixture) -> FakeVisionOne {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake Vision One listener");
-        let addr = listener.local_addr().expect("local address");
-        let state = Arc::new(Mutex::new(Shared {
+        let state = Shared {
             fixture,
-            base: format!("http://{addr}"),
+            base: String::new(),
             requests: Vec::new(),
             window: None,
-        }));
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        FakeVisionOne {
-            addr,
-            state,
-            server,
-        }
+        };
+        let fake = FakeVisionOne {
+            served: Served::start(state, handle).await,
+        };
+        // Only known once the port is bound; nothing can call before `start` returns the URL.
+        fake.served.lock().base = fake.base_url();
+        fake
     }
 
     /// The API root a client is configured with (no path), like `https://api.xdr.trendmicro.com`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.served.addr())
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().requests.clone()
+        self.served.lock().requests.clone()
     }
 
     /// How many requests were made to exactly `path`, whatever their status.
     pub fn count(&self, path: &str) -> usize {
-        self.lock()
+        self.served
+            .lock()
             .requests
             .iter()
             .filter(|r| r.path == path)
@@ -212,26 +201,12 @@ impl FakeVisionOne {
     }
 
     pub fn set_fixture(&self, f: impl FnOnce(&mut Fixture)) {
-        f(&mut self.lock().fixture);
+        f(&mut self.served.lock().fixture);
     }
-
-    fn lock(&self) -> MutexGuard<'_, Shared> {
-        lock(&self.state)
-    }
-}
-
-impl Drop for FakeVisionOne {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-fn lock(state: &SharedState) -> MutexGuard<'_, Shared> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 async fn handle(
-    State(state): State<SharedState>,
+    State(state): State<SharedState<Shared>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,

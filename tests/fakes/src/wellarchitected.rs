@@ -12,17 +12,15 @@
 //! (read-only history) is refused, as the fake has no milestones.
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tokio::task::JoinHandle;
+
+use crate::server::{lock, Served, SharedState};
 
 const LENS_TSV: &str = include_str!("../../../src-tauri/engine/data/lens-wellarchitected.tsv");
 /// Alias of the AWS Well-Architected Framework lens.
@@ -207,9 +205,7 @@ pub fn standard_lens_version() -> String {
 
 /// A running fake; the server stops when this is dropped.
 pub struct FakeWellArchitected {
-    addr: SocketAddr,
-    inner: Arc<Mutex<Inner>>,
-    task: JoinHandle<()>,
+    served: Served<Inner>,
 }
 
 impl FakeWellArchitected {
@@ -220,54 +216,33 @@ impl FakeWellArchitected {
             rng: 0x9E37_79B9_7F4A_7C15,
             ..Inner::default()
         };
-        let inner = Arc::new(Mutex::new(inner));
-        let app = Router::new().fallback(handle).with_state(inner.clone());
-        let (addr, task) = serve(app).await;
-        FakeWellArchitected { addr, inner, task }
+        FakeWellArchitected {
+            served: Served::start(inner, handle).await,
+        }
     }
 
     /// `http://127.0.0.1:PORT`
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.served.addr())
     }
 
     pub fn requests(&self) -> Vec<WaRequest> {
-        self.lock().requests.clone()
+        self.served.lock().requests.clone()
     }
 
     /// Accepted `UpdateAnswer` calls, in order.
     pub fn answer_updates(&self) -> Vec<AnswerUpdate> {
-        self.lock().updates.clone()
+        self.served.lock().updates.clone()
     }
 
     /// A snapshot of the current state.
     pub fn state(&self) -> WaState {
-        self.lock().state.clone()
+        self.served.lock().state.clone()
     }
 
     pub fn with_state<R>(&self, f: impl FnOnce(&mut WaState) -> R) -> R {
-        f(&mut self.lock().state)
+        f(&mut self.served.lock().state)
     }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Drop for FakeWellArchitected {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Serves `app` on 127.0.0.1 on a free port until the returned task is aborted.
-pub(crate) async fn serve(app: Router) -> (SocketAddr, JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind fake");
-    let addr = listener.local_addr().expect("fake address");
-    let task = tokio::spawn(async move { axum::serve(listener, app).await.expect("serve fake") });
-    (addr, task)
 }
 
 /// The SigV4 credential scope of a request: access key ID and, if present, region.
@@ -438,7 +413,7 @@ fn page<T: Clone>(
 }
 
 async fn handle(
-    State(inner): State<Arc<Mutex<Inner>>>,
+    State(inner): State<SharedState<Inner>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -449,7 +424,7 @@ async fn handle(
     let (key, region) = credential_scope(&headers).unzip();
     let region = region.flatten();
     let matched = route(&method, uri.path());
-    let mut inner = inner.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut inner = lock(&inner);
     let result = match (&matched, &key) {
         (None, _) => Err(WaError::new(
             StatusCode::NOT_FOUND,
