@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
+use wa_sync_fakes::server::serve;
 use wa_sync_fakes::sts::{FakeSts, Role};
 use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
 
@@ -89,16 +90,11 @@ async fn main() {
         sts,
     });
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind the /__requests listener");
-    let control = listener.local_addr().expect("local address");
     let app = Router::new()
         .route("/__requests", get(recorded))
         .with_state(Arc::clone(&fakes));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    // Dropping the task handle detaches it: the endpoint serves as long as the process runs.
+    let (control, _) = serve(app).await;
 
     let ready = json!({
         "conformity_url": fakes.conformity.base_url(),
