@@ -146,6 +146,28 @@ impl AppState {
         self.runs.lock().expect("runs lock").remove(&run_id);
     }
 
+    /// Runs `work` as run `run_id`, so that `cancel` can stop it, and tells the UI when it ends.
+    async fn tracked_run<T>(
+        &self,
+        run_id: u32,
+        progress: &Channel<ProgressEvent>,
+        work: impl std::future::Future<Output = AppResult<T>>,
+    ) -> AppResult<T> {
+        let cancelled = self.start(run_id)?;
+        let result = cancellable(cancelled, work).await;
+        self.finish(run_id);
+        let _ = progress.send(ProgressEvent::Done { ok: result.is_ok() });
+        result
+    }
+
+    /// Every write to a workload backs up the notes it replaces first.
+    fn sync_options(&self) -> SyncOptions {
+        SyncOptions {
+            backup_dir: Some(self.backup_dir.clone()),
+            ..SyncOptions::default()
+        }
+    }
+
     /// Cancels a run; false when no run has that ID.
     pub fn cancel_run(&self, run_id: u32) -> bool {
         let sender = self.runs.lock().expect("runs lock").remove(&run_id);
@@ -154,6 +176,17 @@ impl AppState {
 
     fn remember(&self, run: LastRun) {
         *self.last.lock().expect("last lock") = Some(run);
+    }
+
+    /// Keeps a push for `export_report` and `retry_failed`; returns its result.
+    fn remember_push(&self, request: PreviewRequest, pushed: Pushed) -> PreviewReport {
+        self.remember(LastRun {
+            request,
+            collected: Arc::new(pushed.collected),
+            preview: pushed.preview,
+            result: Some(pushed.result.clone()),
+        });
+        pushed.result
     }
 
     #[cfg(test)]
@@ -193,15 +226,13 @@ pub async fn preview(
     request: PreviewRequest,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<PreviewReport> {
-    let cancelled = state.start(request.run_id)?;
-    let result = cancellable(
-        cancelled,
-        run_preview_collected(&state, &request, &on_progress),
-    )
-    .await;
-    state.finish(request.run_id);
-    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
-    let (report, collected) = result?;
+    let (report, collected) = state
+        .tracked_run(
+            request.run_id,
+            &on_progress,
+            run_preview_collected(&state, &request, &on_progress),
+        )
+        .await?;
     state.remember(LastRun {
         request,
         collected: Arc::new(collected),
@@ -398,47 +429,61 @@ pub async fn push(
     if request.preview.source == SourceRequest::Configured {
         state.workload_arn()?;
     }
-    let cancelled = state.start(request.preview.run_id)?;
+    let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
     let work = async {
-        let (mut report, collected) =
-            run_preview_collected(&state, &request.preview, &on_progress).await?;
-        let fresh = report.clone();
-        let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
-        for q in &mut report.questions {
-            if opted_out.contains(q.question_id.as_str()) {
-                // `sync` writes only questions with new notes.
-                q.notes = None;
-            }
-        }
-        let target = workload_target(&state, &request.preview.source).await?;
-        let snapshot = target.get().snapshot().await?;
-        let options = SyncOptions {
-            backup_dir: Some(state.backup_dir.clone()),
-            ..SyncOptions::default()
-        };
-        let _ = on_progress.send(ProgressEvent::Stage {
-            stage: "pushing".into(),
-        });
-        let result = sync::sync(
-            target.get(),
-            &snapshot,
-            report,
-            &options,
-            &ChannelSyncProgress(&on_progress),
-        )
+        let pushed = preview_and_push(&state, &request.preview, &on_progress, |id| {
+            !opted_out.contains(id)
+        })
         .await?;
-        state.remember(LastRun {
-            request: request.preview.clone(),
-            collected: Arc::new(collected),
-            preview: fresh,
-            result: Some(result.clone()),
-        });
-        Ok(result)
+        Ok(state.remember_push(request.preview.clone(), pushed))
     };
-    let result = cancellable(cancelled, work).await;
-    state.finish(request.preview.run_id);
-    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
-    result
+    state
+        .tracked_run(request.preview.run_id, &on_progress, work)
+        .await
+}
+
+/// A push: the preview it made against the notes as they were, the checks that preview came
+/// from, and what the push did.
+struct Pushed {
+    preview: PreviewReport,
+    collected: Collected,
+    result: PreviewReport,
+}
+
+/// Previews `request` again against the workload's notes as they are now, then backs them up
+/// and writes the questions with new notes that `write` picks (by question ID).
+async fn preview_and_push(
+    state: &AppState,
+    request: &PreviewRequest,
+    progress: &Channel<ProgressEvent>,
+    write: impl Fn(&str) -> bool,
+) -> AppResult<Pushed> {
+    let (mut report, collected) = run_preview_collected(state, request, progress).await?;
+    let preview = report.clone();
+    for q in &mut report.questions {
+        if !write(&q.question_id) {
+            // `sync` writes only questions with new notes.
+            q.notes = None;
+        }
+    }
+    let target = workload_target(state, &request.source).await?;
+    let snapshot = target.get().snapshot().await?;
+    let _ = progress.send(ProgressEvent::Stage {
+        stage: "pushing".into(),
+    });
+    let result = sync::sync(
+        target.get(),
+        &snapshot,
+        report,
+        &state.sync_options(),
+        &ChannelSyncProgress(progress),
+    )
+    .await?;
+    Ok(Pushed {
+        preview,
+        collected,
+        result,
+    })
 }
 
 /// Pushes again only the questions that failed in the last push (or retry): previews again
@@ -478,35 +523,11 @@ pub async fn retry_failed(
         ));
     }
     request.run_id = run_id;
-    let cancelled = state.start(run_id)?;
     let work = async {
-        let (mut report, collected) = run_preview_collected(&state, &request, &on_progress).await?;
-        let fresh = report.clone();
-        for q in &mut report.questions {
-            if !failed.contains(&q.question_id) {
-                // `sync` writes only questions with new notes.
-                q.notes = None;
-            }
-        }
-        let target = workload_target(&state, &request.source).await?;
-        let snapshot = target.get().snapshot().await?;
-        let options = SyncOptions {
-            backup_dir: Some(state.backup_dir.clone()),
-            ..SyncOptions::default()
-        };
-        let _ = on_progress.send(ProgressEvent::Stage {
-            stage: "pushing".into(),
-        });
-        let mut result = sync::sync(
-            target.get(),
-            &snapshot,
-            report,
-            &options,
-            &ChannelSyncProgress(&on_progress),
-        )
-        .await?;
+        let mut pushed =
+            preview_and_push(&state, &request, &on_progress, |id| failed.contains(id)).await?;
         // The questions not retried keep what the last push did to them.
-        for q in &mut result.questions {
+        for q in &mut pushed.result.questions {
             if failed.contains(&q.question_id) {
                 continue;
             }
@@ -518,18 +539,9 @@ pub async fn retry_failed(
                 *q = before.clone();
             }
         }
-        state.remember(LastRun {
-            request: request.clone(),
-            collected: Arc::new(collected),
-            preview: fresh,
-            result: Some(result.clone()),
-        });
-        Ok(result)
+        Ok(state.remember_push(request.clone(), pushed))
     };
-    let result = cancellable(cancelled, work).await;
-    state.finish(run_id);
-    let _ = on_progress.send(ProgressEvent::Done { ok: result.is_ok() });
-    result
+    state.tracked_run(run_id, &on_progress, work).await
 }
 
 /// Writes the report of the last preview, or of the last push's result, to the file the user
@@ -672,9 +684,8 @@ fn known_backup(state: &AppState, path: &str) -> AppResult<(PathBuf, Backup)> {
 pub async fn restore_plan(state: State<'_, AppState>, path: String) -> AppResult<RestorePlan> {
     let (path, backup) = known_backup(&state, &path)?;
     let options = SyncOptions {
-        backup_dir: Some(state.backup_dir.clone()),
         dry_run: true,
-        ..SyncOptions::default()
+        ..state.sync_options()
     };
     let target = backup_target(&state, &backup).await?;
     let report = sync::restore(
@@ -723,16 +734,12 @@ pub async fn restore(
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<RestoreReport> {
     let (path, backup) = known_backup(&state, &path)?;
-    let options = SyncOptions {
-        backup_dir: Some(state.backup_dir.clone()),
-        ..SyncOptions::default()
-    };
     let target = backup_target(&state, &backup).await?;
     let report = sync::restore(
         target.get(),
         &backup,
         &path,
-        &options,
+        &state.sync_options(),
         &ChannelSyncProgress(&on_progress),
     )
     .await;
