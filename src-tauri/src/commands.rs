@@ -7,7 +7,7 @@ use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, Settings};
 use crate::types::{
     AppInfo, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent, PushRequest,
-    ReportOf, RestorePlan, RestoreQuestionView, SourceRequest, TagMatchCount,
+    ReportOf, RestorePlan, RestoreQuestionView, SourceRequest,
 };
 use crate::KeyStore;
 use std::collections::{HashMap, HashSet};
@@ -17,13 +17,15 @@ use std::time::SystemTime;
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio::sync::oneshot;
-use wa_sync_engine::checks::{demo, CheckRecord, Progress, TagFilter};
-use wa_sync_engine::conformity::base_url_for_region;
+use wa_sync_engine::checks::{demo, Progress, TagFilter};
+use wa_sync_engine::conformity::{base_url_for_region, ConformityClient};
 use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::NotesMode;
-use wa_sync_engine::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
+use wa_sync_engine::preview::{
+    self, Collected, PreviewReport, QuestionStatus, Source, TagMatchCount,
+};
 use wa_sync_engine::report::{Format, Report};
 use wa_sync_engine::sync::{self, Backup, BackupInfo, RestoreReport, SyncOptions, SyncProgress};
 use wa_sync_engine::visionone::VisionOneClient;
@@ -200,11 +202,6 @@ fn mapping() -> &'static Mapping {
     MAPPING.get_or_init(Mapping::builtin)
 }
 
-fn demo_checks() -> &'static [CheckRecord] {
-    static CHECKS: OnceLock<Vec<CheckRecord>> = OnceLock::new();
-    CHECKS.get_or_init(demo::checks)
-}
-
 fn parse_tags(tags: &[String]) -> AppResult<TagFilter> {
     TagFilter::parse(tags).map_err(|e| AppError::new("bad_input", e.to_string()))
 }
@@ -254,6 +251,111 @@ pub async fn cancellable<T>(
     }
 }
 
+/// A check source opened from the UI's request, owning the API client it reads through (the
+/// key stays on this side of the bridge).
+enum OpenedSource {
+    Demo,
+    Files {
+        checks: Vec<PathBuf>,
+        rule_settings: Option<PathBuf>,
+    },
+    Conformity {
+        client: ConformityClient,
+        account_id: String,
+    },
+    VisionOne {
+        client: VisionOneClient,
+        account_id: String,
+    },
+}
+
+impl OpenedSource {
+    fn open(state: &AppState, request: &SourceRequest, tags: &TagFilter) -> AppResult<Self> {
+        Ok(match request {
+            SourceRequest::Demo => Self::Demo,
+            SourceRequest::Files {
+                checks,
+                rule_settings,
+            } => {
+                if checks.is_empty() {
+                    return Err(AppError::new(
+                        "bad_input",
+                        "choose at least one saved checks file",
+                    ));
+                }
+                Self::Files {
+                    checks: checks.iter().map(PathBuf::from).collect(),
+                    rule_settings: rule_settings.as_ref().map(PathBuf::from),
+                }
+            }
+            SourceRequest::Conformity { region, account_id } => {
+                validate_account_id(account_id)?;
+                let base = base_url_for_region(region)?;
+                let key = state.key(Product::Conformity).require()?;
+                Self::Conformity {
+                    client: crate::setup::make_client(&base, key)?,
+                    account_id: account_id.clone(),
+                }
+            }
+            SourceRequest::Configured => {
+                let settings = state.settings();
+                let account = settings.account.ok_or_else(|| {
+                    AppError::new(
+                        "bad_input",
+                        "no account is set up yet: run the setup (Settings > Run the setup)",
+                    )
+                })?;
+                match settings.product {
+                    Product::Conformity => Self::Conformity {
+                        client: state.conformity_client()?,
+                        account_id: account.id,
+                    },
+                    Product::VisionOne => {
+                        // The engine's words for a tag filter Vision One cannot express.
+                        VisionOneClient::checks_filter(&account.id, tags)?;
+                        Self::VisionOne {
+                            client: state.vision_one_client()?,
+                            account_id: account.id,
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn source(&self) -> Source<'_> {
+        match self {
+            Self::Demo => Source::Demo,
+            Self::Files {
+                checks,
+                rule_settings,
+            } => Source::Files {
+                checks: checks.clone(),
+                rule_settings: rule_settings.clone(),
+            },
+            Self::Conformity { client, account_id } => Source::Conformity {
+                client,
+                account_id: account_id.clone(),
+            },
+            Self::VisionOne { client, account_id } => Source::VisionOne {
+                client,
+                account_id: account_id.clone(),
+            },
+        }
+    }
+
+    /// The account the checks belong to; saved files do not say.
+    fn account_id(&self) -> Option<String> {
+        match self {
+            Self::Demo => Some(demo::ACCOUNT_ID.to_string()),
+            Self::Files { .. } => None,
+            Self::Conformity { account_id, .. } | Self::VisionOne { account_id, .. } => {
+                Some(account_id.clone())
+            }
+        }
+    }
+}
+
 /// The preview itself, apart from cancellation; also used by the command tests.
 pub async fn run_preview(
     state: &AppState,
@@ -280,76 +382,9 @@ async fn run_preview_collected(
         )
     })?;
     let mapping = mapping();
-    let client;
-    let v1_client;
-    let (source, account_id) = match &request.source {
-        SourceRequest::Demo => (Source::Demo, Some(demo::ACCOUNT_ID.to_string())),
-        SourceRequest::Files {
-            checks,
-            rule_settings,
-        } => {
-            if checks.is_empty() {
-                return Err(AppError::new(
-                    "bad_input",
-                    "choose at least one saved checks file",
-                ));
-            }
-            (
-                Source::Files {
-                    checks: checks.iter().map(PathBuf::from).collect(),
-                    rule_settings: rule_settings.as_ref().map(PathBuf::from),
-                },
-                None,
-            )
-        }
-        SourceRequest::Conformity { region, account_id } => {
-            validate_account_id(account_id)?;
-            let base = base_url_for_region(region)?;
-            // The key stays on this side of the bridge.
-            let key = state.key(Product::Conformity).require()?;
-            client = crate::setup::make_client(&base, key)?;
-            (
-                Source::Conformity {
-                    client: &client,
-                    account_id: account_id.clone(),
-                },
-                Some(account_id.clone()),
-            )
-        }
-        SourceRequest::Configured => {
-            let settings = state.settings();
-            let account = settings.account.ok_or_else(|| {
-                AppError::new(
-                    "bad_input",
-                    "no account is set up yet: run the setup (Settings > Run the setup)",
-                )
-            })?;
-            match settings.product {
-                Product::Conformity => {
-                    client = state.conformity_client()?;
-                    (
-                        Source::Conformity {
-                            client: &client,
-                            account_id: account.id.clone(),
-                        },
-                        Some(account.id),
-                    )
-                }
-                Product::VisionOne => {
-                    // The engine's words for a tag filter Vision One cannot express.
-                    VisionOneClient::checks_filter(&account.id, &tags)?;
-                    v1_client = state.vision_one_client()?;
-                    (
-                        Source::VisionOne {
-                            client: &v1_client,
-                            account_id: account.id.clone(),
-                        },
-                        Some(account.id),
-                    )
-                }
-            }
-        }
-    };
+    let opened = OpenedSource::open(state, &request.source, &tags)?;
+    let source = opened.source();
+    let account_id = opened.account_id();
     let _ = progress.send(ProgressEvent::Stage {
         stage: "fetching-checks".into(),
     });
@@ -784,65 +819,18 @@ pub fn mapping_coverage() -> Coverage {
     Coverage::of(mapping())
 }
 
-/// How many checks the tag chips select, shown before a preview: the demo's with Conformity's
-/// semantics, or (`configured` with Vision One) the configured account's, counted by Vision One
-/// itself with its whole-tag matching.
+/// How many checks the tag chips select, out of all the source's checks, shown before a
+/// preview: the APIs count with their own tag matching (one or two requests, whatever the size);
+/// saved files and the demo are counted here with Conformity's semantics.
 #[tauri::command]
 pub async fn tag_match_count(
     state: State<'_, AppState>,
     tags: Vec<String>,
-    configured: Option<bool>,
+    source: SourceRequest,
 ) -> AppResult<TagMatchCount> {
-    if configured == Some(true) && state.settings().product == Product::VisionOne {
-        return vision_one_match_count(&state, &tags).await;
-    }
-    demo_match_count(&tags)
-}
-
-/// The live count of a Vision One account's checks that the tags select, and of all its checks.
-pub async fn vision_one_match_count(state: &AppState, tags: &[String]) -> AppResult<TagMatchCount> {
-    let filter = parse_tags(tags)?;
-    let account = state.settings().account.ok_or_else(|| {
-        AppError::new(
-            "bad_input",
-            "no account is set up yet: run the setup (Settings > Run the setup)",
-        )
-    })?;
-    VisionOneClient::checks_filter(&account.id, &filter)?;
-    let client = state.vision_one_client()?;
-    let count = |filter: TagFilter| {
-        let client = &client;
-        let id = account.id.clone();
-        async move {
-            let mut n = 0u64;
-            client
-                .for_each_check(
-                    &id,
-                    &filter,
-                    &wa_sync_engine::checks::NoProgress,
-                    &mut |_| n += 1,
-                )
-                .await?;
-            Ok::<_, AppError>(n)
-        }
-    };
-    let matching = count(filter.clone()).await?;
-    let total = if filter.values().is_empty() {
-        matching
-    } else {
-        count(TagFilter::default()).await?
-    };
-    Ok(TagMatchCount { matching, total })
-}
-
-/// The demo checks the tags select, with Conformity's semantics.
-pub fn demo_match_count(tags: &[String]) -> AppResult<TagMatchCount> {
-    let filter = parse_tags(tags)?;
-    let checks = demo_checks();
-    Ok(TagMatchCount {
-        matching: checks.iter().filter(|c| filter.matches(&c.tags)).count() as u64,
-        total: checks.len() as u64,
-    })
+    let filter = parse_tags(&tags)?;
+    let opened = OpenedSource::open(&state, &source, &filter)?;
+    Ok(preview::count_matching(&opened.source(), &filter).await?)
 }
 
 /// What the UI shows in its header and whether it opens straight into the demo.

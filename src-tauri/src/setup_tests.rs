@@ -541,6 +541,30 @@ fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload(
         json!({"request": {"run_id": run_id, "source": {"kind": "configured"}, "filter_tags": [],
                "notes_mode": "replace-block"}, "onProgress": "__CHANNEL__:1"})
     };
+    // The tag builder's count comes from Conformity's totals, before any preview.
+    let before = fakes.conformity.count("/api/checks");
+    let all = app.ok(
+        "tag_match_count",
+        json!({"tags": [], "source": {"kind": "configured"}}),
+    );
+    assert_eq!(all, json!({"matching": 300, "total": 300}));
+    let production = app.ok(
+        "tag_match_count",
+        json!({"tags": ["production"], "source": {"kind": "configured"}}),
+    );
+    let tags = wa_sync_engine::checks::TagFilter::parse(&["production"]).unwrap();
+    let expected = fake::synthetic_checks(300, "acc-shop", 7)
+        .iter()
+        .filter(|c| tags.matches(&c.tags))
+        .count();
+    assert!(0 < expected && expected < 300, "{expected}");
+    assert_eq!(
+        production,
+        json!({"matching": expected, "total": 300}),
+        "Conformity's exact, case-insensitive tag matching"
+    );
+    assert_eq!(fakes.conformity.count("/api/checks"), before + 3);
+
     let preview = app.ok("preview", request(1));
     assert_eq!(preview["account_id"], "acc-shop");
     assert_eq!(preview["workload_arn"], workload_arn(GOOD_ID));

@@ -111,10 +111,15 @@ fn tag_filter_narrows_the_preview_and_the_count() {
     let count = invoke(
         &main,
         "tag_match_count",
-        json!({ "tags": ["APP::Checkout"] }),
+        json!({ "tags": ["APP::Checkout"], "source": { "kind": "demo" } }),
     )
     .unwrap();
-    let all = invoke(&main, "tag_match_count", json!({ "tags": [] })).unwrap();
+    let all = invoke(
+        &main,
+        "tag_match_count",
+        json!({ "tags": [], "source": { "kind": "demo" } }),
+    )
+    .unwrap();
     assert_eq!(all["matching"], all["total"]);
     assert!(count["matching"].as_u64().unwrap() < all["matching"].as_u64().unwrap());
     let report = invoke(&main, "preview", demo_request(2, &["App::checkout"])).unwrap();
@@ -127,7 +132,12 @@ fn tag_filter_narrows_the_preview_and_the_count() {
 fn errors_are_code_and_message() {
     let (app, _dir) = app();
     let main = window(&app, "main");
-    let err = invoke(&main, "tag_match_count", json!({ "tags": ["env::"] })).unwrap_err();
+    let err = invoke(
+        &main,
+        "tag_match_count",
+        json!({ "tags": ["env::"], "source": { "kind": "demo" } }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "bad_input");
     assert!(
         err["message"].as_str().unwrap().contains("key::value"),

@@ -138,15 +138,6 @@ pub struct RestorePlan {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
-pub struct TagMatchCount {
-    #[ts(type = "number")]
-    pub matching: u64,
-    #[ts(type = "number")]
-    pub total: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export, export_to = "../ui/src/bindings/")]
 pub struct AppInfo {
     pub version: String,
     pub lens: String,

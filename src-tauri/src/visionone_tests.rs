@@ -113,7 +113,7 @@ fn vision_one_setup_tests_the_key_picks_an_account_and_previews_like_the_engine(
     // The tag count comes from Vision One, which refuses values without `::`.
     let err = app.err(
         "tag_match_count",
-        json!({"tags": ["production"], "configured": true}),
+        json!({"tags": ["production"], "source": {"kind": "configured"}}),
     );
     assert_eq!(err["code"], "bad_input");
     assert!(
@@ -125,7 +125,7 @@ fn vision_one_setup_tests_the_key_picks_an_account_and_previews_like_the_engine(
     );
     let count = app.ok(
         "tag_match_count",
-        json!({"tags": ["Environment::production"], "configured": true}),
+        json!({"tags": ["Environment::production"], "source": {"kind": "configured"}}),
     );
     assert_eq!(count["total"], CHECKS as u64, "{count}");
     let matching = count["matching"].as_u64().unwrap();

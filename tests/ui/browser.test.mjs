@@ -149,9 +149,9 @@ mockIPC(async (cmd, args) => {
                demo_account_name: "Demo: online shop (production)", demo_workload_name: "wa-sync demo workload",
                can_push: true };
     case "tag_match_count": {
-      if (args.configured) {
+      if (args.source.kind === "configured") {
         const bare = args.tags.find((x) => !x.includes("::"));
-        if (bare) throw WHOLE_TAGS(bare);
+        if (bare && setup.settings.product === "vision-one") throw WHOLE_TAGS(bare);
         return { matching: args.tags.length ? 42 : 300, total: 300 };
       }
       const t = args.tags.map((x) => x.toLowerCase());
@@ -505,6 +505,10 @@ try {
     await wp.waitForFunction(() => /Push \d+ to \u201cShop\u201d/.test(document.querySelector('[data-testid="push"]')?.textContent ?? ""));
     const preview = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
     assert.deepEqual(preview.source, { kind: "configured" });
+    // The configured Conformity account's count comes from Conformity, before the preview.
+    await wp.waitForFunction(() => /300 of 300 checks in Conformity match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
+    const count = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
+    assert.deepEqual(count, { tags: [], source: { kind: "configured" } });
     assert.equal(await wt("reset-demo").count(), 0);
     await wp.waitForFunction(() => document.querySelector('[data-testid="connection-badge"]')?.textContent === "Connected");
   });
@@ -641,7 +645,7 @@ try {
     await vt("tag-add").click();
     await vp.waitForFunction(() => /42 of 300 checks in Vision One match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
     const count = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
-    assert.deepEqual(count, { tags: ["Environment::production"], configured: true });
+    assert.deepEqual(count, { tags: ["Environment::production"], source: { kind: "configured" } });
     await vt("tag-input").fill("production");
     await vt("tag-add").click();
     await vt("tag-error").waitFor();

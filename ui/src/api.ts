@@ -7,6 +7,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { Coverage } from "./bindings/Coverage";
 import type { PreviewReport } from "./bindings/PreviewReport";
 import type { PreviewRequest } from "./bindings/PreviewRequest";
+import type { SourceRequest } from "./bindings/SourceRequest";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { TagMatchCount } from "./bindings/TagMatchCount";
 import type { PushRequest } from "./bindings/PushRequest";
@@ -55,7 +56,7 @@ export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   mappingCoverage: () => invoke<Coverage>("mapping_coverage"),
   /** The demo's count; `configured` with Vision One: the live count from Vision One. */
-  tagMatchCount: (tags: string[], configured = false) => invoke<TagMatchCount>("tag_match_count", { tags, configured }),
+  tagMatchCount: (tags: string[], source: SourceRequest) => invoke<TagMatchCount>("tag_match_count", { tags, source }),
   preview: (request: PreviewRequest, onProgress: (e: ProgressEvent) => void) =>
     invoke<PreviewReport>("preview", { request, onProgress: channel(onProgress) }),
   push: (request: PushRequest, onProgress: (e: ProgressEvent) => void) =>

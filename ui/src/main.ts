@@ -183,7 +183,7 @@ function startConfigured(): void {
   state.chipError = null;
   document.querySelector<HTMLElement>("[data-testid=demo-badge]")!.hidden = true;
   renderPreviewScreen();
-  if (liveCount()) void refreshMatchCount();
+  void refreshMatchCount();
   void runPreview();
 }
 
@@ -352,25 +352,21 @@ function renderPreviewScreen(): void {
 
 let matchSeq = 0;
 
-/** Vision One: the configured account's match count comes from Vision One itself. */
+/** Vision One matches whole key::value tags only, so its help differs from Conformity's. */
 function visionOneConfigured(): boolean {
   return state.mode === "configured" && state.setup?.settings.product === "vision-one";
 }
 
-/** Whether the tag builder shows a count (the demo's, or Vision One's live one). */
-function liveCount(): boolean {
-  return state.mode === "demo" || visionOneConfigured();
-}
-
+/** The configured account's count comes from its API (one or two requests); the demo's is local. */
 async function refreshMatchCount(): Promise<void> {
   const seq = ++matchSeq;
-  const live = visionOneConfigured();
+  const live = state.mode === "configured";
   if (live) {
     state.matchCount = null;
     renderTags();
   }
   try {
-    const count = await api.tagMatchCount(state.chips, live);
+    const count = await api.tagMatchCount(state.chips, live ? { kind: "configured" } : { kind: "demo" });
     if (seq === matchSeq) {
       state.matchCount = count;
       if (live) state.chipError = null;
@@ -379,6 +375,17 @@ async function refreshMatchCount(): Promise<void> {
     if (seq === matchSeq) state.chipError = toAppError(e).message;
   }
   renderTags();
+}
+
+/** "4,886 of 7,000 demo checks match", or the configured account's count in its product. */
+function matchCountText(): string {
+  const count = state.matchCount;
+  if (state.mode === "demo") {
+    return count ? `${fmt(count.matching)} of ${fmt(count.total)} demo checks match` : "counting\u2026";
+  }
+  const product = productName(state.setup?.settings.product);
+  if (count) return `${fmt(count.matching)} of ${fmt(count.total)} checks in ${product} match`;
+  return state.chipError ? `${product} cannot count these tags.` : `counting in ${product}\u2026`;
 }
 
 function renderTags(): void {
@@ -399,13 +406,11 @@ function renderTags(): void {
     }
     state.chipError = null;
     state.chips = addChip(state.chips, value);
-    if (liveCount()) void refreshMatchCount();
-    else renderTags();
+    void refreshMatchCount();
   };
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") add();
   });
-  const count = state.matchCount;
   replace(
     sections.tags,
     h("h3", {}, "Tag filter"),
@@ -425,8 +430,7 @@ function renderTags(): void {
               "aria-label": `Remove ${chip}`,
               onclick: () => {
                 state.chips = state.chips.filter((c) => c !== chip);
-                if (liveCount()) void refreshMatchCount();
-                else renderTags();
+                void refreshMatchCount();
               },
             },
             "\u00d7",
@@ -439,17 +443,7 @@ function renderTags(): void {
     h(
       "p",
       { class: "count", testid: "tag-match-count" },
-      visionOneConfigured()
-        ? count
-          ? `${fmt(count.matching)} of ${fmt(count.total)} checks in Vision One match`
-          : state.chipError
-            ? "Vision One cannot count these tags."
-            : "counting in Vision One\u2026"
-        : state.mode === "configured"
-          ? "The preview applies the tags to the account's checks."
-          : count
-            ? `${fmt(count.matching)} of ${fmt(count.total)} demo checks match`
-            : "counting\u2026",
+      matchCountText(),
     ),
     h("p", { class: "help", testid: "tag-help" }, visionOneConfigured() ? TAG_HELP_VISION_ONE : TAG_HELP),
   );
