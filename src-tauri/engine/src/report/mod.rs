@@ -67,6 +67,7 @@ mod csv;
 mod html;
 mod markdown;
 mod pdf;
+mod pdf_fonts;
 mod pdf_metrics;
 
 use crate::checks::RiskLevel;
@@ -81,7 +82,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use csv::to_csv;
 pub use html::to_html;
 pub use markdown::to_markdown;
-pub use pdf::to_pdf;
+pub use pdf::{to_pdf, to_pdf_with_warnings};
 
 /// The JSON schema identifier written into every report.
 pub const SCHEMA: &str = "wa-sync/report/v1";
@@ -118,14 +119,30 @@ impl Format {
 
     /// The report in this format.
     pub fn render(self, report: &Report) -> Vec<u8> {
-        match self {
-            Format::Json => to_json(report).into_bytes(),
-            Format::Csv => to_csv(report).into_bytes(),
-            Format::Markdown => to_markdown(report).into_bytes(),
-            Format::Html => to_html(report).into_bytes(),
-            Format::Pdf => to_pdf(report),
-        }
+        self.render_with_warnings(report).bytes
     }
+
+    /// The report in this format, with what could not be rendered as asked; to show to whoever
+    /// exported it. Only the PDF has warnings: characters that no installed font has, which
+    /// print as `?` (the PDF's summary says so too).
+    pub fn render_with_warnings(self, report: &Report) -> Rendered {
+        let (bytes, warnings) = match self {
+            Format::Json => (to_json(report).into_bytes(), Vec::new()),
+            Format::Csv => (to_csv(report).into_bytes(), Vec::new()),
+            Format::Markdown => (to_markdown(report).into_bytes(), Vec::new()),
+            Format::Html => (to_html(report).into_bytes(), Vec::new()),
+            Format::Pdf => to_pdf_with_warnings(report),
+        };
+        Rendered { bytes, warnings }
+    }
+}
+
+/// A report rendered in one format.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// What could not be rendered as asked, in sentences; empty when all went well.
+    pub warnings: Vec<String>,
 }
 
 /// What a question's counts say, for people: the one word a reviewer scans for.

@@ -1,12 +1,20 @@
-//! PDF: the HTML report's content on A4 pages, drawn with `pdf-writer` in the PDF standard fonts
-//! Helvetica and Helvetica-Bold (WinAnsi encoding, so nothing is embedded), with the pillar chart
-//! as vector shapes. Characters outside WinAnsi print as `?`.
+//! PDF: the HTML report's content on A4 pages, drawn with `pdf-writer`, with the pillar chart as
+//! vector shapes.
+//!
+//! A report whose every character is in WinAnsi is drawn in the PDF standard fonts Helvetica and
+//! Helvetica-Bold, so nothing is embedded. Any other report (workload names, accounts and tags in
+//! Japanese, Greek, Cyrillic, …) is laid out again in installed fonts embedded as subsets (see
+//! [`super::pdf_fonts`]); characters that no installed font has print as `?`, and the export says
+//! so.
 
 use super::html::{RISK_COLOURS, SUCCESS_COLOUR};
+use super::pdf_fonts::FontSet;
 use super::pdf_metrics::{HELVETICA, HELVETICA_BOLD};
 use super::{risk_label, score, status_label, thousands, Assessment, Report};
 use crate::checks::RiskLevel;
+use pdf_writer::types::TextRenderingMode;
 use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use std::collections::BTreeSet;
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
@@ -39,28 +47,32 @@ impl Font {
     }
 }
 
+/// The WinAnsi (cp1252) code of `c`, for the characters the standard fonts draw.
+fn winansi_code(c: char) -> Option<u8> {
+    Some(match c {
+        ' '..='~' => c as u8,
+        '\u{a0}'..='\u{ff}' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        '„' => 0x84,
+        '…' => 0x85,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '™' => 0x99,
+        '\t' | '\r' | '\n' => b' ',
+        _ => return None,
+    })
+}
+
 /// Text in WinAnsi (cp1252); anything else becomes `?`.
 fn winansi(text: &str) -> Vec<u8> {
     text.chars()
-        .map(|c| match c {
-            ' '..='~' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '€' => 0x80,
-            '‚' => 0x82,
-            '„' => 0x84,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            '™' => 0x99,
-            '\t' | '\r' | '\n' => b' ',
-            '✓' | '✗' => b'?',
-            _ => b'?',
-        })
+        .map(|c| winansi_code(c).unwrap_or(b'?'))
         .collect()
 }
 
@@ -89,8 +101,9 @@ fn text_width(text: &str, size: f32, font: Font) -> f32 {
     width(&winansi(text), size, font)
 }
 
-/// Greedy word wrap; words longer than a line are cut.
-fn wrap(text: &str, max: f32, size: f32, font: Font) -> Vec<String> {
+/// Greedy word wrap of `text` measured by `width`; words longer than a line are cut (so are runs of
+/// CJK text, which has no spaces).
+fn wrap(text: &str, max: f32, width: impl Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -99,7 +112,7 @@ fn wrap(text: &str, max: f32, size: f32, font: Font) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if text_width(&candidate, size, font) <= max {
+        if width(&candidate) <= max {
             line = candidate;
             continue;
         }
@@ -107,10 +120,10 @@ fn wrap(text: &str, max: f32, size: f32, font: Font) -> Vec<String> {
             lines.push(std::mem::take(&mut line));
         }
         let mut rest = word.to_string();
-        while text_width(&rest, size, font) > max {
+        while width(&rest) > max {
             let mut cut = String::new();
             for c in rest.chars() {
-                if text_width(&format!("{cut}{c}"), size, font) > max && !cut.is_empty() {
+                if width(&format!("{cut}{c}")) > max && !cut.is_empty() {
                     break;
                 }
                 cut.push(c);
@@ -187,21 +200,105 @@ const TABLE_SIZE: f32 = 8.0;
 const LEADING: f32 = 10.0;
 const PAD: f32 = 3.5;
 
-struct Writer {
+/// The fonts a layout is drawn in.
+#[derive(Clone, Copy)]
+enum Fonts<'a> {
+    /// Helvetica and Helvetica-Bold in WinAnsi.
+    Standard,
+    /// Installed fonts, embedded.
+    Embedded(&'a FontSet),
+}
+
+/// The characters a layout drew, to tell whether the standard fonts could draw them.
+struct Seen {
+    latin1: [bool; 256],
+    other: BTreeSet<char>,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            latin1: [false; 256],
+            other: BTreeSet::new(),
+        }
+    }
+
+    fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            match u8::try_from(c) {
+                Ok(b) => self.latin1[b as usize] = true,
+                Err(_) => {
+                    self.other.insert(c);
+                }
+            }
+        }
+    }
+
+    /// Whether a character outside WinAnsi was drawn (control characters, which no font draws,
+    /// do not count).
+    fn beyond_winansi(&self) -> bool {
+        self.other
+            .iter()
+            .any(|&c| winansi_code(c).is_none() && !c.is_control())
+    }
+
+    fn chars(&self) -> BTreeSet<char> {
+        (0..=255u8)
+            .filter(|&b| self.latin1[b as usize])
+            .map(char::from)
+            .chain(self.other.iter().copied())
+            .collect()
+    }
+}
+
+struct Writer<'a> {
     pages: Vec<Content>,
     page: Content,
     y: f32,
     /// Repeated above a table that continues on a new page.
     caption: Option<String>,
+    fonts: Fonts<'a>,
+    /// What the standard fonts drew.
+    seen: Seen,
 }
 
-impl Writer {
-    fn new() -> Writer {
+impl<'a> Writer<'a> {
+    fn new(fonts: Fonts<'a>) -> Writer<'a> {
         Writer {
             pages: Vec::new(),
             page: Content::new(),
             y: TOP,
             caption: None,
+            fonts,
+            seen: Seen::new(),
+        }
+    }
+
+    fn width(&self, text: &str, size: f32, font: Font) -> f32 {
+        match self.fonts {
+            Fonts::Standard => text_width(text, size, font),
+            Fonts::Embedded(set) => set.width(text, size, font == Font::Bold),
+        }
+    }
+
+    fn wrap(&self, text: &str, max: f32, size: f32, font: Font) -> Vec<String> {
+        wrap(text, max, |t| self.width(t, size, font))
+    }
+
+    /// The size at which a line that cannot wrap (a column title) fits `max` points. The
+    /// embedded fonts run wider than Helvetica, for which the columns were made: their titles
+    /// shrink to fit. Helvetica's layout stays as it has always been.
+    fn fit(&self, text: &str, max: f32, size: f32, font: Font) -> f32 {
+        match self.fonts {
+            Fonts::Standard => size,
+            Fonts::Embedded(_) => {
+                let width = self.width(text, size, font);
+                if width > max {
+                    size * max / width
+                } else {
+                    size
+                }
+            }
         }
     }
 
@@ -219,14 +316,50 @@ impl Writer {
     }
 
     fn text(&mut self, x: f32, y: f32, size: f32, font: Font, colour: Rgb, text: &str) {
-        let bytes = winansi(text);
+        let set = match self.fonts {
+            Fonts::Standard => {
+                self.seen.add(text);
+                let bytes = winansi(text);
+                self.page
+                    .begin_text()
+                    .set_fill_rgb(colour.0, colour.1, colour.2)
+                    .set_font(font.name(), size)
+                    .next_line(x, y)
+                    .show(Str(&bytes))
+                    .end_text();
+                return;
+            }
+            Fonts::Embedded(set) => set,
+        };
+        let runs = set.encode(text, font == Font::Bold);
+        // Bold from a face without a bold variant: filled and stroked in the text's colour.
+        let fake_bold = runs.iter().any(|r| r.fake_bold);
+        if fake_bold {
+            self.page
+                .save_state()
+                .set_stroke_rgb(colour.0, colour.1, colour.2)
+                .set_line_width(FontSet::fake_bold_stroke(size));
+        }
         self.page
             .begin_text()
             .set_fill_rgb(colour.0, colour.1, colour.2)
-            .set_font(font.name(), size)
-            .next_line(x, y)
-            .show(Str(&bytes))
-            .end_text();
+            .next_line(x, y);
+        for run in &runs {
+            self.page
+                .set_font(Name(FontSet::resource_name(run.face).as_bytes()), size);
+            if fake_bold {
+                self.page.set_text_rendering_mode(if run.fake_bold {
+                    TextRenderingMode::FillStroke
+                } else {
+                    TextRenderingMode::Fill
+                });
+            }
+            self.page.show(Str(&run.bytes));
+        }
+        self.page.end_text();
+        if fake_bold {
+            self.page.restore_state();
+        }
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Rgb) {
@@ -251,7 +384,7 @@ impl Writer {
     }
 
     fn subheading(&mut self, text: &str) {
-        let lines = wrap(text, CONTENT_W, 10.0, Font::Bold);
+        let lines = self.wrap(text, CONTENT_W, 10.0, Font::Bold);
         self.ensure(14.0 * lines.len() as f32 + 40.0);
         self.caption = Some(text.to_string());
         self.y -= 6.0;
@@ -263,7 +396,7 @@ impl Writer {
     }
 
     fn paragraph(&mut self, text: &str, size: f32, colour: Rgb) {
-        for line in wrap(text, CONTENT_W, size, Font::Regular) {
+        for line in self.wrap(text, CONTENT_W, size, Font::Regular) {
             self.ensure(size * 1.35);
             self.text(MARGIN, self.y - size, size, Font::Regular, colour, &line);
             self.y -= size * 1.35;
@@ -276,20 +409,12 @@ impl Writer {
         self.rect(MARGIN, self.y - h, CONTENT_W, h, HEAD_BG);
         let mut x = MARGIN;
         for c in cols {
+            let size = self.fit(c.title, c.width - 2.0 * PAD, TABLE_SIZE - 0.5, Font::Bold);
             let tx = match c.align {
                 Align::Left => x + PAD,
-                Align::Right => {
-                    x + c.width - PAD - text_width(c.title, TABLE_SIZE - 0.5, Font::Bold)
-                }
+                Align::Right => x + c.width - PAD - self.width(c.title, size, Font::Bold),
             };
-            self.text(
-                tx,
-                self.y - PAD - 7.5,
-                TABLE_SIZE - 0.5,
-                Font::Bold,
-                INK,
-                c.title,
-            );
+            self.text(tx, self.y - PAD - 7.5, size, Font::Bold, INK, c.title);
             x += c.width;
         }
         self.y -= h;
@@ -314,7 +439,7 @@ impl Writer {
                     cell.lines
                         .iter()
                         .flat_map(|(text, font, colour)| {
-                            wrap(text, inner, TABLE_SIZE, *font)
+                            self.wrap(text, inner, TABLE_SIZE, *font)
                                 .into_iter()
                                 .map(move |l| (l, *font, *colour))
                         })
@@ -327,7 +452,7 @@ impl Writer {
                 self.new_page();
                 if let Some(caption) = self.caption.clone() {
                     let line = format!("{caption} (continued)");
-                    let line = wrap(&line, CONTENT_W, 9.0, Font::Bold).remove(0);
+                    let line = self.wrap(&line, CONTENT_W, 9.0, Font::Bold).remove(0);
                     self.text(MARGIN, self.y - 9.0, 9.0, Font::Bold, MUTED, &line);
                     self.y -= 15.0;
                 }
@@ -346,7 +471,7 @@ impl Writer {
             ) {
                 let align = if row.span { Align::Left } else { c };
                 for (i, (text, font, colour)) in lines.iter().enumerate() {
-                    let tw = text_width(text, TABLE_SIZE, *font);
+                    let tw = self.width(text, TABLE_SIZE, *font);
                     let tx = match align {
                         Align::Left => x + PAD + if cell.badge.is_some() { 3.0 } else { 0.0 },
                         Align::Right => x + w - PAD - tw,
@@ -366,23 +491,19 @@ impl Writer {
         self.y -= 8.0;
     }
 
-    /// Finishes the last page and stamps every page's footer.
-    fn finish(mut self, footer: &str) -> Vec<Content> {
+    /// Finishes the last page and stamps every page's footer; the pages and the characters the
+    /// standard fonts drew.
+    fn finish(mut self, footer: &str) -> (Vec<Content>, Seen) {
         self.new_page();
         let n = self.pages.len();
         let mut pages = std::mem::take(&mut self.pages);
         for (i, page) in pages.iter_mut().enumerate() {
             let right = format!("Page {} of {n}", i + 1);
-            let mut w = Writer {
-                pages: Vec::new(),
-                page: std::mem::replace(page, Content::new()),
-                y: 0.0,
-                caption: None,
-            };
-            w.hline(MARGIN, 38.0, CONTENT_W, LINE, 0.5);
-            w.text(MARGIN, 26.0, 7.5, Font::Regular, MUTED, footer);
-            let rw = text_width(&right, 7.5, Font::Regular);
-            w.text(
+            self.page = std::mem::replace(page, Content::new());
+            self.hline(MARGIN, 38.0, CONTENT_W, LINE, 0.5);
+            self.text(MARGIN, 26.0, 7.5, Font::Regular, MUTED, footer);
+            let rw = self.width(&right, 7.5, Font::Regular);
+            self.text(
                 PAGE_W - MARGIN - rw,
                 26.0,
                 7.5,
@@ -390,9 +511,9 @@ impl Writer {
                 MUTED,
                 &right,
             );
-            *page = w.page;
+            *page = std::mem::replace(&mut self.page, Content::new());
         }
-        pages
+        (pages, self.seen)
     }
 }
 
@@ -405,10 +526,87 @@ fn badge_colours(a: Assessment) -> (Rgb, Rgb) {
     }
 }
 
+/// The report as a PDF.
 pub fn to_pdf(r: &Report) -> Vec<u8> {
-    let mut w = Writer::new();
+    to_pdf_with_warnings(r).0
+}
+
+/// The report as a PDF, and what could not be drawn as asked (characters no installed font has,
+/// a font that could not be embedded). The warnings are printed in the PDF's summary too.
+pub fn to_pdf_with_warnings(r: &Report) -> (Vec<u8>, Vec<String>) {
+    let (pages, seen) = layout(r, Fonts::Standard, &[]);
+    if !seen.beyond_winansi() {
+        return (standard(r, pages), Vec::new());
+    }
+    // Text outside WinAnsi: lay the report out again in installed fonts that have it.
+    let chars = seen.chars();
+    let Some(set) = FontSet::for_chars(&chars) else {
+        let beyond: Vec<char> = chars
+            .into_iter()
+            .filter(|&c| winansi_code(c).is_none() && !c.is_control())
+            .collect();
+        let warnings = vec![format!(
+            "No installed font was found for {}; they print as ?. Install a font that has them \
+             (such as Noto Sans and Noto Sans CJK) and export again.",
+            describe(&beyond)
+        )];
+        let (pages, _) = layout(r, Fonts::Standard, &warnings);
+        return (standard(r, pages), warnings);
+    };
+    let missing = |missing: Vec<char>| {
+        (!missing.is_empty()).then(|| {
+            format!(
+                "No installed font has {}; they print as ?.",
+                describe(&missing)
+            )
+        })
+    };
+    let mut warnings: Vec<String> = missing(set.missing()).into_iter().collect();
+    let (pages, _) = layout(r, Fonts::Embedded(&set), &warnings);
+    match assemble(r, pages, &Fonts::Embedded(&set)) {
+        Ok(bytes) => {
+            // Characters found missing only while drawing, if any, are in the list returned.
+            (bytes, missing(set.missing()).into_iter().collect())
+        }
+        Err(error) => {
+            // A font that cannot be embedded: the standard fonts, with `?`.
+            warnings.push(format!(
+                "{error}; characters outside WinAnsi print as ? instead."
+            ));
+            let (pages, _) = layout(r, Fonts::Standard, &warnings);
+            (standard(r, pages), warnings)
+        }
+    }
+}
+
+/// The PDF of pages drawn in the standard fonts.
+fn standard(r: &Report, pages: Vec<Content>) -> Vec<u8> {
+    assemble(r, pages, &Fonts::Standard).expect("the standard fonts embed nothing")
+}
+
+/// "the characters U+10FFFD, U+E000" (at most eight named).
+fn describe(chars: &[char]) -> String {
+    let mut named: Vec<String> = chars
+        .iter()
+        .take(8)
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
+    if chars.len() > 8 {
+        named.push(format!("and {} more", chars.len() - 8));
+    }
+    let noun = if chars.len() == 1 {
+        "the character"
+    } else {
+        "the characters"
+    };
+    format!("{noun} {}", named.join(", "))
+}
+
+/// The report's pages in `fonts`; `notes` are printed with the report's warnings.
+fn layout(r: &Report, fonts: Fonts, notes: &[String]) -> (Vec<Content>, Seen) {
+    let mut w = Writer::new(fonts);
     title_block(&mut w, r);
-    summary(&mut w, r);
+    summary(&mut w, r, notes);
     pillars(&mut w, r);
     questions(&mut w, r);
     failing_rules(&mut w, r);
@@ -419,8 +617,7 @@ pub fn to_pdf(r: &Report) -> Vec<u8> {
         r.account_id.as_deref().unwrap_or("-"),
         r.generated_at
     );
-    let pages = w.finish(&footer);
-    assemble(r, pages)
+    w.finish(&footer)
 }
 
 fn title_block(w: &mut Writer, r: &Report) {
@@ -445,7 +642,7 @@ fn title_block(w: &mut Writer, r: &Report) {
     );
     w.y -= 10.0;
     for (label, value) in r.facts() {
-        let lines = wrap(&value, CONTENT_W - 100.0, 9.0, Font::Regular);
+        let lines = w.wrap(&value, CONTENT_W - 100.0, 9.0, Font::Regular);
         w.ensure(12.0 * lines.len() as f32);
         w.text(MARGIN, w.y - 12.0, 9.0, Font::Bold, MUTED, label);
         for line in lines {
@@ -457,7 +654,7 @@ fn title_block(w: &mut Writer, r: &Report) {
     w.hline(MARGIN, w.y, CONTENT_W, ACCENT, 1.5);
 }
 
-fn summary(w: &mut Writer, r: &Report) {
+fn summary(w: &mut Writer, r: &Report, notes: &[String]) {
     w.heading("Summary");
     let t = &r.totals;
     let cards = [
@@ -496,7 +693,7 @@ fn summary(w: &mut Writer, r: &Report) {
         }
         w.y -= ch + gap;
     }
-    for warning in &r.warnings {
+    for warning in r.warnings.iter().chain(notes) {
         w.paragraph(&format!("Warning: {warning}"), 8.5, hex("#a04000"));
     }
 }
@@ -554,7 +751,7 @@ fn pillars(w: &mut Writer, r: &Report) {
     for (label, colour) in items {
         w.rect(x, y, 7.0, 7.0, colour);
         w.text(x + 10.0, y + 0.5, 7.0, Font::Regular, MUTED, &label);
-        x += 18.0 + text_width(&label, 7.0, Font::Regular);
+        x += 18.0 + w.width(&label, 7.0, Font::Regular);
     }
     w.text(
         x + 4.0,
@@ -837,14 +1034,24 @@ fn pdf_date(text: &str) -> Option<Date> {
     )
 }
 
-fn assemble(r: &Report, pages: Vec<Content>) -> Vec<u8> {
+/// The PDF file: catalog, page tree, fonts (objects 3 on), document information, then each page
+/// and its content stream; embedded fonts' other objects come last.
+fn assemble(r: &Report, pages: Vec<Content>, fonts: &Fonts) -> Result<Vec<u8>, String> {
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let info = Ref::new(5);
-    let first = 6;
+    // Resource name and object of each font.
+    let names: Vec<(String, usize)> = match fonts {
+        Fonts::Standard => vec![("F1".into(), 0), ("F2".into(), 1)],
+        Fonts::Embedded(set) => set
+            .used_faces()
+            .into_iter()
+            .map(|i| (FontSet::resource_name(i), i))
+            .collect(),
+    };
+    let font_ids: Vec<Ref> = (0..names.len()).map(|i| Ref::new(3 + i as i32)).collect();
+    let info = Ref::new(3 + names.len() as i32);
+    let first = info.get() + 1;
     let page_ids: Vec<Ref> = (0..pages.len())
         .map(|i| Ref::new(first + 2 * i as i32))
         .collect();
@@ -852,12 +1059,22 @@ fn assemble(r: &Report, pages: Vec<Content>) -> Vec<u8> {
     pdf.pages(tree)
         .kids(page_ids.iter().copied())
         .count(pages.len() as i32);
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    match fonts {
+        Fonts::Standard => {
+            pdf.type1_font(font_ids[0])
+                .base_font(Name(b"Helvetica"))
+                .encoding_predefined(Name(b"WinAnsiEncoding"));
+            pdf.type1_font(font_ids[1])
+                .base_font(Name(b"Helvetica-Bold"))
+                .encoding_predefined(Name(b"WinAnsiEncoding"));
+        }
+        Fonts::Embedded(set) => {
+            let mut next = first + 2 * pages.len() as i32;
+            for ((_, face), id) in names.iter().zip(&font_ids) {
+                set.write(*face, &mut pdf, *id, &mut next)?;
+            }
+        }
+    }
     {
         let mut doc_info = pdf.document_info(info);
         doc_info
@@ -880,15 +1097,16 @@ fn assemble(r: &Report, pages: Vec<Content>) -> Vec<u8> {
         page.contents(content_id);
         {
             let mut resources = page.resources();
-            let mut fonts = resources.fonts();
-            fonts.pair(Font::Regular.name(), regular);
-            fonts.pair(Font::Bold.name(), bold);
+            let mut dict = resources.fonts();
+            for ((name, _), id) in names.iter().zip(&font_ids) {
+                dict.pair(Name(name.as_bytes()), *id);
+            }
         }
         page.finish();
         let data = miniz_oxide::deflate::compress_to_vec_zlib(&content.finish(), 6);
         pdf.stream(content_id, &data).filter(Filter::FlateDecode);
     }
-    pdf.finish()
+    Ok(pdf.finish())
 }
 
 #[cfg(test)]
@@ -899,14 +1117,15 @@ mod tests {
     fn text_is_winansi_and_measured() {
         assert_eq!(winansi("Aé–✓"), vec![b'A', 0xe9, 0x96, b'?']);
         assert!((text_width("A", 10.0, Font::Regular) - 6.67).abs() < 0.01);
-        let lines = wrap(
-            "aaaa bbbb cccc",
-            text_width("aaaa bbbb", 10.0, Font::Regular),
-            10.0,
-            Font::Regular,
-        );
+        let measure = |t: &str| text_width(t, 10.0, Font::Regular);
+        let lines = wrap("aaaa bbbb cccc", measure("aaaa bbbb"), measure);
         assert_eq!(lines, ["aaaa bbbb", "cccc"]);
-        let long = wrap("xxxxxxxxxx", 20.0, 10.0, Font::Regular);
+        let long = wrap("xxxxxxxxxx", 20.0, measure);
         assert!(long.len() > 1 && long.concat() == "xxxxxxxxxx");
+        // CJK text has no spaces: it is cut between characters.
+        let cjk = wrap("本番環境本番環境", 25.0, |t| {
+            t.chars().count() as f32 * 10.0
+        });
+        assert_eq!(cjk, ["本番", "環境", "本番", "環境"]);
     }
 }
