@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev \
 	xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium poppler-utils \
-	patchelf squashfs-tools xdotool
+	patchelf squashfs-tools xdotool fonts-dejavu-core fonts-droid-fallback
 # Only what building and opening the app needs.
 APT_APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev

@@ -515,6 +515,155 @@ fn pdf_renders_with_pdftoppm() {
     }
 }
 
+/// The names people give their workloads, accounts and tags, in their own languages.
+const WORKLOAD: &str = "本番環境 – Zürich Ωμέγα";
+const ACCOUNT: &str = "Produktionskonto Łódź / Москва";
+const TAGS: [&str; 4] = [
+    "Umgebung::Größenänderung",
+    "Περιβάλλον::παραγωγή",
+    "Среда::продакшн",
+    "環境::本番",
+];
+const RULE_TITLE: &str = "S3 バケットの公開アクセスをブロックする";
+
+fn multilingual_report() -> Report {
+    let (mut preview, collected) = small_report();
+    preview.workload_arn = Some(WORKLOAD.into());
+    preview.account_id = Some(ACCOUNT.into());
+    preview.filter_tags = TAGS.iter().map(|t| t.to_string()).collect();
+    let titles = HashMap::from([("S3-001".to_string(), RULE_TITLE.to_string())]);
+    Report::build(&preview, &collected, fixed_time(), Some(&titles))
+}
+
+/// Runs a poppler tool on `pdf` (`after` follows the file name) and returns its standard output;
+/// `None` (with a notice) when poppler-utils is not installed.
+fn poppler(tool: &str, args: &[&str], pdf: &Path, after: &[&Path]) -> Option<String> {
+    let out = match std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(after)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => {
+            eprintln!("NOTICE: {tool} is not installed (Debian: poppler-utils); skipping");
+            return None;
+        }
+    };
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).expect("UTF-8 output"))
+}
+
+#[test]
+fn a_pdf_in_many_languages_embeds_fonts_that_draw_and_give_back_its_text() {
+    let report = multilingual_report();
+    let rendered = Format::Pdf.render_with_warnings(&report);
+    let pdf = rendered.bytes;
+    assert!(
+        rendered.warnings.is_empty(),
+        "characters printed as ? (install fonts-dejavu-core and fonts-droid-fallback, \
+         as `make deps` does): {:?}",
+        rendered.warnings
+    );
+    assert_eq!(pdf, Format::Pdf.render(&report), "deterministic");
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(!raw.contains("/Helvetica"), "no standard font left");
+    assert!(raw.contains("/Identity-H") && raw.contains("/ToUnicode"));
+    let doc = lopdf::Document::load_mem(&pdf).expect("the PDF parses");
+    let pages = doc.get_pages().len();
+    assert!(pages >= 3, "{pages} pages");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let Some(text) = poppler("pdftotext", &["-enc", "UTF-8"], &path, &[Path::new("-")]) else {
+        return;
+    };
+    let text = text.replace('\n', " ");
+    for expected in [WORKLOAD, ACCOUNT, RULE_TITLE].iter().chain(&TAGS) {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    // The rest of the report is still there, in the embedded Latin font.
+    assert!(text.contains("Well-Architected Check Summary Report"));
+    assert!(text.contains(&format!("Page {pages} of {pages}")));
+    for q in &report.questions {
+        assert!(text.contains(&q.question_id), "{}", q.question_id);
+    }
+
+    // Every font is embedded, subset and mapped to Unicode.
+    let fonts = poppler("pdffonts", &[], &path, &[]).unwrap();
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(rows.len() >= 2, "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert!(
+            cols[0].len() > 7 && cols[0].as_bytes()[6] == b'+',
+            "subset tag: {row}"
+        );
+        assert!(
+            row.contains("CID TrueType") || row.contains("CID Type 0C"),
+            "{row}"
+        );
+        assert_eq!(
+            cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
+    }
+
+    // Drawn: pdftoppm renders every page without a complaint.
+    poppler(
+        "pdftoppm",
+        &["-png", "-r", "40"],
+        &path,
+        &[&dir.path().join("page")],
+    )
+    .unwrap();
+    let pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert_eq!(pngs.len(), pages);
+    for png in pngs {
+        let bytes = std::fs::read(png.path()).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000);
+    }
+}
+
+#[test]
+fn characters_no_installed_font_has_print_as_question_marks_and_are_reported() {
+    let (mut preview, collected) = small_report();
+    preview.workload_arn = Some("Zürich Ωμέγα \u{10fffd}".into());
+    let report = Report::build(&preview, &collected, fixed_time(), None);
+    let rendered = Format::Pdf.render_with_warnings(&report);
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    assert!(
+        rendered.warnings[0].contains("U+10FFFD") && rendered.warnings[0].contains('?'),
+        "{:?}",
+        rendered.warnings
+    );
+    // The other formats have nothing to warn about.
+    assert!(Format::Html
+        .render_with_warnings(&report)
+        .warnings
+        .is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    let Some(text) = poppler("pdftotext", &["-enc", "UTF-8"], &path, &[Path::new("-")]) else {
+        return;
+    };
+    let text = text.replace('\n', " ");
+    assert!(text.contains("Zürich Ωμέγα ?"), "{text}");
+    assert!(text.contains("U+10FFFD"), "the PDF says so too: {text}");
+}
+
 #[test]
 fn every_format_renders_the_demo_deterministically() {
     let (preview, collected) = demo();
