@@ -85,6 +85,33 @@ fn exports(c: &mut Criterion) {
             best.as_secs_f64() * 1e3
         );
     }
+    // The same report for a workload, account and tags named outside WinAnsi: the PDF embeds
+    // installed fonts. The first export also reads the font database.
+    let mut multilingual = report.clone();
+    multilingual.account_id = Some("Produktionskonto Łódź / Москва".into());
+    multilingual.workload_arn = Some("本番環境 – Zürich Ωμέγα".into());
+    multilingual.filter_tags = vec!["環境::本番".into(), "Περιβάλλον::παραγωγή".into()];
+    let start = Instant::now();
+    let rendered = Format::Pdf.render_with_warnings(&multilingual);
+    let first = start.elapsed();
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        black_box(Format::Pdf.render(&multilingual));
+        best = best.min(start.elapsed());
+    }
+    eprintln!(
+        "{:<6} {:>12} {:>11.2} ms  (text outside WinAnsi; first export {:.2} ms{})",
+        "pdf",
+        rendered.bytes.len(),
+        best.as_secs_f64() * 1e3,
+        first.as_secs_f64() * 1e3,
+        if rendered.warnings.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", rendered.warnings.join(" "))
+        }
+    );
     let mut group = c.benchmark_group("report_25k");
     group.sample_size(10);
     group.bench_function("build", |b| {
@@ -95,6 +122,9 @@ fn exports(c: &mut Criterion) {
             b.iter(|| black_box(format.render(&report)))
         });
     }
+    group.bench_function("pdf_multilingual", |b| {
+        b.iter(|| black_box(Format::Pdf.render(&multilingual)))
+    });
     group.finish();
 }
 
