@@ -109,3 +109,25 @@ fn an_existing_file_is_replaced_and_bad_paths_are_refused() {
     let output = wa_sync(&["export", "--demo", "--format", "docx", "--out", "x.docx"]);
     assert!(!output.status.success());
 }
+
+#[test]
+fn a_pdf_character_no_font_has_is_a_warning_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.pdf");
+    // U+10FFFD is a private-use character: no installed font draws it.
+    let output = wa_sync(&[
+        "export",
+        "--demo",
+        "--quiet",
+        "--filter-tag",
+        "Site::\u{10FFFD}",
+        "--format",
+        "pdf",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: No installed font"), "{stderr}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+}

@@ -613,7 +613,8 @@ pub async fn export_report(
     };
     tokio::task::spawn_blocking(move || {
         let report = Report::build(&report, &collected, SystemTime::now(), None);
-        let bytes = format.render(&report);
+        let rendered = format.render_with_warnings(&report);
+        let bytes = rendered.bytes;
         wa_sync_engine::atomic_file::write(&out, &bytes).map_err(|e| {
             AppError::new(
                 "io",
@@ -623,6 +624,7 @@ pub async fn export_report(
         Ok(ExportDone {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,
+            warnings: rendered.warnings,
         })
     })
     .await

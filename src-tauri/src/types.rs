@@ -114,6 +114,8 @@ pub struct ExportDone {
     pub path: String,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// What the format could not render as asked (a PDF character no installed font has).
+    pub warnings: Vec<String>,
 }
 
 /// One question a restore would put back.

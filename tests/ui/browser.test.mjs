@@ -195,7 +195,8 @@ mockIPC(async (cmd, args) => {
       return window.__savePath === undefined ? "/home/me/reports/board.html" : window.__savePath;
     case "export_report": {
       if (args.request.path.includes("readonly")) throw { code: "io", message: "cannot create a temporary file for " + args.request.path + ": Permission denied" };
-      return { path: args.request.path, bytes: 123456 };
+      const warnings = args.request.format === "pdf" ? ["No installed font has the character U+10FFFD; it prints as ?."] : [];
+      return { path: args.request.path, bytes: 123456, warnings };
     }
     case "retry_failed": {
       const r = structuredClone(all);
@@ -328,7 +329,7 @@ try {
     await page.evaluate(() => { window.__savePath = "/home/me/reports/board.pdf"; });
     await tid("export-report-preview").click();
     await tid("export-done-preview").waitFor();
-    assert.match(await tid("export-done-preview").innerText(), /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf/);
+    assert.match(await tid("export-done-preview").innerText(), /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf\. No installed font has the character U\+10FFFD/);
     const opts = await page.evaluate(() => window.__saveOptions);
     assert.match(opts.defaultPath, /^wa-sync-preview-\d{4}-\d\d-\d\d\.pdf$/);
     assert.deepEqual(opts.filters, [{ name: "PDF report", extensions: ["pdf"] }]);

@@ -398,7 +398,7 @@ function renderTags(): void {
   });
   const add = () => {
     const value = input.value;
-    const problem = tagProblem(value);
+    const problem = tagProblem(value, visionOneConfigured());
     if (problem) {
       state.chipError = `Cannot add \u201c${value}\u201d: ${problem}.`;
       renderTags();
@@ -632,7 +632,8 @@ async function exportReport(of: ReportOf): Promise<void> {
   renderRun();
   try {
     const done = await api.exportReport(format, path, of);
-    state.exported = { of, ok: true, text: `Saved the ${f.label} report (${fmt(done.bytes)} bytes) to ${done.path}` };
+    const saved = `Saved the ${f.label} report (${fmt(done.bytes)} bytes) to ${done.path}`;
+    state.exported = { of, ok: true, text: done.warnings.length ? `${saved}. ${done.warnings.join(" ")}` : saved };
   } catch (e) {
     const err = toAppError(e);
     state.exported = { of, ok: false, text: `${err.message} (${err.code})` };

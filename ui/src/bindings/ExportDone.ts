@@ -3,4 +3,8 @@
 /**
  * A report written.
  */
-export type ExportDone = { path: string, bytes: number, };
+export type ExportDone = { path: string, bytes: number, 
+/**
+ * What the format could not render as asked (a PDF character no installed font has).
+ */
+warnings: Array<string>, };

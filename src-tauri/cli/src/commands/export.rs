@@ -27,7 +27,8 @@ pub async fn run(global: &Global, args: ExportArgs) -> Result<Outcome> {
         ExportFormat::Html => Format::Html,
         ExportFormat::Pdf => Format::Pdf,
     };
-    let bytes = format.render(&report);
+    let rendered = format.render_with_warnings(&report);
+    let bytes = rendered.bytes;
     wa_sync_engine::atomic_file::write(&args.out, &bytes)
         .map_err(|e| Error::io(format!("cannot write the report {}", args.out.display()), e))?;
     let shown = std::fs::canonicalize(&args.out).unwrap_or_else(|_| args.out.clone());
@@ -37,6 +38,9 @@ pub async fn run(global: &Global, args: ExportArgs) -> Result<Outcome> {
         output::thousands(bytes.len() as u64),
         shown.display()
     ));
+    for warning in &rendered.warnings {
+        eprintln!("warning: {warning}");
+    }
     Ok(Outcome::Done)
 }
 
