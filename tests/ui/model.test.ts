@@ -52,6 +52,10 @@ describe("tag chips", () => {
     expect(tagProblem("env::")).toMatch(/empty/);
     expect(tagProblem("a\tb")).toMatch(/control/);
     expect(tagProblem("x".repeat(387))).toMatch(/longer/);
+    // Vision One: whole key::value tags only.
+    expect(tagProblem("Environment::production", true)).toBeNull();
+    expect(tagProblem("production", true)).toMatch(/not a whole key::value tag: Vision One matches whole tags only/);
+    expect(tagProblem("::dev", true)).toMatch(/empty/);
   });
   it("drops duplicates ignoring case", () => {
     expect(addChip(["Prod"], "prod")).toEqual(["Prod"]);

@@ -14,8 +14,9 @@ export const TAG_HELP_VISION_ONE =
 
 const MAX_TAG_LEN = 386;
 
-/** Why a chip cannot be used, or null when it can. */
-export function tagProblem(value: string): string | null {
+/** Why a chip cannot be used, or null when it can. `wholeTagsOnly` (Vision One) also refuses a
+ * bare key or value, as the engine does before asking Vision One. */
+export function tagProblem(value: string, wholeTagsOnly = false): string | null {
   if (value.trim() === "") return "it is empty";
   if (value.trim() !== value) return "it starts or ends with a space";
   if (value.includes(",")) return "it contains a comma, which Conformity reads as a separator; add each tag as its own chip";
@@ -24,6 +25,8 @@ export function tagProblem(value: string): string | null {
   if ([...value].length > MAX_TAG_LEN) return "it is longer than any AWS tag key::value can be";
   const sep = value.indexOf("::");
   if (sep >= 0 && (sep === 0 || sep + 2 === value.length)) return "one side of :: is empty";
+  if (wholeTagsOnly && sep < 0)
+    return "it is not a whole key::value tag: Vision One matches whole tags only, so write the key and the value (Environment::production)";
   return null;
 }
 
