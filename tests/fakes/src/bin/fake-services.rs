@@ -1,11 +1,13 @@
-//! `fake-services`: the Conformity, Well-Architected and STS fakes on 127.0.0.1 with a ready-made
-//! fixture, for end-to-end tests of the real app (tests/ui/e2e.wizard.webdriver.mjs).
+//! `fake-services`: the Conformity, Vision One, Well-Architected and STS fakes on 127.0.0.1 with a
+//! ready-made fixture, for end-to-end tests of the real app (tests/ui/e2e.wizard.webdriver.mjs,
+//! tests/ui/e2e.wizard-visionone.webdriver.mjs).
 //!
-//! Prints one JSON line once every fake listens: their URLs, what the fixture holds (API key,
-//! external ID, account, workload, role, the AWS access key to use) and the URL of a tiny
+//! Prints one JSON line once every fake listens: their URLs, what the fixture holds (API keys,
+//! external IDs, accounts, workload, roles, the AWS access key to use) and the URL of a tiny
 //! `GET /__requests` endpoint that answers what the fakes recorded so far (never a key or
-//! an Authorization header). Then serves until killed, or until stdin closes when started with
-//! `--exit-on-stdin-eof` (so a crashed test leaves nothing behind).
+//! an Authorization header: for Vision One only whether it was `Bearer` with the fixture's key).
+//! Then serves until killed, or until stdin closes when started with `--exit-on-stdin-eof` (so a
+//! crashed test leaves nothing behind).
 
 use axum::extract::State;
 use axum::routing::get;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
 use wa_sync_fakes::server::serve;
 use wa_sync_fakes::sts::{FakeSts, Role};
+use wa_sync_fakes::visionone::{self as v1, FakeVisionOne};
 use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
 
 /// A fake key: the fake accepts only this one.
@@ -32,8 +35,20 @@ const ACCESS_KEY: &str = "AKIA_FAKE_E2E_SERVICES";
 /// The temporary key STS hands out for the role.
 const ROLE_KEY: &str = "ASIA_FAKE_E2E_ROLE";
 
+/// The Vision One fake's key (sent as `Authorization: Bearer …`).
+const V1_API_KEY: &str = "eyJ0eXAiOiJKV1QifQ.FakeServicesVisionOneKey.Zx9w";
+/// The Cloud Risk Management account of the workload's AWS account.
+const V1_ACCOUNT_ID: &str = "5b3f0c1e-7d2a-4e8b-9f10-2e0e5b0c1a42";
+const V1_CHECKS: usize = 300;
+/// Vision One has no organisation external ID: the user chooses one for the role in the wizard.
+const V1_EXTERNAL_ID: &str = "v1-e2e-team-42";
+/// A role of its own, so a test can tell which flow assumed it.
+const V1_ROLE_NAME: &str = "WaSyncVisionOneNotes";
+const V1_ROLE_KEY: &str = "ASIA_FAKE_E2E_V1_ROLE";
+
 struct Fakes {
     conformity: FakeConformity,
+    visionone: FakeVisionOne,
     wa: FakeWellArchitected,
     sts: FakeSts,
 }
@@ -65,12 +80,45 @@ async fn main() {
         ..Fixture::default()
     })
     .await;
+    let mut v1_fixture =
+        v1::Fixture::synthetic(V1_API_KEY, V1_ACCOUNT_ID, AWS_ACCOUNT, V1_CHECKS, 11);
+    v1_fixture.accounts.push(v1::Account {
+        id: "9c1d2e3f-0a2b-4c3d-8e4f-a2e0e5b0c1a4".into(),
+        name: "Azure subscription".into(),
+        aws_account_id: String::new(),
+        provider: "azure".into(),
+    });
+    let v1_account_name = v1_fixture.accounts[0].name.clone();
+    // What a whole-tag filter should count, so a test can check the app's live count.
+    let v1_tag_counts: serde_json::Map<String, Value> = v1_fixture
+        .checks
+        .iter()
+        .flat_map(|c| &c.tags)
+        .fold(
+            std::collections::BTreeMap::<&str, u64>::new(),
+            |mut m, t| {
+                *m.entry(t.as_str()).or_default() += 1;
+                m
+            },
+        )
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), n.into()))
+        .collect();
+    let visionone = FakeVisionOne::start(v1_fixture).await;
     let role_arn = format!("arn:aws:iam::{AWS_ACCOUNT}:role/{ROLE_NAME}");
-    let sts = FakeSts::start(vec![Role {
-        external_id: Some(EXTERNAL_ID.into()),
-        trusted_access_keys: Some(vec![ACCESS_KEY.into()]),
-        ..Role::new(&role_arn, ROLE_KEY)
-    }])
+    let v1_role_arn = format!("arn:aws:iam::{AWS_ACCOUNT}:role/{V1_ROLE_NAME}");
+    let sts = FakeSts::start(vec![
+        Role {
+            external_id: Some(EXTERNAL_ID.into()),
+            trusted_access_keys: Some(vec![ACCESS_KEY.into()]),
+            ..Role::new(&role_arn, ROLE_KEY)
+        },
+        Role {
+            external_id: Some(V1_EXTERNAL_ID.into()),
+            trusted_access_keys: Some(vec![ACCESS_KEY.into()]),
+            ..Role::new(&v1_role_arn, V1_ROLE_KEY)
+        },
+    ])
     .await;
     sts.set_key_account(ACCESS_KEY, AWS_ACCOUNT);
     let wa = FakeWellArchitected::start(WaState {
@@ -86,6 +134,7 @@ async fn main() {
     let workload_arn = wa.state().workloads[0].arn();
     let fakes = Arc::new(Fakes {
         conformity,
+        visionone,
         wa,
         sts,
     });
@@ -113,6 +162,16 @@ async fn main() {
         "role_name": ROLE_NAME,
         "access_key_id": ACCESS_KEY,
         "role_access_key_id": ROLE_KEY,
+        "visionone_url": fakes.visionone.base_url(),
+        "visionone_api_key": V1_API_KEY,
+        "visionone_account_id": V1_ACCOUNT_ID,
+        "visionone_account_name": v1_account_name,
+        "visionone_checks": V1_CHECKS,
+        "visionone_tag_counts": v1_tag_counts,
+        "visionone_external_id": V1_EXTERNAL_ID,
+        "visionone_role_arn": v1_role_arn,
+        "visionone_role_name": V1_ROLE_NAME,
+        "visionone_role_access_key_id": V1_ROLE_KEY,
     });
     println!("{ready}");
 
@@ -130,13 +189,23 @@ async fn main() {
 }
 
 /// What the fakes recorded, without secrets: paths, operations, statuses and which access key
-/// signed each AWS call.
+/// signed each AWS call; for Vision One the query, the `TMV1-Filter` and how the request
+/// authenticated (`auth`, see [`v1_auth`]).
 async fn recorded(State(fakes): State<Arc<Fakes>>) -> Json<Value> {
     let conformity: Vec<Value> = fakes
         .conformity
         .requests()
         .into_iter()
         .map(|r| json!({"method": r.method, "path": r.path, "status": r.status}))
+        .collect();
+    let visionone: Vec<Value> = fakes
+        .visionone
+        .requests()
+        .into_iter()
+        .map(|r| {
+            json!({"method": r.method, "path": r.path, "query": r.query, "filter": r.filter,
+                   "auth": v1_auth(r.authorization.as_deref()), "status": r.status})
+        })
         .collect();
     let sts: Vec<Value> = fakes
         .sts
@@ -168,8 +237,23 @@ async fn recorded(State(fakes): State<Arc<Fakes>>) -> Json<Value> {
         .collect();
     Json(json!({
         "conformity": conformity,
+        "visionone": visionone,
         "sts": sts,
         "wellarchitected": wa,
         "answer_updates": updates,
     }))
+}
+
+/// How a Vision One request authenticated, without the key: `bearer-key` for exactly
+/// `Bearer <the fixture's key>`, `bearer-other` for another bearer token, `other` for another
+/// scheme, `none` without the header.
+fn v1_auth(authorization: Option<&str>) -> &'static str {
+    match authorization {
+        None => "none",
+        Some(a) => match a.strip_prefix("Bearer ") {
+            Some(key) if key == V1_API_KEY => "bearer-key",
+            Some(_) => "bearer-other",
+            None => "other",
+        },
+    }
 }
