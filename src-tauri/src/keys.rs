@@ -135,7 +135,7 @@ fn env_key(kind: KeyKind) -> Option<ApiKey> {
     std::env::var(kind.env_var())
         .ok()
         .filter(|v| !v.trim().is_empty())
-        .and_then(|v| ApiKey::new(v).ok())
+        .and_then(|v| ApiKey::for_product(kind, v).ok())
 }
 
 /// One product's API key: where it is kept, and the copy held for this session when the
@@ -153,6 +153,11 @@ impl ProductKey {
             store,
             session: SessionKey::default(),
         }
+    }
+
+    /// Which product's key this is, for the engine's key checks and messages.
+    pub fn kind(&self) -> KeyKind {
+        self.product.key_kind()
     }
 
     /// The key to use and its status.

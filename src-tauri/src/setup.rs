@@ -510,7 +510,7 @@ struct KeyTrial<'a> {
 impl<'a> KeyTrial<'a> {
     fn new(slot: &'a ProductKey, api_key: Option<String>) -> AppResult<Self> {
         let typed = match api_key.as_deref().map(str::trim) {
-            Some(k) if !k.is_empty() => Some(ApiKey::new(k).map_err(|e| {
+            Some(k) if !k.is_empty() => Some(ApiKey::for_product(slot.kind(), k).map_err(|e| {
                 // ApiKey::new never quotes the key; keep it that way whatever the engine says.
                 AppError::new(e.code(), e.to_string())
             })?),

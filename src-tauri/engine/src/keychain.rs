@@ -31,7 +31,8 @@ impl KeyKind {
         }
     }
 
-    fn product(self) -> &'static str {
+    /// The product's name, as messages say it.
+    pub fn product(self) -> &'static str {
         match self {
             KeyKind::Conformity => "Conformity",
             KeyKind::VisionOne => "Vision One",
@@ -52,11 +53,11 @@ fn keychain_error(action: &str, e: keyring::Error) -> Error {
 pub fn load(kind: KeyKind) -> Result<ApiKey> {
     if let Ok(value) = std::env::var(kind.env_var()) {
         if !value.trim().is_empty() {
-            return ApiKey::new(value);
+            return ApiKey::for_product(kind, value);
         }
     }
     match entry(kind)?.get_password() {
-        Ok(secret) => ApiKey::new(secret),
+        Ok(secret) => ApiKey::for_product(kind, secret),
         Err(keyring::Error::NoEntry) => Err(Error::MissingKey(format!(
             "no {} API key: set {} or save the key in the wa-sync app (it keeps it in the OS keychain)",
             kind.product(),
@@ -74,7 +75,7 @@ pub fn load(kind: KeyKind) -> Result<ApiKey> {
 /// The key in the keychain only (not the environment), if any.
 pub fn stored(kind: KeyKind) -> Result<Option<ApiKey>> {
     match entry(kind)?.get_password() {
-        Ok(secret) => ApiKey::new(secret).map(Some),
+        Ok(secret) => ApiKey::for_product(kind, secret).map(Some),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(keychain_error("read", e)),
     }

@@ -4,6 +4,7 @@ use super::model::{
 use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::http::retry::RetryPolicy;
 use crate::http::{Transport, TransportOptions};
+use crate::keychain::KeyKind;
 use crate::{Error, Result};
 use reqwest::{header, Method, StatusCode, Url};
 use serde::Serialize;
@@ -16,29 +17,37 @@ const PAGE_SIZE: u64 = 1000;
 /// `/checks` serves at most this many results for one query, however it is paged.
 pub const RESULT_CAP: u64 = 10_000;
 
-/// A Conformity API key. It can only be sent, never shown: no `Display`, a redacted `Debug`.
+/// A Conformity or Vision One API key. It can only be sent, never shown: no `Display`, a
+/// redacted `Debug`.
 #[derive(Clone)]
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Checks the shape of a key a user pasted, without saying anything about its content.
+    /// Checks the shape of a Conformity key a user pasted, without saying anything about its
+    /// content.
     pub fn new(key: impl Into<String>) -> Result<ApiKey> {
+        Self::for_product(KeyKind::Conformity, key)
+    }
+
+    /// Checks the shape of a key for `kind`'s product; errors name that product.
+    pub fn for_product(kind: KeyKind, key: impl Into<String>) -> Result<ApiKey> {
         let key = key.into();
         let trimmed = key.trim();
+        let product = kind.product();
         if trimmed.is_empty() {
-            return Err(Error::MissingKey(
-                "the Conformity API key is empty; set CONFORMITY_API_KEY or save a key in the app"
-                    .into(),
-            ));
+            return Err(Error::MissingKey(format!(
+                "the {product} API key is empty; set {} or save a key in the app",
+                kind.env_var()
+            )));
         }
         if trimmed
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
         {
-            return Err(Error::bad_input(
-                "the Conformity API key contains spaces, line breaks or non-ASCII characters; \
-                 copy it again from Conformity (Administration > API Keys)",
-            ));
+            return Err(Error::bad_input(format!(
+                "the {product} API key contains spaces, line breaks or non-ASCII characters; \
+                 copy it again from {product} (Administration > API Keys)"
+            )));
         }
         Ok(ApiKey(trimmed.to_string()))
     }
@@ -512,6 +521,27 @@ mod tests {
         assert_eq!(ApiKey::new("").unwrap_err().code(), "missing_key");
         let err = ApiKey::new("abc def").unwrap_err();
         assert!(!err.to_string().contains("abc"));
+        assert!(
+            err.to_string().starts_with("the Conformity API key"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_vision_one_key_error_names_vision_one() {
+        let err = ApiKey::for_product(KeyKind::VisionOne, "eyJ héllo").unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("the Vision One API key contains"),
+            "{message}"
+        );
+        assert!(
+            message.contains("copy it again from Vision One"),
+            "{message}"
+        );
+        assert!(!message.contains("héllo"), "{message}");
+        let err = ApiKey::for_product(KeyKind::VisionOne, " ").unwrap_err();
+        assert!(err.to_string().contains("VISIONONE_API_KEY"), "{err}");
     }
 
     #[test]
