@@ -306,8 +306,13 @@ try {
     await tid("tag-input").press("Enter");
     await page.waitForFunction(() => /1,636 of 7,000/.test(document.querySelector('[data-testid="tag-match-count"]').textContent));
     assert.equal(await tid("tag-chip").count(), 1);
+    // The preview on screen no longer matches the chips: Push waits for a new preview.
+    assert.match(await tid("preview-stale").innerText(), /tags changed since this preview/);
+    assert.equal(await tid("push").isDisabled(), true);
     await tid("run-preview").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "1,636");
+    assert.equal(await tid("preview-stale").count(), 0);
+    assert.equal(await tid("push").isDisabled(), false);
     const calls = await page.evaluate(() => window.__calls.filter((c) => c[0] === "preview"));
     assert.deepEqual(calls.at(-1)[1].request, { run_id: 2, source: { kind: "demo" }, filter_tags: ["App::checkout"], notes_mode: "replace-block" });
     assert.match(calls.at(-1)[1].onProgress, /^__CHANNEL__:\d+$/);

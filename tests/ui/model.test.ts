@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { diffStats, lineDiff } from "../../ui/src/diff";
-import { addChip, tagProblem, tagsMatch } from "../../ui/src/tags";
+import { addChip, sameChips, tagProblem, tagsMatch } from "../../ui/src/tags";
 import { EXPORT_FORMATS, canOptOut, counted, exportFileName, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
 import { pillarDatasets, pillarLabel } from "../../ui/src/chart";
 import type { PreviewReport } from "../../ui/src/bindings/PreviewReport";
@@ -139,5 +139,14 @@ describe("counted", () => {
     expect(counted(1, "question")).toBe("1 question");
     expect(counted(0, "question")).toBe("0 questions");
     expect(counted(1234, "question")).toBe("1,234 questions");
+  });
+});
+
+describe("sameChips", () => {
+  it("is true for the same chips in any order and false when one was added or removed", () => {
+    expect(sameChips(["App::checkout", "production"], ["production", "App::checkout"])).toBe(true);
+    expect(sameChips([], [])).toBe(true);
+    expect(sameChips(["production"], ["production", "App::checkout"])).toBe(false);
+    expect(sameChips(["production", "App::checkout"], ["production"])).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ import {
   statusView,
   totals,
 } from "./model";
-import { TAG_HELP, TAG_HELP_VISION_ONE, addChip, chipKind, tagProblem } from "./tags";
+import { TAG_HELP, TAG_HELP_VISION_ONE, addChip, chipKind, sameChips, tagProblem } from "./tags";
 import type { SetupStatus } from "./bindings/SetupStatus";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { PartStatus } from "./bindings/PartStatus";
@@ -377,6 +377,12 @@ async function refreshMatchCount(): Promise<void> {
   renderTags();
 }
 
+/** The count follows the chips at once; the preview (and so Push) waits for the user. */
+function chipsChanged(): void {
+  void refreshMatchCount();
+  renderRun();
+}
+
 /** "4,886 of 7,000 demo checks match", or the configured account's count in its product. */
 function matchCountText(): string {
   const count = state.matchCount;
@@ -406,7 +412,7 @@ function renderTags(): void {
     }
     state.chipError = null;
     state.chips = addChip(state.chips, value);
-    void refreshMatchCount();
+    chipsChanged();
   };
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") add();
@@ -430,7 +436,8 @@ function renderTags(): void {
               "aria-label": `Remove ${chip}`,
               onclick: () => {
                 state.chips = state.chips.filter((c) => c !== chip);
-                void refreshMatchCount();
+                state.chipError = null;
+                chipsChanged();
               },
             },
             "\u00d7",
@@ -470,6 +477,10 @@ async function runPreview(): Promise<void> {
   state.runId = runId;
   state.error = null;
   state.progress = "Starting\u2026";
+  if (state.chipError) {
+    state.chipError = null;
+    renderTags();
+  }
   renderRun();
   try {
     const report = await api.preview(
@@ -647,7 +658,9 @@ function renderRun(): void {
   const running = state.runId !== null;
   const t = state.report ? totals(state.report, state.optedOut) : null;
   const target = pushTarget();
-  const canPush = !!state.info?.can_push && !!target && !!t && t.wouldChange > 0 && !running;
+  // A push previews again with the current chips; it must not write what the user has not seen.
+  const stale = !!state.report && !sameChips(state.report.filter_tags, state.chips);
+  const canPush = !!state.info?.can_push && !!target && !!t && t.wouldChange > 0 && !running && !stale;
   replace(
     sections.run,
     h("h3", {}, "Preview and push"),
@@ -671,6 +684,9 @@ function renderRun(): void {
         : h("progress", { testid: "progress" })
       : null,
     h("p", { class: "progress-text", testid: "progress-text" }, state.progress),
+    stale && !running
+      ? h("p", { class: "warning small", testid: "preview-stale" }, "The tags changed since this preview: run the preview again to see what a push would write.")
+      : null,
     state.error
       ? h("p", { class: "error", testid: "preview-error" }, `${state.error.message} (${state.error.code})`)
       : null,

@@ -43,6 +43,12 @@ export function addChip(chips: readonly string[], value: string): string[] {
   return [...chips, v];
 }
 
+/** Whether a preview made with `previewed` tags still shows what `chips` select (same chips,
+ *  in any order). */
+export function sameChips(previewed: readonly string[], chips: readonly string[]): boolean {
+  return previewed.length === chips.length && chips.every((c) => previewed.includes(c));
+}
+
 /** Local matching with Conformity's semantics, for tests and offline hints. */
 export function tagsMatch(chips: readonly string[], tags: readonly string[]): boolean {
   if (chips.length === 0) return true;
