@@ -2,65 +2,27 @@
 // by tauri-driver, under Xvfb. Goes through the demo preview and checks that the pillar chart,
 // the question list and a note diff render.
 // Run: make app-debug && npm run test:e2e   (needs `cargo install tauri-driver --locked`)
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import assert from "node:assert/strict";
-import { remote } from "webdriverio";
+import { openApp, requireBinaries, screenshots, steps } from "./support/webdriver.mjs";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const targetDir = process.env.CARGO_TARGET_DIR ?? `${repo}target`;
-const application = process.env.WA_SYNC_APP ?? `${targetDir}/debug/wa-sync-app`;
-if (!existsSync(application)) throw new Error(`no app binary at ${application}: run make app-debug`);
-const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find((p) => p === "tauri-driver" || existsSync(p));
-const port = 4444 + Math.floor(Math.random() * 1000);
-
-// The demo workload and its backups go to a fresh directory, never the user's.
+requireBinaries();
+// The demo workload and its backups go to a fresh directory, never the user's; settings go there
+// too (WA_SYNC_CONFIG_DIR), so every run is a first run.
 const dataDir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-`);
-const driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  stdio: ["ignore", "inherit", "inherit"],
-  // Settings go there too (WA_SYNC_CONFIG_DIR), so every run is a first run.
-  env: { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir, WA_SYNC_CONFIG_DIR: dataDir },
-});
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/status`);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
+const env = { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir, WA_SYNC_CONFIG_DIR: dataDir };
 
-let browser;
-let passed = 0;
-async function step(name, fn) {
-  await fn();
-  passed++;
-  console.log(`ok - ${name}`);
-}
+const step = steps();
+let app;
 try {
-  await waitForDriver();
   const started = Date.now();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application, args: [] },
-    },
-  });
-  const tid = (id) => browser.$(`[data-testid="${id}"]`);
+  app = await openApp(env);
+  const { browser, tid } = app;
 
   await step("the first run opens the guided setup, with the demo offered", async () => {
     await tid("try-demo").waitForDisplayed({ timeout: 20000 });
-    console.log(`  window ready in ${Date.now() - started} ms (session + app start)`);
+    console.log(`  window ready in ${Date.now() - started} ms (driver, session and app start)`);
     await tid("wizard-conformity").waitForDisplayed({ timeout: 5000 });
     assert.match(await tid("try-demo").getText(), /demo data/);
   });
@@ -133,11 +95,9 @@ try {
     await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === "0", { timeout: 10000 });
   });
 
-  mkdirSync(`${repo}tests/ui/out`, { recursive: true });
-  await browser.saveScreenshot(`${repo}tests/ui/out/e2e.png`);
-  console.log(`e2e tests: ${passed} passed`);
+  await screenshots(browser, "")("e2e");
+  console.log(`e2e tests: ${step.passed} passed`);
 } finally {
-  await browser?.deleteSession().catch(() => {});
-  driver.kill();
+  await app?.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -10,40 +10,26 @@
 // keychain is never reached, and reads the key back from that keychain with secret-tool.
 // Run: make app-debug && cargo build -p wa-sync-fakes --bin fake-services && npm run test:e2e:wizard
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import assert from "node:assert/strict";
-import { remote } from "webdriverio";
+import {
+  filesContaining,
+  firstLine,
+  isolatedEnv,
+  openApp,
+  requireBinaries,
+  screenshots,
+  startFakes,
+  steps,
+} from "./support/webdriver.mjs";
 
 const started = Date.now();
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const targetDir = process.env.CARGO_TARGET_DIR ?? `${repo}target`;
-const application = process.env.WA_SYNC_APP ?? `${targetDir}/debug/wa-sync-app`;
-const fakesBin = process.env.WA_SYNC_FAKE_SERVICES ?? `${targetDir}/debug/fake-services`;
-if (!existsSync(application)) throw new Error(`no app binary at ${application}: run make app-debug`);
-if (!existsSync(fakesBin)) throw new Error(`no ${fakesBin}: run cargo build -p wa-sync-fakes --bin fake-services`);
+requireBinaries({ fakes: true });
 for (const tool of ["dbus-daemon", "gnome-keyring-daemon", "secret-tool", "dbus-send"]) {
   if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is needed (make deps installs it)`);
 }
-const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find((p) => p === "tauri-driver" || existsSync(p));
-const port = 4444 + Math.floor(Math.random() * 1000);
-
-/** The first line a child prints on stdout, or an error if it exits or is slow. */
-function firstLine(child, what, ms = 20000) {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`${what} exited (${code}) before it was ready`)));
-    setTimeout(() => reject(new Error(`${what} did not start`)), ms).unref();
-  });
-}
-
-// The fakes: one JSON line with their URLs and fixture, then they serve until stdin closes.
-const fakesProc = spawn(fakesBin, ["--exit-on-stdin-eof"], { stdio: ["pipe", "pipe", "inherit"] });
-const fakes = JSON.parse(await firstLine(fakesProc, "fake-services"));
-const recorded = async () => (await fetch(fakes.requests_url)).json();
+const { fakes, recorded, stop: stopFakes } = await startFakes();
 const KEY = fakes.visionone_api_key;
 const lastFour = KEY.slice(-4);
 
@@ -51,59 +37,9 @@ const lastFour = KEY.slice(-4);
 // files, HOME, the D-Bus socket and the keychain's files. No real AWS credentials, Vision One key
 // or keychain can be reached.
 const dir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-wizard-v1-`);
-for (const d of ["config", "data", "home", "home/.local/share", "run"]) mkdirSync(`${dir}/${d}`, { recursive: true, mode: 0o700 });
-writeFileSync(`${dir}/aws-config`, `[default]\nregion = ${fakes.region}\n`);
-writeFileSync(`${dir}/aws-credentials`, "");
-const env = { ...process.env };
-for (const v of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
-  "CONFORMITY_API_KEY", "CONFORMITY_REGION", "CONFORMITY_API_URL", "VISIONONE_API_KEY", "AWS_CA_BUNDLE",
-  "GNOME_KEYRING_CONTROL", "SSH_AUTH_SOCK"]) delete env[v];
-Object.assign(env, {
-  RUST_BACKTRACE: "0",
-  WA_SYNC_CONFIG_DIR: `${dir}/config`,
-  WA_SYNC_DATA_DIR: `${dir}/data`,
-  HOME: `${dir}/home`,
-  XDG_DATA_HOME: `${dir}/home/.local/share`,
-  XDG_CONFIG_HOME: `${dir}/home/.config`,
-  XDG_RUNTIME_DIR: `${dir}/run`,
-  AWS_ENDPOINT_URL_WELLARCHITECTED: fakes.wellarchitected_url,
-  AWS_ENDPOINT_URL_STS: fakes.sts_url,
-  AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9",
-  AWS_ACCESS_KEY_ID: fakes.access_key_id,
-  AWS_SECRET_ACCESS_KEY: "fakeSecretE2E000000000000000000000000000",
-  AWS_CONFIG_FILE: `${dir}/aws-config`,
-  AWS_SHARED_CREDENTIALS_FILE: `${dir}/aws-credentials`,
-  AWS_EC2_METADATA_DISABLED: "true",
-  WA_SYNC_RETRY_MODE: "standard",
-});
-
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/status`);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
-
-function filesContaining(root, needle) {
-  const hits = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = `${d}/${name}`;
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 50_000_000 && readFileSync(p).includes(needle)) hits.push(p);
-    }
-  };
-  walk(root);
-  return hits;
-}
+for (const d of ["home/.local/share", "run"]) mkdirSync(`${dir}/${d}`, { recursive: true, mode: 0o700 });
+const env = isolatedEnv(dir, fakes, ["CONFORMITY_API_URL", "VISIONONE_API_KEY", "GNOME_KEYRING_CONTROL", "SSH_AUTH_SOCK"]);
+env.XDG_RUNTIME_DIR = `${dir}/run`;
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const checksPath = "/beta/cloudPosture/checks";
@@ -114,14 +50,8 @@ const tagFilter = (tag) => `${accountFilter} and tags/any(tag: tag eq '${tag}')`
 const keychainKey = () =>
   spawnSync("secret-tool", ["lookup", "service", "wa-sync", "username", "visionone-api-key"], { env, encoding: "utf8" }).stdout;
 
-let browser, bus, keyring, driver;
-let passed = 0;
-async function step(name, fn) {
-  const t0 = Date.now();
-  await fn();
-  passed++;
-  console.log(`ok - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-}
+const step = steps();
+let app, bus, keyring;
 try {
   // A private session bus, and an unlocked Secret Service on it (gnome-keyring-daemon reads the
   // new login keyring's password on stdin). Both end when the bus does.
@@ -144,22 +74,8 @@ try {
     if (i > 100 || keyring.exitCode !== null) throw new Error("gnome-keyring-daemon did not start its Secret Service");
     await new Promise((r) => setTimeout(r, 100));
   }
-  driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env,
-  });
-  await waitForDriver();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application, args: [] },
-    },
-  });
-  const tid = (id) => browser.$(`[data-testid="${id}"]`);
+  app = await openApp(env);
+  const { browser, tid } = app;
   const textOf = async (id) => (await tid(id).isExisting()) ? tid(id).getText() : "";
   const waitText = (id, re, timeoutMsg, timeout = 15000) =>
     browser.waitUntil(async () => re.test(await textOf(id).catch(() => "")), {
@@ -171,8 +87,7 @@ try {
     await tid("wizard-next").click();
     await tid(`wizard-${stepId}`).waitForDisplayed({ timeout: 10000 });
   };
-  const shot = (name) => browser.saveScreenshot(`${repo}tests/ui/out/e2e-wizard-v1-${name}.png`);
-  mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+  const shot = screenshots(browser, "e2e-wizard-v1-");
 
   await step("1. product: the setup asks which product; Vision One is chosen", async () => {
     await tid("wizard-conformity").waitForDisplayed({ timeout: 20000 });
@@ -397,12 +312,10 @@ try {
     assert.match(settings, /vision-one/);
   });
 
-  console.log(`e2e wizard (Vision One) tests: ${passed} passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`e2e wizard (Vision One) tests: ${step.passed} passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
-  await browser?.deleteSession().catch(() => {});
-  driver?.kill();
-  fakesProc.stdin.end();
-  fakesProc.kill();
+  await app?.close();
+  stopFakes();
   keyring?.kill();
   bus?.kill();
   rmSync(dir, { recursive: true, force: true });

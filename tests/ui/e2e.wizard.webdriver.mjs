@@ -4,122 +4,36 @@
 // key -> account -> workload -> role (verify) -> preview -> push, then asks the fakes what they
 // were sent.
 // Run: make app-debug && cargo build -p wa-sync-fakes --bin fake-services && npm run test:e2e:wizard
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import assert from "node:assert/strict";
-import { remote } from "webdriverio";
+import { filesContaining, isolatedEnv, openApp, requireBinaries, screenshots, startFakes, steps } from "./support/webdriver.mjs";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const targetDir = process.env.CARGO_TARGET_DIR ?? `${repo}target`;
-const application = process.env.WA_SYNC_APP ?? `${targetDir}/debug/wa-sync-app`;
-const fakesBin = process.env.WA_SYNC_FAKE_SERVICES ?? `${targetDir}/debug/fake-services`;
-if (!existsSync(application)) throw new Error(`no app binary at ${application}: run make app-debug`);
-if (!existsSync(fakesBin)) throw new Error(`no ${fakesBin}: run cargo build -p wa-sync-fakes --bin fake-services`);
-const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find((p) => p === "tauri-driver" || existsSync(p));
-const port = 4444 + Math.floor(Math.random() * 1000);
-
-// The fakes: one JSON line with their URLs and fixture, then they serve until stdin closes.
-const fakesProc = spawn(fakesBin, ["--exit-on-stdin-eof"], { stdio: ["pipe", "pipe", "inherit"] });
-const fakes = await new Promise((resolve, reject) => {
-  const lines = createInterface({ input: fakesProc.stdout });
-  lines.once("line", (line) => resolve(JSON.parse(line)));
-  fakesProc.once("exit", (code) => reject(new Error(`fake-services exited (${code}) before it was ready`)));
-  setTimeout(() => reject(new Error("fake-services did not start")), 20000);
-});
-const recorded = async () => (await fetch(fakes.requests_url)).json();
+requireBinaries({ fakes: true });
+const { fakes, recorded, stop: stopFakes } = await startFakes();
 
 // Everything the app reads or writes lives in one fresh directory: settings, backups, AWS config
 // files and HOME. No real AWS credentials or Conformity key can be reached.
 const dir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-wizard-`);
-for (const d of ["config", "data", "home"]) mkdirSync(`${dir}/${d}`);
-writeFileSync(`${dir}/aws-config`, `[default]\nregion = ${fakes.region}\n`);
-writeFileSync(`${dir}/aws-credentials`, "");
-const env = { ...process.env };
-for (const v of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
-  "CONFORMITY_API_KEY", "CONFORMITY_REGION", "AWS_CA_BUNDLE"]) delete env[v];
+const env = isolatedEnv(dir, fakes);
 Object.assign(env, {
-  RUST_BACKTRACE: "0",
-  WA_SYNC_CONFIG_DIR: `${dir}/config`,
-  WA_SYNC_DATA_DIR: `${dir}/data`,
-  HOME: `${dir}/home`,
-  XDG_DATA_HOME: `${dir}/home/.local/share`,
-  XDG_CONFIG_HOME: `${dir}/home/.config`,
   CONFORMITY_API_URL: fakes.conformity_url,
-  AWS_ENDPOINT_URL_WELLARCHITECTED: fakes.wellarchitected_url,
-  AWS_ENDPOINT_URL_STS: fakes.sts_url,
-  AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9",
-  AWS_ACCESS_KEY_ID: fakes.access_key_id,
-  AWS_SECRET_ACCESS_KEY: "fakeSecretE2E000000000000000000000000000",
-  AWS_CONFIG_FILE: `${dir}/aws-config`,
-  AWS_SHARED_CREDENTIALS_FILE: `${dir}/aws-credentials`,
-  AWS_EC2_METADATA_DISABLED: "true",
-  WA_SYNC_RETRY_MODE: "standard",
   // No session bus: the user's own keychain is never touched; the wizard keeps the key for
   // this session only (and says so).
   DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/no-bus`,
 });
-const driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  stdio: ["ignore", "inherit", "inherit"],
-  env,
-});
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/status`);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
 
-function filesContaining(root, needle) {
-  const hits = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = `${d}/${name}`;
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 50_000_000 && readFileSync(p).includes(needle)) hits.push(p);
-    }
-  };
-  walk(root);
-  return hits;
-}
-
-let browser;
-let passed = 0;
-async function step(name, fn) {
-  await fn();
-  passed++;
-  console.log(`ok - ${name}`);
-}
+const step = steps();
+let app;
 try {
-  await waitForDriver();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application, args: [] },
-    },
-  });
-  const tid = (id) => browser.$(`[data-testid="${id}"]`);
+  app = await openApp(env);
+  const { browser, tid } = app;
   const next = async (stepId) => {
     await browser.waitUntil(async () => (await tid("wizard-next").isEnabled()), { timeout: 10000, timeoutMsg: "Next stays disabled" });
     await tid("wizard-next").click();
     await tid(`wizard-${stepId}`).waitForDisplayed({ timeout: 10000 });
   };
-  const shot = (name) => browser.saveScreenshot(`${repo}tests/ui/out/e2e-wizard-${name}.png`);
-  mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+  const shot = screenshots(browser, "e2e-wizard-");
 
   await step("1. key: the Conformity address comes from CONFORMITY_API_URL; the key is tested and kept", async () => {
     await tid("wizard-conformity").waitForDisplayed({ timeout: 20000 });
@@ -220,11 +134,9 @@ try {
     assert.match(settings, new RegExp(fakes.account_id));
   });
 
-  console.log(`e2e wizard tests: ${passed} passed`);
+  console.log(`e2e wizard tests: ${step.passed} passed`);
 } finally {
-  await browser?.deleteSession().catch(() => {});
-  driver.kill();
-  fakesProc.stdin.end();
-  fakesProc.kill();
+  await app?.close();
+  stopFakes();
   rmSync(dir, { recursive: true, force: true });
 }
