@@ -5,7 +5,8 @@
 #
 #   tests/packaging/appimage.test.sh [path/to/wa-sync_VERSION_amd64.AppImage]
 #
-# Needs root (for the mount namespace), xvfb-run and xdotool. Prints `N passed, N failed`.
+# Needs xvfb-run and xdotool, and root or user namespaces (to hide the machine's WebKitGTK).
+# Prints `N passed, N failed`.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -86,8 +87,10 @@ wait "$app" 2>/dev/null
 exit 0
 INNER
 mkdir -p "$work/home" "$work/tmp"
-unshare --mount --propagation private xvfb-run -a -s '-screen 0 1400x1000x24' \
-  bash "$work/run-hidden.sh" "$appimage" "$work"
+# Root gets a plain mount namespace; anyone else a user namespace in which they may mount.
+namespace=(unshare --mount --propagation private)
+[ "$(id -u)" = 0 ] || namespace=(unshare --user --map-root-user --mount --propagation private)
+"${namespace[@]}" xvfb-run -a -s '-screen 0 1400x1000x24' bash "$work/run-hidden.sh" "$appimage" "$work"
 fact() { sed -n "s/^$1=//p" "$work/facts"; }
 window=$(fact window)
 web_exe=$(fact web_exe)
