@@ -427,6 +427,8 @@ try {
     await wt("api-key").fill(KEY);
     await wt("api-key").press("Enter");
     await wt("conformity-ok").waitFor();
+    // Accounts of other clouds are counted aside, as with Vision One.
+    assert.match(await wt("conformity-ok").innerText(), /AWS accounts? \(1 of other clouds left out\)\.$/);
     assert.equal(await wt("key-status").innerText(), "Saved in the OS keychain (ends in \u2026WXYZ).");
     const connect = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "conformity_connect").at(-1)[1]);
     assert.deepEqual(connect.endpoint, { region: "ie-1", url: null });
@@ -583,7 +585,7 @@ try {
     await vt("visionone-api-key").fill(V1KEY);
     await vt("visionone-api-key").press("Enter");
     await vt("visionone-ok").waitFor();
-    assert.match(await vt("visionone-ok").innerText(), /1 AWS accounts \(2 of other clouds left out\)/);
+    assert.match(await vt("visionone-ok").innerText(), /1 AWS account \(2 of other clouds left out\)/);
     assert.equal(await vt("visionone-key-status").innerText(), "Saved in the OS keychain (ends in \u2026QRST).");
     const connect = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "visionone_connect").at(-1)[1]);
     assert.deepEqual(connect.endpoint, { region: "eu", url: null });

@@ -121,7 +121,7 @@ try {
     await tid("visionone-ok").waitForDisplayed({ timeout: 15000 });
     assert.match(
       await tid("visionone-ok").getText(),
-      new RegExp(`Connected to ${escape(fakes.visionone_url)}/?: 1 AWS accounts \\(1 of other clouds left out\\)`),
+      new RegExp(`Connected to ${escape(fakes.visionone_url)}/?: 1 AWS account \\(1 of other clouds left out\\)`),
     );
     assert.equal(await tid("visionone-key-status").getText(), `Saved in the OS keychain (ends in \u2026${lastFour}).`);
     assert.equal(keychainKey(), KEY, "the key is in the (private) OS keychain");

@@ -18,6 +18,7 @@ import type { KeyStatus } from "./bindings/KeyStatus";
 import type { Product } from "./bindings/Product";
 import type { VisionOneConnection } from "./bindings/VisionOneConnection";
 import { h, replace, type Child } from "./dom";
+import { counted } from "./model";
 import {
   AWS_REGIONS,
   PRODUCTS,
@@ -391,7 +392,6 @@ interface ConnectSpec<C extends Connection> {
   forgetKey: () => Promise<unknown>;
   /** What else a working connection tells the wizard. */
   connected: (c: C) => void;
-  okText: (c: Connection) => string;
 }
 
 function conformityConnectSpec(): ConnectSpec<ConformityConnection> {
@@ -422,7 +422,6 @@ function conformityConnectSpec(): ConnectSpec<ConformityConnection> {
     connect: api.conformityConnect,
     forgetKey: api.conformityForgetKey,
     connected: (c) => (w.externalId = c.external_id),
-    okText: (c) => `Connected to ${c.base_url}: ${c.accounts.length} AWS accounts.`,
   };
 }
 
@@ -450,10 +449,13 @@ function visionOneConnectSpec(): ConnectSpec<VisionOneConnection> {
     connect: api.visionOneConnect,
     forgetKey: api.visionOneForgetKey,
     connected: () => {},
-    okText: (c) =>
-      `Connected to ${c.base_url}: ${c.accounts.length} AWS accounts` +
-      (c.other_clouds ? ` (${c.other_clouds} of other clouds left out).` : "."),
   };
+}
+
+/** "Connected to URL: 3 AWS accounts (1 of other clouds left out)." */
+function connectedText(c: Connection): string {
+  const others = c.other_clouds ? ` (${c.other_clouds} of other clouds left out)` : "";
+  return `Connected to ${c.base_url}: ${counted(c.accounts.length, "AWS account")}${others}.`;
 }
 
 function conformityStep(): Child[] {
@@ -569,7 +571,7 @@ function connectStep<C extends Connection>(spec: ConnectSpec<C>): Child[] {
       { class: "run-buttons" },
       h("button", { class: "primary", testid: testids.connect, disabled: !!w.busy, onclick: () => void connect() }, showKeyInput ? "Test and save" : "Test the connection"),
     ),
-    w.connection ? h("p", { class: "ok", testid: testids.ok }, spec.okText(w.connection)) : null,
+    w.connection ? h("p", { class: "ok", testid: testids.ok }, connectedText(w.connection)) : null,
     nav(null, { label: "Next: account", step: "account", enabled: reachable("account") }),
   ];
 }
