@@ -1,7 +1,7 @@
 // What the WebDriver end-to-end tests share: where the binaries are, starting tauri-driver and the
 // local fakes, the environment that keeps the app away from the user's own settings and
 // credentials, and small helpers for steps and secrets.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { createInterface } from "node:readline";
@@ -111,6 +111,11 @@ export async function openApp(env) {
     close: async () => {
       await browser.deleteSession().catch(() => {});
       driver.kill();
+      // WebKit writes its data directory while the app shuts down: wait for the app to be gone,
+      // so the test's directory can then be removed for good.
+      for (let i = 0; i < 50 && spawnSync("pgrep", ["-f", application]).status === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
   };
 }
