@@ -309,6 +309,7 @@ try {
     // The preview on screen no longer matches the chips: Push waits for a new preview.
     assert.match(await tid("preview-stale").innerText(), /tags changed since this preview/);
     assert.equal(await tid("push").isDisabled(), true);
+    assert.equal(await tid("push").innerText(), "Push", "no count from a preview of other tags");
     await tid("run-preview").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "1,636");
     assert.equal(await tid("preview-stale").count(), 0);

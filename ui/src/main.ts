@@ -672,7 +672,7 @@ function renderRun(): void {
       h(
         "button",
         { class: "push", testid: "push", disabled: !canPush, onclick: () => void push() },
-        t && target ? `Push ${t.wouldChange} to ${target}` : "Push",
+        t && target && !stale ? `Push ${t.wouldChange} to ${target}` : "Push",
       ),
       running
         ? h("button", { testid: "cancel-preview", onclick: () => void api.cancel(state.runId!) }, "Cancel")
