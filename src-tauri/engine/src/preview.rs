@@ -101,10 +101,10 @@ pub async fn count_matching(source: &Source<'_>, tags: &TagFilter) -> Result<Tag
             count_from_api(*client, account_id, tags).await
         }
         Source::VisionOne { client, account_id } => count_from_api(*client, account_id, tags).await,
-        Source::Files { checks, .. } => Ok(TagMatchCount {
-            matching: files::for_each_check(checks, tags, &mut |_| {})?,
-            total: files::for_each_check(checks, &TagFilter::default(), &mut |_| {})?,
-        }),
+        Source::Files { checks, .. } => {
+            let (matching, total) = files::count_checks(checks, tags)?;
+            Ok(TagMatchCount { matching, total })
+        }
         Source::Demo => {
             let checks = demo::checks();
             Ok(TagMatchCount {
