@@ -289,6 +289,35 @@ fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
 }
 
 #[test]
+fn an_export_says_which_characters_the_pdf_could_not_draw() {
+    let (app, _dir) = app();
+    let main = window(&app, "main");
+    let out = tempfile::tempdir().unwrap();
+    // U+10FFFD is a private-use character: no installed font draws it.
+    invoke(&main, "preview", demo_request(1, &["Site::\u{10FFFD}"])).unwrap();
+    let export = |format: &str| {
+        let path = out.path().join(format!("r.{format}"));
+        invoke(
+            &main,
+            "export_report",
+            json!({ "request": { "format": format, "path": path.display().to_string(), "of": "preview" } }),
+        )
+        .unwrap()
+    };
+    let pdf = export("pdf");
+    let warnings = pdf["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{pdf}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .starts_with("No installed font"),
+        "{pdf}"
+    );
+    assert_eq!(export("json")["warnings"], json!([]));
+}
+
+#[test]
 fn export_writes_each_format_of_the_preview_and_the_push_result() {
     let (app, dir) = app();
     let main = window(&app, "main");
