@@ -4,6 +4,7 @@
 use super::{CheckRecord, RiskLevel, RuleSetting, RuleSettings, Status};
 use crate::conformity::Account;
 use crate::mapping::RuleCatalogue;
+use std::sync::OnceLock;
 
 pub const ACCOUNT_ID: &str = "demo-account";
 pub const AWS_ACCOUNT_ID: &str = "111122223333";
@@ -53,8 +54,14 @@ impl Dice {
     }
 }
 
-/// The demo account's checks (about 7,000).
-pub fn checks() -> Vec<CheckRecord> {
+/// The demo account's checks (about 7,000), generated once per process: the tag builder counts
+/// them on every chip change.
+pub fn checks() -> &'static [CheckRecord] {
+    static CHECKS: OnceLock<Vec<CheckRecord>> = OnceLock::new();
+    CHECKS.get_or_init(generate)
+}
+
+fn generate() -> Vec<CheckRecord> {
     let mut dice = Dice(0x005E_ED0F_DE30);
     let mut checks = Vec::new();
     let rules = RuleCatalogue::builtin()
@@ -148,7 +155,8 @@ mod tests {
     #[test]
     fn demo_data_is_deterministic_and_varied() {
         let checks = checks();
-        assert_eq!(checks, super::checks());
+        assert_eq!(generate(), generate());
+        assert_eq!(checks, generate().as_slice());
         assert!((4_000..12_000).contains(&checks.len()), "{}", checks.len());
         let failures = checks
             .iter()
