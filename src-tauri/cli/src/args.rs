@@ -177,9 +177,15 @@ pub struct RestoreArgs {
     /// A backup file written by `wa-sync sync`
     #[arg(long)]
     pub backup: PathBuf,
-    /// Refuse unless the backup is of this workload
+    /// The workload to restore: must be the one the backup is of (or pass --yes)
     #[arg(long)]
     pub workload_arn: Option<String>,
+    /// Restore to the workload the backup names, without --workload-arn
+    #[arg(long)]
+    pub yes: bool,
+    /// Also put back questions edited since the sync, or never written by it
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub role_arn: Option<String>,
     #[arg(long)]

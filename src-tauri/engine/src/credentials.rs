@@ -12,8 +12,11 @@
 
 use crate::{Error, Result};
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::error::ProvideErrorMetadata;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How to get AWS credentials.
@@ -33,23 +36,81 @@ pub struct AwsAuth {
 /// A role that was just created usually becomes assumable within a few seconds.
 pub const DEFAULT_ASSUME_ROLE_WAIT: Duration = Duration::from_secs(10);
 
-/// Attempts per request (first try included) with the SDK's adaptive retry (client-side rate
-/// limiting plus exponential backoff with jitter on throttling and transient errors).
+/// Attempts per request (first try included) with the SDK's standard retry: exponential backoff
+/// with jitter on throttling and transient errors. Not the adaptive mode: its client-side token
+/// bucket, once drained by a burst of throttling, holds every later call back for seconds; the
+/// writer's own window (see `sync::writer`) paces the writes instead.
 pub const MAX_ATTEMPTS: u32 = 6;
 
-/// The retry configuration every client uses: adaptive, unless `WA_SYNC_RETRY_MODE=standard`
-/// (exponential backoff without the client-side rate limiter, faster under sparse throttling).
+/// The longest one AWS operation may take, retries and backoff included.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+/// The longest one attempt of it may take before it is retried.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The retry configuration every client uses.
 pub fn retry_config() -> RetryConfig {
-    let standard = std::env::var("WA_SYNC_RETRY_MODE").is_ok_and(|m| m == "standard");
-    let config = if standard {
-        RetryConfig::standard()
-    } else {
-        RetryConfig::adaptive()
-    };
-    config
+    RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
-        .with_initial_backoff(Duration::from_millis(200))
-        .with_max_backoff(Duration::from_secs(10))
+        .with_initial_backoff(Duration::from_millis(100))
+        .with_max_backoff(Duration::from_secs(5))
+}
+
+/// The timeouts every client uses: [`OPERATION_TIMEOUT`] and [`ATTEMPT_TIMEOUT`], or
+/// `WA_SYNC_AWS_TIMEOUT_SECS` for the whole operation (an attempt then gets at most as long).
+pub fn timeout_config() -> TimeoutConfig {
+    let (operation, attempt) = match aws_timeout_override() {
+        Some(limit) => (limit, limit.min(ATTEMPT_TIMEOUT)),
+        None => (OPERATION_TIMEOUT, ATTEMPT_TIMEOUT),
+    };
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .operation_timeout(operation)
+        .operation_attempt_timeout(attempt)
+        .build()
+}
+
+fn aws_timeout_override() -> Option<Duration> {
+    std::env::var("WA_SYNC_AWS_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Counts the throttling answers (HTTP 429 or a `Throttling…` error type) a client receives,
+/// attempt by attempt: the SDK retries them out of sight, and the writer shrinks its window on
+/// them.
+#[derive(Clone, Debug, Default)]
+pub struct ThrottleCounter(Arc<AtomicU64>);
+
+impl ThrottleCounter {
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl aws_sdk_wellarchitected::config::Intercept for ThrottleCounter {
+    fn name(&self) -> &'static str {
+        "wa-sync throttle counter"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_wellarchitected::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &aws_sdk_wellarchitected::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_wellarchitected::config::ConfigBag,
+    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let response = context.response();
+        let throttling = response.status().as_u16() == 429
+            || response
+                .headers()
+                .get("x-amzn-errortype")
+                .is_some_and(|t| t.starts_with("Throttling"));
+        if throttling {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
 }
 
 /// Checks an IAM role ARN (`arn:aws:iam::123456789012:role/NAME`) without sending anything.
@@ -111,7 +172,8 @@ pub fn validate_external_id(id: &str) -> Result<()> {
 pub async fn base_config(profile: Option<&str>, region: &str) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .retry_config(retry_config());
+        .retry_config(retry_config())
+        .timeout_config(timeout_config());
     if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }
@@ -128,6 +190,7 @@ pub async fn config_for(auth: &AwsAuth, region: &str) -> Result<SdkConfig> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .retry_config(retry_config())
+        .timeout_config(timeout_config())
         .credentials_provider(credentials);
     if let Some(profile) = &auth.profile {
         loader = loader.profile_name(profile);
@@ -223,7 +286,16 @@ where
             "{what}: could not reach AWS: {}",
             describe_source(err)
         )),
-        SdkError::TimeoutError(_) => Error::Network(format!("{what}: AWS did not answer in time")),
+        SdkError::TimeoutError(_) => {
+            let limit = timeout_config()
+                .operation_timeout()
+                .unwrap_or(OPERATION_TIMEOUT);
+            Error::Network(format!(
+                "{what}: AWS did not answer within {} s (retries included); check the network or \
+                 proxy, or try again later",
+                limit.as_secs_f64()
+            ))
+        }
         SdkError::ConstructionFailure(_) => {
             let text = describe_source(err);
             if text.contains("credentials") || text.contains("Credentials") {

@@ -4,7 +4,8 @@
 //! The modules follow the data's path:
 //! [`conformity`] (the API client) → [`checks`] (one record per check, whatever its source) →
 //! [`mapping`] (which questions a rule informs) → [`summary`] (counting) → [`notes`] (the text
-//! and where it goes). [`preview`] runs that path end to end.
+//! and where it goes). [`preview`] runs that path end to end; [`sync`] writes the notes safely;
+//! [`usecase`] holds the operations both faces (the CLI and the app) call.
 
 pub mod atomic_file;
 pub mod checks;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod summary;
 pub mod sync;
 pub mod url;
+pub mod usecase;
 pub mod visionone;
 pub mod wellarchitected;
 

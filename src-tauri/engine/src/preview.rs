@@ -222,6 +222,10 @@ pub enum QuestionStatus {
     Written,
     Failed,
     NotCovered,
+    /// Edited by someone else after the preview read it, so not written: preview again.
+    Changed,
+    /// To be written, but the push was cancelled before it was.
+    NotWritten,
 }
 
 #[derive(Clone, Debug, Serialize)]

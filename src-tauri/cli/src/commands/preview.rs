@@ -1,9 +1,11 @@
 //! `wa-sync preview`: every question's Check Summary Report, and with a workload what would change.
 
 use super::{checks_input, mapping, workload, Clients, Outcome};
-use crate::args::{Global, PreviewArgs};
+use crate::args::{ChecksArgs, Global, PreviewArgs, WorkloadArgs};
 use crate::output::{self, TerminalProgress};
-use wa_sync_engine::preview::{self, collect};
+use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::preview::{Collected, PreviewReport};
+use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
 use wa_sync_engine::Result;
 
 pub async fn run(global: &Global, args: PreviewArgs) -> Result<Outcome> {
@@ -17,32 +19,43 @@ pub async fn run(global: &Global, args: PreviewArgs) -> Result<Outcome> {
 }
 
 /// Validates everything, reads the checks (and the workload's notes, if one is given) and
-/// computes the report. Shared with `sync` and `export`.
+/// computes the report. Shared with `export`.
 pub async fn compute(
     global: &Global,
-    checks: &crate::args::ChecksArgs,
-    workload_args: &crate::args::WorkloadArgs,
-    mode: wa_sync_engine::notes::NotesMode,
-) -> Result<(preview::PreviewReport, preview::Collected)> {
+    checks: &ChecksArgs,
+    workload_args: &WorkloadArgs,
+    mode: NotesMode,
+) -> Result<(PreviewReport, Collected)> {
+    let target = workload::target(global, workload_args)?;
+    let previewed = compute_for(global, checks, target, mode).await?;
+    Ok((previewed.report, previewed.collected))
+}
+
+/// The preview against `target` (validated), with the workload kept for a push. The checks and
+/// the workload are read at the same time.
+pub async fn compute_for(
+    global: &Global,
+    checks: &ChecksArgs,
+    target: Option<workload::Target>,
+    mode: NotesMode,
+) -> Result<Previewed<'static>> {
     let (tags, account_id) = checks_input(checks)?;
     let mapping = mapping(global)?;
-    let workload_target = workload::target(global, workload_args)?;
-    let clients = Clients::for_checks(global, checks, &tags, workload_target.as_ref())?;
-    let current = match &workload_target {
-        Some(target) => Some(target.current_notes(clients.conformity.as_ref()).await?),
-        None => None,
-    };
+    let clients = Clients::for_checks(global, checks, &tags, target.as_ref())?;
     let source = clients.source(checks);
     let progress = TerminalProgress::new(global.quiet);
-    let collected = collect(&source, &tags, &mapping, &progress).await?;
-    progress.finish();
-    let report = preview::report(
-        account_id.as_deref(),
-        &tags,
-        &mapping,
-        &collected,
-        current.as_ref(),
+    let conformity = clients.conformity.as_ref();
+    let read = target.as_ref().map(|target| async move {
+        usecase::read(WorkloadHandle::from(target.open(conformity).await?)).await
+    });
+    let input = PreviewInput {
+        source: &source,
+        account_id: account_id.as_deref(),
+        tags: &tags,
+        mapping: &mapping,
         mode,
-    );
-    Ok((report, collected))
+    };
+    let previewed = usecase::preview(input, read, &progress).await;
+    progress.finish();
+    previewed
 }

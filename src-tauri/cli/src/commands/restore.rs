@@ -1,24 +1,38 @@
-//! `wa-sync restore`: writes the notes of a backup back, byte for byte.
+//! `wa-sync restore`: puts back the notes a sync replaced, for the questions that still hold what
+//! the sync wrote (`--force`: all of them). The workload must be named with `--workload-arn`
+//! (and match the backup's), or confirmed with `--yes`.
 
-use super::sync::WriteProgress;
+use super::sync::{cancel_on_interrupt, WriteProgress};
 use super::{conformity_client, workload, Outcome};
 use crate::args::{Global, RestoreArgs, WorkloadArgs};
 use crate::output;
-use wa_sync_engine::sync::{self, Backup, RestoreStatus, SyncOptions};
+use wa_sync_engine::sync::{Backup, RestoreReport, RestoreStatus, SyncOptions};
+use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::wellarchitected::WorkloadArn;
 use wa_sync_engine::{Error, Result};
 
 pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     let backup = Backup::read(&args.backup)?;
     let backup_arn = WorkloadArn::parse(&backup.workload_arn)?.to_string();
-    if let Some(expected) = &args.workload_arn {
-        let expected = WorkloadArn::parse(expected)?.to_string();
-        if expected != backup_arn {
-            return Err(Error::bad_input(format!(
-                "{} is a backup of workload {backup_arn}, not of {expected}; restore it to the workload it came from",
-                args.backup.display()
-            )));
+    match &args.workload_arn {
+        Some(expected) => {
+            let expected = WorkloadArn::parse(expected)?.to_string();
+            if expected != backup_arn {
+                return Err(Error::bad_input(format!(
+                    "{} is a backup of workload {backup_arn}, not of {expected}; restore it to the workload it came from",
+                    args.backup.display()
+                )));
+            }
         }
+        None if !args.yes => {
+            return Err(Error::bad_input(format!(
+                "{} is a backup of workload {backup_arn} ({}); to write to it, pass \
+                 --workload-arn {backup_arn} (or --yes)",
+                args.backup.display(),
+                backup.workload_name
+            )))
+        }
+        None => {}
     }
     let target = if args.demo_workload.is_some() {
         workload::demo_target(args.demo_workload.clone())
@@ -40,67 +54,98 @@ pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     let options = SyncOptions {
         backup_dir: args.backup_dir.clone(),
         dry_run: args.dry_run,
+        force: args.force,
         ..SyncOptions::default()
     };
+    let cancel = Cancel::new();
+    let on_interrupt = cancel_on_interrupt(&cancel);
     let progress = WriteProgress::new(global.quiet);
-    let report = sync::restore(&workload, &backup, &args.backup, &options, &progress).await?;
+    let report = usecase::restore(
+        &workload,
+        &backup,
+        &args.backup,
+        &options,
+        &cancel,
+        &progress,
+    )
+    .await;
+    on_interrupt.abort();
     progress.finish();
+    let report = report?;
     if args.json {
         output::print_json(&report);
     } else {
-        let rows: Vec<Vec<String>> = report
-            .questions
-            .iter()
-            .map(|q| {
-                let status = serde_json::to_value(q.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                vec![
-                    q.question_id.clone(),
-                    match &q.error {
-                        Some(e) => format!("{status}: {e}"),
-                        None => status,
-                    },
-                ]
-            })
-            .collect();
-        output::emit(&format!(
-            "Restoring workload {} from {}\n\n",
-            report.workload_arn, report.restored_from
-        ));
-        output::print_table(&["QUESTION", "STATUS"], &rows);
-        let count = |s: RestoreStatus| report.questions.iter().filter(|q| q.status == s).count();
-        output::emit(&format!(
-            "\n{} written, {} unchanged, {} would change, {} failed\n",
-            count(RestoreStatus::Written),
-            count(RestoreStatus::Unchanged),
-            count(RestoreStatus::WouldChange),
-            count(RestoreStatus::Failed)
-        ));
-        if let Some(b) = &report.backup {
-            output::emit(&format!(
-                "The notes that were replaced are backed up in {b}\n"
-            ));
-        }
+        print_report(&report);
     }
-    let failed = report.failed();
+    let kept = report.kept();
+    if !kept.is_empty() {
+        eprintln!(
+            "wa-sync: {} question(s) left as they are, since someone else's text is in them now \
+             (--force puts the backup's notes back anyway): {}",
+            kept.len(),
+            kept.iter()
+                .map(|q| q.question_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let failed: Vec<String> = report
+        .questions
+        .iter()
+        .filter(|q| matches!(q.status, RestoreStatus::Failed | RestoreStatus::NotWritten))
+        .map(|q| match &q.error {
+            Some(e) => format!("{} ({e})", q.question_id),
+            None => format!("{} (not written: stopped)", q.question_id),
+        })
+        .collect();
     if failed.is_empty() {
         Ok(Outcome::Done)
     } else {
         eprintln!(
             "wa-sync: {} question(s) not restored: {}",
             failed.len(),
-            failed
-                .iter()
-                .map(|q| format!(
-                    "{} ({})",
-                    q.question_id,
-                    q.error.as_deref().unwrap_or("failed")
-                ))
-                .collect::<Vec<_>>()
-                .join("; ")
+            failed.join("; ")
         );
         Ok(Outcome::Partial)
+    }
+}
+
+fn print_report(report: &RestoreReport) {
+    let rows: Vec<Vec<String>> = report
+        .questions
+        .iter()
+        .map(|q| {
+            let status = serde_json::to_value(q.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let detail = q.error.as_ref().or(q.reason.as_ref());
+            vec![
+                q.question_id.clone(),
+                match detail {
+                    Some(d) => format!("{status}: {d}"),
+                    None => status,
+                },
+            ]
+        })
+        .collect();
+    output::emit(&format!(
+        "Restoring workload {} from {}\n\n",
+        report.workload_arn, report.restored_from
+    ));
+    output::print_table(&["QUESTION", "STATUS"], &rows);
+    let count = |s: RestoreStatus| report.questions.iter().filter(|q| q.status == s).count();
+    output::emit(&format!(
+        "\n{} written, {} unchanged, {} would change, {} kept as they are, {} failed\n",
+        count(RestoreStatus::Written),
+        count(RestoreStatus::Unchanged),
+        count(RestoreStatus::WouldChange),
+        count(RestoreStatus::Kept),
+        count(RestoreStatus::Failed)
+    ));
+    if let Some(b) = &report.backup {
+        output::emit(&format!(
+            "The notes that were replaced are backed up in {b}\n"
+        ));
     }
 }

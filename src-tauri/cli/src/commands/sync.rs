@@ -1,16 +1,17 @@
-//! `wa-sync sync`: preview against the workload's notes → backup → write the changed questions.
+//! `wa-sync sync`: preview against the workload's notes → backup → compare and write the changed
+//! questions (`usecase::preview`, then `usecase::push`). Ctrl-C stops new writes; the ones in
+//! flight finish and the report says what was written.
 
-use super::{checks_input, mapping, workload, Clients, Outcome};
+use super::{workload, Outcome};
 use crate::args::{Global, SyncArgs};
-use crate::output::{self, TerminalProgress};
+use crate::output;
 use std::io::{IsTerminal, Write};
-use wa_sync_engine::preview::{collect, QuestionStatus};
-use wa_sync_engine::sync::{self, SyncOptions, SyncProgress};
+use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
+use wa_sync_engine::sync::{SyncOptions, SyncProgress};
+use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::{Error, Result};
 
 pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
-    let (tags, account_id) = checks_input(&args.checks)?;
-    let mapping = mapping(global)?;
     let target = match workload::target(global, &args.workload)? {
         Some(target) => target,
         None if args.checks.demo => workload::demo_target(None),
@@ -21,71 +22,113 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
             ))
         }
     };
-    let clients = Clients::for_checks(global, &args.checks, &tags, Some(&target))?;
-    let (workload, snapshot) = target.snapshot(clients.conformity.as_ref()).await?;
-    let source = clients.source(&args.checks);
-    let progress = TerminalProgress::new(global.quiet);
-    let collected = collect(&source, &tags, &mapping, &progress).await?;
-    progress.finish();
-    let plan = sync::plan(
-        account_id.as_deref(),
-        &tags,
-        &mapping,
-        &collected,
-        &snapshot,
-        args.notes_mode.into(),
-    );
+    let previewed =
+        super::preview::compute_for(global, &args.checks, Some(target), args.notes_mode.into())
+            .await?;
     let options = SyncOptions {
         backup_dir: args.backup_dir.clone(),
         dry_run: args.dry_run,
         ..SyncOptions::default()
     };
+    let cancel = Cancel::new();
+    let on_interrupt = cancel_on_interrupt(&cancel);
     let writing = WriteProgress::new(global.quiet);
-    let report = sync::sync(&workload, &snapshot, plan, &options, &writing).await?;
+    let report = usecase::push(&previewed, |_| true, &options, &cancel, &writing).await;
+    on_interrupt.abort();
     writing.finish();
+    let report = report?;
 
     if args.json {
         output::print_json(&report);
     } else {
         output::emit(&output::preview_text(&report));
-        let count = |s: QuestionStatus| report.questions.iter().filter(|q| q.status == s).count();
-        let mut line = format!(
-            "\n{}: {} written, {} unchanged, {} would change, {} failed, {} not covered\n",
-            if args.dry_run { "Dry run" } else { "Sync" },
-            count(QuestionStatus::Written),
-            count(QuestionStatus::Unchanged),
-            count(QuestionStatus::WouldChange),
-            count(QuestionStatus::Failed),
-            count(QuestionStatus::NotCovered),
-        );
-        if let Some(backup) = &report.backup {
-            line.push_str(&format!(
-                "Backup of the previous notes: {backup}\n(undo with `wa-sync restore --backup {backup}`)\n"
-            ));
-        }
-        output::emit(&line);
+        output::emit(&summary_line(&report, args.dry_run));
     }
-    let failed: Vec<String> = report
-        .questions
-        .iter()
-        .filter(|q| q.status == QuestionStatus::Failed)
-        .map(|q| {
-            format!(
-                "{} ({})",
-                q.question_id,
-                q.error.as_deref().unwrap_or("failed")
-            )
-        })
-        .collect();
-    if failed.is_empty() {
-        Ok(Outcome::Done)
-    } else {
+    Ok(name_unwritten(&report))
+}
+
+/// Ctrl-C cancels `cancel` (a second one ends the process as usual, once this task is gone).
+pub fn cancel_on_interrupt(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nwa-sync: stopping: no new writes; the ones under way finish");
+            cancel.cancel();
+        }
+    })
+}
+
+fn summary_line(report: &PreviewReport, dry_run: bool) -> String {
+    let count = |s: QuestionStatus| report.questions.iter().filter(|q| q.status == s).count();
+    let mut line = format!(
+        "\n{}: {} written, {} unchanged, {} would change, {} failed, {} not covered",
+        if dry_run { "Dry run" } else { "Sync" },
+        count(QuestionStatus::Written),
+        count(QuestionStatus::Unchanged),
+        count(QuestionStatus::WouldChange),
+        count(QuestionStatus::Failed),
+        count(QuestionStatus::NotCovered),
+    );
+    for (status, words) in [
+        (QuestionStatus::Changed, "edited meanwhile"),
+        (QuestionStatus::NotWritten, "not written (stopped)"),
+    ] {
+        if count(status) > 0 {
+            line.push_str(&format!(", {} {words}", count(status)));
+        }
+    }
+    line.push('\n');
+    if let Some(backup) = &report.backup {
+        line.push_str(&format!(
+            "Backup of the previous notes: {backup}\n(undo with `wa-sync restore --backup {backup} --workload-arn {}`)\n",
+            report.workload_arn.as_deref().unwrap_or("ARN")
+        ));
+    }
+    line
+}
+
+/// Names on stderr every question that was to be written and was not; `Partial` if any.
+fn name_unwritten(report: &PreviewReport) -> Outcome {
+    let named = |status: QuestionStatus| -> Vec<String> {
+        report
+            .questions
+            .iter()
+            .filter(|q| q.status == status)
+            .map(|q| match &q.error {
+                Some(e) if status == QuestionStatus::Failed => format!("{} ({e})", q.question_id),
+                _ => q.question_id.clone(),
+            })
+            .collect()
+    };
+    let failed = named(QuestionStatus::Failed);
+    let changed = named(QuestionStatus::Changed);
+    let stopped = named(QuestionStatus::NotWritten);
+    if !failed.is_empty() {
         eprintln!(
             "wa-sync: {} question(s) not written: {}",
             failed.len(),
             failed.join("; ")
         );
-        Ok(Outcome::Partial)
+    }
+    if !changed.is_empty() {
+        eprintln!(
+            "wa-sync: {} question(s) were edited after the preview read them and were not written \
+             (preview again to include the edit): {}",
+            changed.len(),
+            changed.join(", ")
+        );
+    }
+    if !stopped.is_empty() {
+        eprintln!(
+            "wa-sync: stopped before writing {} question(s): {} (run the sync again)",
+            stopped.len(),
+            stopped.join(", ")
+        );
+    }
+    if failed.is_empty() && changed.is_empty() && stopped.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Partial
     }
 }
 

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 use wa_sync_engine::conformity::ConformityClient;
 use wa_sync_engine::credentials::{validate_external_id, validate_role_arn, AwsAuth};
-use wa_sync_engine::preview::CurrentNotes;
 use wa_sync_engine::wellarchitected::demo::{self, DemoWorkload};
-use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn, WorkloadSnapshot};
+use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 use wa_sync_engine::{Error, Result};
 
 /// A validated workload to read from (and maybe write to).
@@ -110,18 +109,5 @@ impl Target {
                 ))
             }
         }
-    }
-
-    pub async fn snapshot(
-        &self,
-        client: Option<&ConformityClient>,
-    ) -> Result<(Workload, WorkloadSnapshot)> {
-        let workload = self.open(client).await?;
-        let snapshot = workload.snapshot().await?;
-        Ok((workload, snapshot))
-    }
-
-    pub async fn current_notes(&self, client: Option<&ConformityClient>) -> Result<CurrentNotes> {
-        Ok(self.snapshot(client).await?.1.current_notes())
     }
 }

@@ -559,6 +559,8 @@ pub(crate) fn status_label(q: &QuestionRow) -> String {
         QuestionStatus::Written => "Written",
         QuestionStatus::Failed => "Failed",
         QuestionStatus::NotCovered => "Not written",
+        QuestionStatus::Changed => "Edited meanwhile: preview again",
+        QuestionStatus::NotWritten => "Not written (cancelled)",
     };
     match &q.error {
         Some(error) => format!("{label}: {error}"),

@@ -7,25 +7,25 @@
 //! reviewer's answers stay as they are. The region is the workload ARN's.
 
 use super::{QuestionNotes, WorkloadArn, WorkloadSnapshot};
+use crate::credentials::ThrottleCounter;
 use crate::credentials::{config_for, sdk_error, AwsAuth};
-use crate::mapping::Lens;
 use crate::{Error, Result};
 use aws_sdk_wellarchitected as wa;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use futures::StreamExt;
 
 /// The lens wa-sync writes into.
 pub const LENS_ALIAS: &str = "wellarchitected";
 /// Largest page of the list operations.
 const PAGE_SIZE: i32 = 50;
 /// Concurrent GetAnswer calls while reading the notes.
-const READ_CONCURRENCY: usize = 4;
+pub const READ_CONCURRENCY: usize = 8;
 
 /// A real workload and a client for its region.
 #[derive(Clone, Debug)]
 pub struct AwsWorkload {
     pub arn: WorkloadArn,
     client: wa::Client,
+    throttled: ThrottleCounter,
 }
 
 impl AwsWorkload {
@@ -33,42 +33,78 @@ impl AwsWorkload {
     /// Well-Architected yet; with a role, calls STS.
     pub async fn connect(arn: WorkloadArn, auth: &AwsAuth) -> Result<Self> {
         let config = config_for(auth, &arn.region).await?;
-        Ok(AwsWorkload {
-            client: wa::Client::new(&config),
-            arn,
-        })
+        Ok(AwsWorkload::with_config(arn, &config))
     }
 
-    /// A workload with a client built by the caller (tests, the app).
-    pub fn with_client(arn: WorkloadArn, client: wa::Client) -> Self {
-        AwsWorkload { arn, client }
+    /// A workload whose client is built from `config` (the app builds its own).
+    pub fn with_config(arn: WorkloadArn, config: &aws_config::SdkConfig) -> Self {
+        let throttled = ThrottleCounter::default();
+        let client = wa::Client::from_conf(
+            wa::config::Builder::from(config)
+                .interceptor(throttled.clone())
+                .build(),
+        );
+        AwsWorkload {
+            arn,
+            client,
+            throttled,
+        }
     }
 
     fn what(&self, op: &str) -> String {
         format!("Well-Architected {op} on workload {}", self.arn)
     }
 
-    /// The workload's name, lens version, questions and their current notes.
+    /// The workload's name, lens version, questions and their current notes. GetWorkload,
+    /// ListLensReviews and ListAnswers (all pillars at once: 57 questions are two pages of 50)
+    /// go out together; then one GetAnswer per question, [`READ_CONCURRENCY`] at a time.
     pub async fn snapshot(&self) -> Result<WorkloadSnapshot> {
-        let id = &self.arn.workload_id;
-        let workload = self
-            .client
-            .get_workload()
-            .workload_id(id)
-            .send()
-            .await
-            .map_err(|e| self.map_read_error("GetWorkload", &e))?;
+        let (workload, lens_version, answers) = futures::join!(
+            self.client
+                .get_workload()
+                .workload_id(&self.arn.workload_id)
+                .send(),
+            self.lens_version(),
+            self.list_questions(),
+        );
+        let workload = workload.map_err(|e| self.map_read_error("GetWorkload", &e))?;
         let name = workload
             .workload()
             .and_then(|w| w.workload_name())
             .unwrap_or_default()
             .to_string();
+        let Some(lens_version) = lens_version? else {
+            return Err(Error::NotFound(format!(
+                "workload {} ({name}) is not reviewed with the AWS Well-Architected Framework lens \
+                 ({LENS_ALIAS}); add the lens in the Well-Architected Tool (workload > Lenses) and try again",
+                self.arn
+            )));
+        };
+        let mut questions = answers?;
+        let notes: Vec<Result<String>> = futures::stream::iter(&questions)
+            .map(|q| self.read_notes(&q.question_id))
+            .buffered(READ_CONCURRENCY)
+            .collect()
+            .await;
+        for (q, notes) in questions.iter_mut().zip(notes) {
+            q.notes = notes?;
+        }
+        Ok(WorkloadSnapshot {
+            workload_arn: self.arn.to_string(),
+            name,
+            lens_alias: LENS_ALIAS.to_string(),
+            lens_version,
+            questions,
+        })
+    }
 
+    /// The version of the Framework lens on the workload; `None` when the lens is not on it.
+    async fn lens_version(&self) -> Result<Option<String>> {
         let mut lens_version = None;
         let mut pages = self
             .client
             .list_lens_reviews()
-            .workload_id(id)
+            .workload_id(&self.arn.workload_id)
             .into_paginator()
             .page_size(PAGE_SIZE)
             .send();
@@ -80,83 +116,59 @@ impl AwsWorkload {
                 }
             }
         }
-        let Some(lens_version) = lens_version else {
-            return Err(Error::NotFound(format!(
-                "workload {} ({name}) is not reviewed with the AWS Well-Architected Framework lens \
-                 ({LENS_ALIAS}); add the lens in the Well-Architected Tool (workload > Lenses) and try again",
-                self.arn
-            )));
-        };
+        Ok(lens_version)
+    }
 
-        let mut pillars: Vec<&str> = Vec::new();
-        for q in &Lens::builtin().questions {
-            if !pillars.contains(&q.pillar_id.as_str()) {
-                pillars.push(&q.pillar_id);
-            }
-        }
+    /// Every question of the lens review (IDs, pillars, titles), without notes: summaries carry
+    /// none. Without `PillarId` the API lists all pillars, so this is two pages, not six.
+    async fn list_questions(&self) -> Result<Vec<QuestionNotes>> {
         let mut questions = Vec::new();
-        for pillar in pillars {
-            let mut pages = self
-                .client
-                .list_answers()
-                .workload_id(id)
-                .lens_alias(LENS_ALIAS)
-                .pillar_id(pillar)
-                .into_paginator()
-                .page_size(PAGE_SIZE)
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| self.map_read_error("ListAnswers", &e))?;
-                for answer in page.answer_summaries() {
-                    questions.push(QuestionNotes {
-                        question_id: answer.question_id().unwrap_or_default().to_string(),
-                        pillar_id: answer.pillar_id().unwrap_or(pillar).to_string(),
-                        title: answer.question_title().unwrap_or_default().to_string(),
-                        notes: String::new(),
-                    });
-                }
+        let mut pages = self
+            .client
+            .list_answers()
+            .workload_id(&self.arn.workload_id)
+            .lens_alias(LENS_ALIAS)
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.map_read_error("ListAnswers", &e))?;
+            for answer in page.answer_summaries() {
+                questions.push(QuestionNotes {
+                    question_id: answer.question_id().unwrap_or_default().to_string(),
+                    pillar_id: answer.pillar_id().unwrap_or_default().to_string(),
+                    title: answer.question_title().unwrap_or_default().to_string(),
+                    notes: String::new(),
+                });
             }
         }
+        Ok(questions)
+    }
 
-        // One GetAnswer per question for its notes, a few at a time.
-        let limit = Arc::new(Semaphore::new(READ_CONCURRENCY));
-        let mut tasks = tokio::task::JoinSet::new();
-        for (index, q) in questions.iter().enumerate() {
-            let client = self.client.clone();
-            let limit = limit.clone();
-            let (id, question_id) = (id.clone(), q.question_id.clone());
-            tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let result = client
-                    .get_answer()
-                    .workload_id(id)
-                    .lens_alias(LENS_ALIAS)
-                    .question_id(&question_id)
-                    .send()
-                    .await;
-                (index, question_id, result)
-            });
-        }
-        while let Some(joined) = tasks.join_next().await {
-            let (index, question_id, result) =
-                joined.map_err(|e| Error::Api(format!("reading the notes stopped: {e}")))?;
-            let out = result.map_err(|e| {
+    /// One question's notes as they are now (GetAnswer); empty when it has none.
+    pub async fn read_notes(&self, question_id: &str) -> Result<String> {
+        let out = self
+            .client
+            .get_answer()
+            .workload_id(&self.arn.workload_id)
+            .lens_alias(LENS_ALIAS)
+            .question_id(question_id)
+            .send()
+            .await
+            .map_err(|e| {
                 self.map_read_error(&format!("GetAnswer for question {question_id}"), &e)
             })?;
-            questions[index].notes = out
-                .answer()
-                .and_then(|a| a.notes())
-                .unwrap_or_default()
-                .to_string();
-        }
+        Ok(out
+            .answer()
+            .and_then(|a| a.notes())
+            .unwrap_or_default()
+            .to_string())
+    }
 
-        Ok(WorkloadSnapshot {
-            workload_arn: self.arn.to_string(),
-            name,
-            lens_alias: LENS_ALIAS.to_string(),
-            lens_version,
-            questions,
-        })
+    /// How many answers of this client's calls were throttling, so far: what the writer's
+    /// window shrinks on, while the SDK's own retry backs off and tries again.
+    pub fn throttled_responses(&self) -> u64 {
+        self.throttled.count()
     }
 
     /// Writes one question's notes: the body carries `Notes` and nothing else.

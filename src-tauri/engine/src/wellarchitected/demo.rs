@@ -89,6 +89,19 @@ impl DemoWorkload {
         self.read()
     }
 
+    pub async fn read_notes(&self, question_id: &str) -> Result<String> {
+        let snapshot = self.snapshot().await?;
+        let q = snapshot
+            .questions
+            .into_iter()
+            .find(|q| q.question_id == question_id);
+        q.map(|q| q.notes).ok_or_else(|| {
+            Error::NotFound(format!(
+                "GetAnswer {question_id}: the demo workload has no such question"
+            ))
+        })
+    }
+
     pub async fn update_notes(&self, question_id: &str, notes: &str) -> Result<()> {
         if notes.encode_utf16().count() > crate::notes::NOTES_LIMIT {
             return Err(Error::Api(format!(

@@ -72,6 +72,22 @@ impl Workload {
         }
     }
 
+    /// One question's notes as they are now (empty when it has none).
+    pub async fn read_notes(&self, question_id: &str) -> crate::Result<String> {
+        match self {
+            Workload::Aws(w) => w.read_notes(question_id).await,
+            Workload::Demo(w) => w.read_notes(question_id).await,
+        }
+    }
+
+    /// Throttling answers received so far (the demo is never throttled).
+    pub fn throttled_responses(&self) -> u64 {
+        match self {
+            Workload::Aws(w) => w.throttled_responses(),
+            Workload::Demo(_) => 0,
+        }
+    }
+
     /// Replaces one question's notes (and nothing else of its answer).
     pub async fn update_notes(&self, question_id: &str, notes: &str) -> crate::Result<()> {
         match self {

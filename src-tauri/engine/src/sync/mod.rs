@@ -1,0 +1,631 @@
+//! Writing the notes safely: plan → backup → compare and write, and restore.
+//!
+//! The plan is the preview computed against the workload's current notes. Before the first
+//! write, every question's exact notes and the text about to be written go into a backup file
+//! ([`backup`]). Then only the questions whose notes change are written ([`writer`]): each is
+//! read again just before its write and skipped as `changed` if someone edited it since the
+//! plan. Restore puts back only what wa-sync wrote: a question edited after the sync is left as
+//! it is and named, unless forced.
+
+mod backup;
+pub mod writer;
+
+pub use backup::{Backup, BackupQuestion, BACKUP_FORMAT, BACKUP_FORMAT_V1};
+pub use writer::WriteWindow;
+
+use crate::checks::TagFilter;
+use crate::mapping::Mapping;
+use crate::notes::NotesMode;
+use crate::preview::{self, Collected, PreviewReport, QuestionStatus};
+use crate::wellarchitected::{Workload, WorkloadSnapshot};
+use crate::{Error, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio_util::sync::CancellationToken;
+use writer::{NoteWrite, WriteOutcome};
+
+/// Told about each question as it is written, so a progress bar can move.
+pub trait SyncProgress: Send + Sync {
+    /// `done` of `total` questions have been handled; `question_id` just was (`ok`: written).
+    fn question_done(&self, done: usize, total: usize, question_id: &str, ok: bool);
+}
+
+/// For callers that show nothing.
+pub struct NoSyncProgress;
+
+impl SyncProgress for NoSyncProgress {
+    fn question_done(&self, _done: usize, _total: usize, _question_id: &str, _ok: bool) {}
+}
+
+/// `<user data dir>/wa-sync` ($XDG_DATA_HOME/wa-sync or ~/.local/share/wa-sync on Linux,
+/// ~/Library/Application Support/wa-sync on macOS, %APPDATA%\wa-sync on Windows).
+pub fn data_dir() -> Result<PathBuf> {
+    dirs::data_dir().map(|d| d.join("wa-sync")).ok_or_else(|| {
+        Error::bad_input(
+            "cannot tell where your data directory is (no HOME?); pass --backup-dir DIR",
+        )
+    })
+}
+
+/// Where backups go unless told otherwise.
+pub fn default_backup_dir() -> Result<PathBuf> {
+    Ok(data_dir()?.join("backups"))
+}
+
+/// A backup found on disk, for the app's restore screen.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub workload_arn: String,
+    pub workload_name: String,
+    pub created_at: String,
+    pub reason: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub questions: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub changed_questions: usize,
+}
+
+/// The backups in `dir`, newest first; files that are not backups are skipped. A missing
+/// directory has none.
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(format!("listing {}", dir.display()), e)),
+    };
+    let mut out: Vec<BackupInfo> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|path| {
+            let b = Backup::read(&path).ok()?;
+            Some(BackupInfo {
+                workload_arn: b.workload_arn,
+                workload_name: b.workload_name,
+                created_at: b.created_at,
+                reason: b.reason,
+                questions: b.questions.len(),
+                changed_questions: b.changed_question_ids.len(),
+                path,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.path.cmp(&a.path)));
+    Ok(out)
+}
+
+/// What `sync` and `restore` do besides the plan.
+#[derive(Clone, Debug, Default)]
+pub struct SyncOptions {
+    /// `None`: [`default_backup_dir`].
+    pub backup_dir: Option<PathBuf>,
+    /// Plan and report, write nothing (no backup either).
+    pub dry_run: bool,
+    /// Writes in flight (default: [`WriteWindow::default`]).
+    pub window: Option<WriteWindow>,
+    /// Restore: put back every question whose notes differ from the backup's, even those edited
+    /// since the sync or never written by it.
+    pub force: bool,
+}
+
+impl SyncOptions {
+    fn backup_dir(&self) -> Result<PathBuf> {
+        match &self.backup_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => default_backup_dir(),
+        }
+    }
+}
+
+/// The preview of a sync: every question's new notes against the workload's current ones.
+pub fn plan(
+    account_id: Option<&str>,
+    tags: &TagFilter,
+    mapping: &Mapping,
+    collected: &Collected,
+    snapshot: &WorkloadSnapshot,
+    mode: NotesMode,
+) -> PreviewReport {
+    let current = snapshot.current_notes();
+    preview::report(account_id, tags, mapping, collected, Some(&current), mode)
+}
+
+/// Backs up, then writes every question whose status is `would-change` and that still has the
+/// notes the plan was computed from. Returns the report with statuses `written`, `changed` (edited
+/// since the plan: not written), `failed`, `not-written` (cancelled first) or as planned, and the
+/// backup's path. `Err` only when nothing was written (bad plan, backup failed); per-question
+/// outcomes are in the report. Cancelling stops new writes; those in flight finish.
+pub async fn sync(
+    workload: &Workload,
+    snapshot: &WorkloadSnapshot,
+    mut report: PreviewReport,
+    options: &SyncOptions,
+    cancel: &CancellationToken,
+    progress: &dyn SyncProgress,
+) -> Result<PreviewReport> {
+    if report.workload_arn.as_deref() != Some(snapshot.workload_arn.as_str())
+        || workload.arn() != snapshot.workload_arn
+    {
+        return Err(Error::bad_input(format!(
+            "the plan was made for {:?}, not for workload {}; preview again",
+            report.workload_arn,
+            workload.arn()
+        )));
+    }
+    let writes: Vec<NoteWrite> = report
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.status == QuestionStatus::WouldChange)
+        .filter_map(|(key, q)| {
+            let expected = q.current_notes.clone().or_else(|| {
+                let current = snapshot
+                    .questions
+                    .iter()
+                    .find(|c| c.question_id == q.question_id)?;
+                Some(current.notes.clone())
+            })?;
+            Some(NoteWrite {
+                key,
+                question_id: q.question_id.clone(),
+                expected,
+                notes: q.notes.clone()?,
+            })
+        })
+        .collect();
+    if options.dry_run || writes.is_empty() {
+        return Ok(report);
+    }
+    let written: Vec<(String, String)> = writes
+        .iter()
+        .map(|w| (w.question_id.clone(), w.notes.clone()))
+        .collect();
+    let path = Backup::of(snapshot, "sync", &written).write_to(&options.backup_dir()?)?;
+    report.backup = Some(path.display().to_string());
+
+    let window = options.window.clone().unwrap_or_default();
+    for (key, outcome) in writer::write_all(workload, writes, window, cancel, progress).await {
+        let q = &mut report.questions[key];
+        match outcome {
+            WriteOutcome::Written => q.status = QuestionStatus::Written,
+            WriteOutcome::Changed => {
+                q.status = QuestionStatus::Changed;
+                q.error = Some(
+                    "the notes were edited after the preview read them, so they were not \
+                     written; preview again"
+                        .to_string(),
+                );
+            }
+            WriteOutcome::NotWritten => q.status = QuestionStatus::NotWritten,
+            WriteOutcome::Failed(e) => {
+                q.status = QuestionStatus::Failed;
+                q.error = Some(e.to_string());
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// What happened to one question in a restore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub enum RestoreStatus {
+    Written,
+    Unchanged,
+    WouldChange,
+    Failed,
+    /// Left as it is: edited since the sync, or never written by it (`reason` says which).
+    Kept,
+    /// Cancelled before it was written.
+    NotWritten,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct RestoreQuestion {
+    pub question_id: String,
+    pub status: RestoreStatus,
+    pub error: Option<String>,
+    /// Why a question was kept as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct RestoreReport {
+    pub workload_arn: String,
+    pub restored_from: String,
+    /// The backup of the notes the restore replaced (`None` when nothing was written).
+    pub backup: Option<String>,
+    pub questions: Vec<RestoreQuestion>,
+}
+
+impl RestoreReport {
+    pub fn failed(&self) -> Vec<&RestoreQuestion> {
+        self.with_status(RestoreStatus::Failed)
+    }
+
+    /// The questions left as they are because someone else's text is in them now.
+    pub fn kept(&self) -> Vec<&RestoreQuestion> {
+        self.with_status(RestoreStatus::Kept)
+    }
+
+    fn with_status(&self, status: RestoreStatus) -> Vec<&RestoreQuestion> {
+        self.questions
+            .iter()
+            .filter(|q| q.status == status)
+            .collect()
+    }
+}
+
+/// Why a restore leaves a question whose notes differ from the backup's as it is.
+const EDITED_SINCE: &str =
+    "edited since the sync wrote it: left as it is (--force puts the backup's notes back anyway)";
+const NOT_WRITTEN_BY_SYNC: &str =
+    "the sync did not write this question: left as it is (--force puts the backup's notes back anyway)";
+const OLD_BACKUP: &str = "this backup (format 1) does not record what wa-sync wrote: left as it \
+     is (--force puts the backup's notes back)";
+
+/// Puts back the notes a sync replaced, byte for byte, for the questions that still hold what
+/// the sync wrote (with `force`: every question whose notes differ). Refuses a backup of another
+/// workload. The notes it replaces are backed up first, and each question is read again just
+/// before its write, as in a sync.
+pub async fn restore(
+    workload: &Workload,
+    backup: &Backup,
+    backup_path: &Path,
+    options: &SyncOptions,
+    cancel: &CancellationToken,
+    progress: &dyn SyncProgress,
+) -> Result<RestoreReport> {
+    if backup.workload_arn != workload.arn() {
+        return Err(Error::bad_input(format!(
+            "{} is a backup of workload {}, not of {}; restore it to the workload it came from",
+            backup_path.display(),
+            backup.workload_arn,
+            workload.arn()
+        )));
+    }
+    let snapshot = workload.snapshot().await?;
+    let mut questions = Vec::new();
+    let mut writes = Vec::new();
+    for q in &backup.questions {
+        let current = snapshot
+            .questions
+            .iter()
+            .find(|c| c.question_id == q.question_id);
+        let mut reason = None;
+        let status = match current {
+            None => RestoreStatus::Failed,
+            Some(c) if c.notes == q.notes => RestoreStatus::Unchanged,
+            Some(c) => {
+                let ours = q.written.as_deref() == Some(c.notes.as_str());
+                if ours || options.force {
+                    writes.push(NoteWrite {
+                        key: questions.len(),
+                        question_id: q.question_id.clone(),
+                        expected: c.notes.clone(),
+                        notes: q.notes.clone(),
+                    });
+                    RestoreStatus::WouldChange
+                } else {
+                    reason = Some(if !backup.records_writes() {
+                        OLD_BACKUP
+                    } else if q.written.is_some() {
+                        EDITED_SINCE
+                    } else {
+                        NOT_WRITTEN_BY_SYNC
+                    });
+                    RestoreStatus::Kept
+                }
+            }
+        };
+        questions.push(RestoreQuestion {
+            question_id: q.question_id.clone(),
+            status,
+            error: current
+                .is_none()
+                .then(|| "the workload no longer has this question (lens upgraded?)".to_string()),
+            reason: reason.map(str::to_string),
+        });
+    }
+    let mut report = RestoreReport {
+        workload_arn: backup.workload_arn.clone(),
+        restored_from: backup_path.display().to_string(),
+        backup: None,
+        questions,
+    };
+    if options.dry_run || writes.is_empty() {
+        return Ok(report);
+    }
+    let put_back: Vec<(String, String)> = writes
+        .iter()
+        .map(|w| (w.question_id.clone(), w.notes.clone()))
+        .collect();
+    let path = Backup::of(&snapshot, "restore", &put_back).write_to(&options.backup_dir()?)?;
+    report.backup = Some(path.display().to_string());
+    let window = options.window.clone().unwrap_or_default();
+    for (key, outcome) in writer::write_all(workload, writes, window, cancel, progress).await {
+        let q = &mut report.questions[key];
+        match outcome {
+            WriteOutcome::Written => q.status = RestoreStatus::Written,
+            WriteOutcome::Changed => {
+                q.status = RestoreStatus::Kept;
+                q.reason = Some("edited while the restore ran: left as it is".to_string());
+            }
+            WriteOutcome::NotWritten => q.status = RestoreStatus::NotWritten,
+            WriteOutcome::Failed(e) => {
+                q.status = RestoreStatus::Failed;
+                q.error = Some(e.to_string());
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wellarchitected::demo::{self, DemoWorkload};
+
+    #[test]
+    fn formats_times() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    async fn demo_plan(workload: &Workload) -> (WorkloadSnapshot, PreviewReport) {
+        let before = workload.snapshot().await.unwrap();
+        let mapping = Mapping::load(None).unwrap();
+        let tags = TagFilter::parse::<&str>(&[]).unwrap();
+        let progress = crate::checks::NoProgress;
+        let collected = preview::collect(&preview::Source::Demo, &tags, &mapping, &progress)
+            .await
+            .unwrap();
+        let report = plan(
+            None,
+            &tags,
+            &mapping,
+            &collected,
+            &before,
+            NotesMode::ReplaceBlock,
+        );
+        (before, report)
+    }
+
+    fn with_status(report: &PreviewReport, status: QuestionStatus) -> Vec<&str> {
+        report
+            .questions
+            .iter()
+            .filter(|q| q.status == status)
+            .map(|q| q.question_id.as_str())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn demo_sync_backs_up_then_restore_puts_back_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let workload = Workload::Demo(DemoWorkload::open(dir.path().join("demo.json")));
+        let (before, report) = demo_plan(&workload).await;
+        let options = SyncOptions {
+            backup_dir: Some(dir.path().join("backups")),
+            ..SyncOptions::default()
+        };
+        let cancel = CancellationToken::new();
+        let report = sync(
+            &workload,
+            &before,
+            report,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap();
+        assert!(!with_status(&report, QuestionStatus::Written).is_empty());
+        let after = workload.snapshot().await.unwrap();
+        let kept = after
+            .questions
+            .iter()
+            .find(|q| q.question_id == "securely-operate")
+            .unwrap();
+        assert!(kept.notes.starts_with("Reviewed with the platform team"));
+        let backup_path = PathBuf::from(report.backup.unwrap());
+        let backup = Backup::read(&backup_path).unwrap();
+        assert_eq!(backup.questions.len(), before.questions.len());
+        assert_eq!(list_backups(&dir.path().join("backups")).unwrap().len(), 1);
+
+        let restored = restore(
+            &workload,
+            &backup,
+            &backup_path,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap();
+        assert!(restored.failed().is_empty());
+        assert_eq!(workload.snapshot().await.unwrap(), before);
+
+        let mut other = backup.clone();
+        other.workload_arn = demo::DEMO_WORKLOAD_ARN.replace("000000000000:", "111111111111:");
+        let err = restore(
+            &workload,
+            &other,
+            &backup_path,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap_err();
+        assert!(err.is_bad_input());
+    }
+
+    #[tokio::test]
+    async fn a_note_edited_after_the_preview_is_neither_written_nor_restored_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let workload = Workload::Demo(DemoWorkload::open(dir.path().join("demo.json")));
+        let (before, report) = demo_plan(&workload).await;
+        let edited = "protect-data-rest";
+        assert!(with_status(&report, QuestionStatus::WouldChange).contains(&edited));
+        // A reviewer edits the note in the console after the preview read it.
+        workload
+            .update_notes(edited, "Edited in the console.")
+            .await
+            .unwrap();
+        let options = SyncOptions {
+            backup_dir: Some(dir.path().join("backups")),
+            ..SyncOptions::default()
+        };
+        let cancel = CancellationToken::new();
+        let report = sync(
+            &workload,
+            &before,
+            report,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap();
+        assert_eq!(with_status(&report, QuestionStatus::Changed), vec![edited]);
+        assert_eq!(
+            workload.read_notes(edited).await.unwrap(),
+            "Edited in the console."
+        );
+        // Another reviewer then edits a note the sync wrote.
+        let written = with_status(&report, QuestionStatus::Written)[0].to_string();
+        workload
+            .update_notes(&written, "Rewritten by hand.")
+            .await
+            .unwrap();
+        let path = PathBuf::from(report.backup.unwrap());
+        let backup = Backup::read(&path).unwrap();
+        let restored = restore(
+            &workload,
+            &backup,
+            &path,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap();
+        let kept: Vec<&str> = restored
+            .kept()
+            .iter()
+            .map(|q| q.question_id.as_str())
+            .collect();
+        assert!(
+            kept.contains(&edited) && kept.contains(&written.as_str()),
+            "{kept:?}"
+        );
+        assert_eq!(
+            workload.read_notes(edited).await.unwrap(),
+            "Edited in the console."
+        );
+        assert_eq!(
+            workload.read_notes(&written).await.unwrap(),
+            "Rewritten by hand."
+        );
+        // Everything else is back as it was.
+        let now = workload.snapshot().await.unwrap();
+        for (b, n) in before.questions.iter().zip(&now.questions) {
+            if n.question_id != edited && n.question_id != written {
+                assert_eq!(b, n);
+            }
+        }
+        // --force puts the backup's notes back over the edits too.
+        let forced = SyncOptions {
+            force: true,
+            ..options
+        };
+        restore(&workload, &backup, &path, &forced, &cancel, &NoSyncProgress)
+            .await
+            .unwrap();
+        assert_eq!(workload.snapshot().await.unwrap(), before);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_sync_writes_nothing_new_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let workload = Workload::Demo(DemoWorkload::open(dir.path().join("demo.json")));
+        let (before, report) = demo_plan(&workload).await;
+        let planned = with_status(&report, QuestionStatus::WouldChange).len();
+        let options = SyncOptions {
+            backup_dir: Some(dir.path().join("backups")),
+            ..SyncOptions::default()
+        };
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let report = sync(
+            &workload,
+            &before,
+            report,
+            &options,
+            &cancel,
+            &NoSyncProgress,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            with_status(&report, QuestionStatus::NotWritten).len(),
+            planned
+        );
+        assert_eq!(workload.snapshot().await.unwrap(), before);
+    }
+}

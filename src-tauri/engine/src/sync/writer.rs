@@ -1,0 +1,184 @@
+//! Writing notes to a workload, question by question: compare, then write; a bounded window of
+//! writes in flight that halves on throttling and grows back by one after a run of successes
+//! (AIMD); cancellation that stops new writes and lets the ones in flight finish.
+//!
+//! Each write reads the question's notes (GetAnswer) immediately before sending UpdateAnswer and
+//! writes only if they are still what the plan was computed from: a note someone edited in the
+//! console meanwhile is reported as changed, never overwritten. The API has no conditional
+//! write, so the window left is the time between that GetAnswer and the UpdateAnswer, one round
+//! trip.
+
+use super::SyncProgress;
+use crate::wellarchitected::Workload;
+use crate::{Error, Result};
+use futures::stream::FuturesUnordered;
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+/// Writes in flight at the start.
+pub const INITIAL_WINDOW: usize = 4;
+/// Writes in flight at most.
+pub const MAX_WINDOW: usize = 8;
+
+/// One question to write.
+pub(crate) struct NoteWrite {
+    /// The caller's index for the result.
+    pub key: usize,
+    pub question_id: String,
+    /// The notes the plan was computed from: written only if the question still has them.
+    pub expected: String,
+    pub notes: String,
+}
+
+/// What became of one write.
+#[derive(Debug)]
+pub(crate) enum WriteOutcome {
+    Written,
+    /// The notes were no longer `expected`: not written.
+    Changed,
+    Failed(Error),
+    /// Cancelled before it was sent.
+    NotWritten,
+}
+
+/// How many writes may be in flight: additive increase, multiplicative decrease.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteWindow {
+    size: usize,
+    max: usize,
+    successes: usize,
+}
+
+impl WriteWindow {
+    pub fn new(initial: usize, max: usize) -> Self {
+        let max = max.max(1);
+        WriteWindow {
+            size: initial.clamp(1, max),
+            max,
+            successes: 0,
+        }
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Halves the window (never below one).
+    pub fn throttled(&mut self) {
+        self.size = (self.size / 2).max(1);
+        self.successes = 0;
+    }
+
+    /// One more success; after a window's worth in a row, the window grows by one.
+    pub fn succeeded(&mut self) {
+        self.successes += 1;
+        if self.successes >= self.size {
+            self.size = (self.size + 1).min(self.max);
+            self.successes = 0;
+        }
+    }
+}
+
+impl Default for WriteWindow {
+    fn default() -> Self {
+        WriteWindow::new(INITIAL_WINDOW, MAX_WINDOW)
+    }
+}
+
+/// Writes every one of `writes` (unless cancelled first); one outcome per write, by key.
+pub(crate) async fn write_all(
+    workload: &Workload,
+    writes: Vec<NoteWrite>,
+    mut window: WriteWindow,
+    cancel: &CancellationToken,
+    progress: &dyn SyncProgress,
+) -> Vec<(usize, WriteOutcome)> {
+    let total = writes.len();
+    let mut pending = writes.into_iter();
+    let mut in_flight = FuturesUnordered::new();
+    let mut outcomes = Vec::with_capacity(total);
+    let mut throttles_seen = workload.throttled_responses();
+    loop {
+        while !cancel.is_cancelled() && in_flight.len() < window.size() {
+            let Some(write) = pending.next() else { break };
+            in_flight.push(write_one(workload, write, cancel));
+        }
+        let Some((key, question_id, outcome)) = in_flight.next().await else {
+            break;
+        };
+        let throttles = workload.throttled_responses();
+        if throttles > throttles_seen || is_throttling(&outcome) {
+            window.throttled();
+        } else if matches!(outcome, WriteOutcome::Written | WriteOutcome::Changed) {
+            window.succeeded();
+        }
+        throttles_seen = throttles;
+        if !matches!(outcome, WriteOutcome::NotWritten) {
+            let ok = matches!(outcome, WriteOutcome::Written);
+            progress.question_done(outcomes.len() + 1, total, &question_id, ok);
+        }
+        outcomes.push((key, outcome));
+    }
+    outcomes.extend(pending.map(|w| (w.key, WriteOutcome::NotWritten)));
+    outcomes
+}
+
+fn is_throttling(outcome: &WriteOutcome) -> bool {
+    matches!(outcome, WriteOutcome::Failed(Error::Unavailable(text)) if text.contains("Throttling"))
+}
+
+/// GetAnswer, compare, UpdateAnswer.
+async fn write_one(
+    workload: &Workload,
+    write: NoteWrite,
+    cancel: &CancellationToken,
+) -> (usize, String, WriteOutcome) {
+    let outcome = match compare_and_write(workload, &write, cancel).await {
+        Ok(outcome) => outcome,
+        Err(e) => WriteOutcome::Failed(e),
+    };
+    (write.key, write.question_id, outcome)
+}
+
+async fn compare_and_write(
+    workload: &Workload,
+    write: &NoteWrite,
+    cancel: &CancellationToken,
+) -> Result<WriteOutcome> {
+    let now = workload.read_notes(&write.question_id).await?;
+    if now != write.expected {
+        return Ok(WriteOutcome::Changed);
+    }
+    if cancel.is_cancelled() {
+        return Ok(WriteOutcome::NotWritten);
+    }
+    workload
+        .update_notes(&write.question_id, &write.notes)
+        .await?;
+    Ok(WriteOutcome::Written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WriteWindow;
+
+    #[test]
+    fn the_window_halves_on_throttling_and_grows_back_by_one() {
+        let mut window = WriteWindow::new(4, 8);
+        window.throttled();
+        assert_eq!(window.size(), 2);
+        window.throttled();
+        window.throttled();
+        assert_eq!(window.size(), 1, "never below one");
+        window.succeeded();
+        assert_eq!(window.size(), 2);
+        window.succeeded();
+        assert_eq!(window.size(), 2, "two successes in a row are needed at 2");
+        window.succeeded();
+        assert_eq!(window.size(), 3);
+        for _ in 0..100 {
+            window.succeeded();
+        }
+        assert_eq!(window.size(), 8, "never above the maximum");
+    }
+}

@@ -1,0 +1,257 @@
+//! The use cases both faces run, so neither the CLI nor the app orchestrates the engine itself:
+//! each parses its input, calls one of these, and presents the result.
+//!
+//! This is the start of the use-case layer (issue 13): the sync flow.
+//! - [`preview`]: the checks and the workload's notes, read at the same time, into one report.
+//! - [`push`]: back up, then compare and write the chosen questions; cancellable.
+//! - [`retry`]: preview again, then push only what failed or was not written, keeping the rest
+//!   of the previous result.
+//! - [`restore`] and [`restore_plan`]: put back what a sync wrote, or say what that would do.
+//!
+//! Progress goes through the engine's callback traits ([`Progress`] for checks,
+//! [`SyncProgress`] for writes); cancellation through one token type, [`Cancel`].
+
+use crate::checks::{Progress, TagFilter};
+use crate::mapping::Mapping;
+use crate::notes::NotesMode;
+use crate::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
+use crate::sync::{self, Backup, RestoreReport, RestoreStatus, SyncOptions, SyncProgress};
+use crate::wellarchitected::{Workload, WorkloadSnapshot};
+use crate::Error;
+use std::collections::HashSet;
+use std::future::Future;
+use std::ops::Deref;
+use std::path::Path;
+
+/// Cancels a push or restore: new writes stop, those in flight finish, the result says which
+/// questions were written.
+pub use tokio_util::sync::CancellationToken as Cancel;
+
+/// A workload the caller keeps (the app's demo) or one opened for this run.
+pub enum WorkloadHandle<'a> {
+    Borrowed(&'a Workload),
+    Owned(Box<Workload>),
+}
+
+impl Deref for WorkloadHandle<'_> {
+    type Target = Workload;
+    fn deref(&self) -> &Workload {
+        match self {
+            WorkloadHandle::Borrowed(w) => w,
+            WorkloadHandle::Owned(w) => w,
+        }
+    }
+}
+
+impl From<Workload> for WorkloadHandle<'_> {
+    fn from(workload: Workload) -> Self {
+        WorkloadHandle::Owned(Box::new(workload))
+    }
+}
+
+/// What a preview needs besides the workload.
+pub struct PreviewInput<'a> {
+    pub source: &'a Source<'a>,
+    pub account_id: Option<&'a str>,
+    pub tags: &'a TagFilter,
+    pub mapping: &'a Mapping,
+    pub mode: NotesMode,
+}
+
+/// A preview, with what a push of it needs: the counted checks and the workload as it was read.
+pub struct Previewed<'w> {
+    pub report: PreviewReport,
+    pub collected: Collected,
+    pub workload: Option<(WorkloadHandle<'w>, WorkloadSnapshot)>,
+}
+
+/// Reads the checks and, when `read_workload` is given, the workload's notes at the same time
+/// (that future opens the workload, assuming a role, and reads it: see [`read`]); then
+/// computes every question's new notes.
+pub async fn preview<'w, E, F>(
+    input: PreviewInput<'_>,
+    read_workload: Option<F>,
+    progress: &dyn Progress,
+) -> Result<Previewed<'w>, E>
+where
+    E: From<Error>,
+    F: Future<Output = Result<(WorkloadHandle<'w>, WorkloadSnapshot), E>>,
+{
+    let read_workload = async {
+        match read_workload {
+            Some(read) => Ok::<_, E>(Some(read.await?)),
+            None => Ok(None),
+        }
+    };
+    let read_checks = async {
+        preview::collect(input.source, input.tags, input.mapping, progress)
+            .await
+            .map_err(E::from)
+    };
+    let (collected, workload) = futures::try_join!(read_checks, read_workload)?;
+    let current = workload.as_ref().map(|(_, s)| s.current_notes());
+    let report = preview::report(
+        input.account_id,
+        input.tags,
+        input.mapping,
+        &collected,
+        current.as_ref(),
+        input.mode,
+    );
+    Ok(Previewed {
+        report,
+        collected,
+        workload,
+    })
+}
+
+/// A workload with its notes as they are now: what [`preview`]'s `read_workload` gives.
+pub async fn read(
+    workload: WorkloadHandle<'_>,
+) -> crate::Result<(WorkloadHandle<'_>, WorkloadSnapshot)> {
+    let snapshot = workload.snapshot().await?;
+    Ok((workload, snapshot))
+}
+
+/// Backs up and writes the previewed questions that `write` picks (by question ID) and that
+/// would change; the others are left as they are. Cancelling stops new writes.
+pub async fn push(
+    previewed: &Previewed<'_>,
+    write: impl Fn(&str) -> bool,
+    options: &SyncOptions,
+    cancel: &Cancel,
+    progress: &dyn SyncProgress,
+) -> crate::Result<PreviewReport> {
+    let Some((workload, snapshot)) = &previewed.workload else {
+        return Err(Error::bad_input(
+            "a push needs a preview against the workload; give the workload and preview again",
+        ));
+    };
+    let mut plan = previewed.report.clone();
+    for q in &mut plan.questions {
+        if !write(&q.question_id) {
+            q.notes = None;
+        }
+    }
+    sync::sync(workload, snapshot, plan, options, cancel, progress).await
+}
+
+/// The questions a retry of `result` writes: those that failed or were not written.
+pub fn to_retry(result: &PreviewReport) -> HashSet<String> {
+    result
+        .questions
+        .iter()
+        .filter(|q| {
+            matches!(
+                q.status,
+                QuestionStatus::Failed | QuestionStatus::NotWritten
+            )
+        })
+        .map(|q| q.question_id.clone())
+        .collect()
+}
+
+/// Pushes again, from a new preview, only what failed or was not written in `previous`; the
+/// result is `previous` with those questions' new outcomes.
+pub async fn retry(
+    previous: &PreviewReport,
+    previewed: &Previewed<'_>,
+    options: &SyncOptions,
+    cancel: &Cancel,
+    progress: &dyn SyncProgress,
+) -> crate::Result<PreviewReport> {
+    let retried = to_retry(previous);
+    if retried.is_empty() {
+        return Err(Error::bad_input(
+            "every question of the last push was written or left on purpose: nothing to retry",
+        ));
+    }
+    let mut result = push(
+        previewed,
+        |id| retried.contains(id),
+        options,
+        cancel,
+        progress,
+    )
+    .await?;
+    for q in &mut result.questions {
+        if retried.contains(&q.question_id) {
+            continue;
+        }
+        if let Some(before) = previous
+            .questions
+            .iter()
+            .find(|p| p.question_id == q.question_id)
+        {
+            *q = before.clone();
+        }
+    }
+    Ok(result)
+}
+
+/// Puts back what the sync that made `backup` wrote (see [`sync::restore`]).
+pub async fn restore(
+    workload: &Workload,
+    backup: &Backup,
+    backup_path: &Path,
+    options: &SyncOptions,
+    cancel: &Cancel,
+    progress: &dyn SyncProgress,
+) -> crate::Result<RestoreReport> {
+    sync::restore(workload, backup, backup_path, options, cancel, progress).await
+}
+
+/// One question a restore would put back.
+pub struct RestoreChange {
+    pub question_id: String,
+    pub title: String,
+    pub notes_now: String,
+    pub notes_restored: String,
+}
+
+/// What a restore would do, writing nothing: the questions it would put back (with their notes
+/// now and after), and the report (which names those it would keep as they are).
+pub async fn restore_plan(
+    workload: &Workload,
+    backup: &Backup,
+    backup_path: &Path,
+    force: bool,
+) -> crate::Result<(Vec<RestoreChange>, RestoreReport)> {
+    let options = SyncOptions {
+        dry_run: true,
+        force,
+        ..SyncOptions::default()
+    };
+    let report = sync::restore(
+        workload,
+        backup,
+        backup_path,
+        &options,
+        &Cancel::new(),
+        &sync::NoSyncProgress,
+    )
+    .await?;
+    let snapshot = workload.snapshot().await?;
+    let changes = report
+        .questions
+        .iter()
+        .filter(|q| q.status == RestoreStatus::WouldChange)
+        .filter_map(|q| {
+            let old = backup
+                .questions
+                .iter()
+                .find(|b| b.question_id == q.question_id)?;
+            let now = snapshot
+                .questions
+                .iter()
+                .find(|c| c.question_id == q.question_id)?;
+            Some(RestoreChange {
+                question_id: q.question_id.clone(),
+                title: old.title.clone(),
+                notes_now: now.notes.clone(),
+                notes_restored: old.notes.clone(),
+            })
+        })
+        .collect();
+    Ok((changes, report))
+}
