@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "reset_demo",
     "retry_failed",
     "export_report",
+    "choose_checks_files",
     // The guided setup (src/setup.rs).
     "setup_status",
     "conformity_connect",
@@ -34,7 +35,6 @@ const COMMANDS: &[&str] = &[
     "iam_plan",
     "iam_create",
     "iam_export",
-    "iam_export_default_dir",
     "set_role_arn",
     "iam_verify",
     "finish_setup",

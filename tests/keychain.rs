@@ -1,11 +1,13 @@
-//! The API key in the real OS keychain (Secret Service on Linux): saved, read by the `wa-sync`
-//! binary when no environment variable is set, and forgotten. Runs where a keychain is unlocked,
-//! which `make test` arranges with dbus-run-session and gnome-keyring; elsewhere it says so and
-//! passes without checking, since there is no keychain to check.
+//! The API key in the real OS keychain (Secret Service on Linux): saved with the host it was
+//! verified with, read by the `wa-sync` binary for that host only when no environment variable
+//! is set, and forgotten. Runs where a keychain is unlocked, which `make test` arranges with
+//! dbus-run-session and gnome-keyring; elsewhere it says so and passes without checking, since
+//! there is no keychain to check.
 
-use std::process::Command;
+use std::process::{Command, Output};
 use wa_sync_engine::conformity::ApiKey;
-use wa_sync_engine::keychain::{self, KeyKind};
+use wa_sync_engine::keychain::{self, KeyKind, StoredKey};
+use wa_sync_engine::url::parse_base_url;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
 
 const KEY: &str = "tmc12keychain:K3ychainSecretValue";
@@ -18,24 +20,10 @@ fn keychain_available() -> bool {
     true
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_binary_reads_the_key_from_the_keychain_and_forgetting_removes_it() {
-    if !keychain_available() {
-        return;
-    }
-    let key = ApiKey::new(KEY).unwrap();
-    keychain::save(KeyKind::Conformity, &key).unwrap();
-    assert_eq!(
-        keychain::stored(KeyKind::Conformity)
-            .unwrap()
-            .unwrap()
-            .last_four(),
-        "alue"
-    );
-
-    let server = FakeConformity::start(Fixture {
+async fn fake_conformity(external_id: &str) -> FakeConformity {
+    FakeConformity::start(Fixture {
         api_key: KEY.into(),
-        external_id: "ext-from-keychain".into(),
+        external_id: external_id.into(),
         accounts: vec![fake::Account {
             id: "a1".into(),
             name: "A".into(),
@@ -43,17 +31,39 @@ async fn the_binary_reads_the_key_from_the_keychain_and_forgetting_removes_it() 
         }],
         ..Fixture::default()
     })
-    .await;
-    let url = server.base_url();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_wa-sync"))
-            .args(["external-id", "--conformity-url", &url])
-            .env_remove("CONFORMITY_API_KEY")
-            .output()
-            .unwrap()
+    .await
+}
+
+async fn external_id(url: String, env_key: Option<&'static str>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wa-sync"));
+        cmd.args(["external-id", "--conformity-url", &url]);
+        match env_key {
+            Some(k) => cmd.env("CONFORMITY_API_KEY", k),
+            None => cmd.env_remove("CONFORMITY_API_KEY"),
+        };
+        cmd.output().unwrap()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_reads_the_key_for_its_host_only_and_forgetting_removes_it() {
+    if !keychain_available() {
+        return;
+    }
+    let server = fake_conformity("ext-from-keychain").await;
+    let other = fake_conformity("ext-other-host").await;
+    let url = server.base_url();
+    let base = parse_base_url(&url, "the test URL").unwrap();
+    let key = ApiKey::new(KEY).unwrap();
+    keychain::save(KeyKind::Conformity, &StoredKey::verified_with(key, &base)).unwrap();
+    let stored = keychain::stored(KeyKind::Conformity).unwrap().unwrap();
+    assert_eq!(stored.key.last_four(), "alue");
+    assert!(stored.is_for(&base));
+
+    let output = external_id(url.clone(), None).await;
     assert!(
         output.status.success(),
         "{}",
@@ -64,10 +74,31 @@ async fn the_binary_reads_the_key_from_the_keychain_and_forgetting_removes_it() 
         "ext-from-keychain\n"
     );
 
+    // Another host: the stored key is not sent; the message says what to do.
+    let output = external_id(other.base_url(), None).await;
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("CONFORMITY_API_KEY")
+            && stderr.contains("save the key again for that host")
+            && stderr.contains(url.trim_end_matches('/')),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(KEY), "{stderr}");
+    assert!(other.requests().is_empty(), "the other host was called");
+    // A key from the environment is not bound.
+    let output = external_id(other.base_url(), Some(KEY)).await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "ext-other-host\n");
+
     keychain::forget(KeyKind::Conformity).unwrap();
     assert!(keychain::stored(KeyKind::Conformity).unwrap().is_none());
     std::env::remove_var("CONFORMITY_API_KEY");
-    let err = keychain::load(KeyKind::Conformity).unwrap_err();
+    let err = keychain::load_for(KeyKind::Conformity, &base).unwrap_err();
     assert_eq!(err.code(), "missing_key");
     assert!(err.to_string().contains("CONFORMITY_API_KEY"), "{err}");
     keychain::forget(KeyKind::Conformity).unwrap();

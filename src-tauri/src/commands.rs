@@ -2,12 +2,13 @@
 //! back its serde types. Long work reports progress through a `Channel` and can be cancelled by
 //! run ID with [`cancel`].
 
+use crate::dialogs::{DialogRequest, Dialogs};
 use crate::error::{AppError, AppResult};
 use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, Settings};
 use crate::types::{
-    AppInfo, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent, PushRequest,
-    ReportOf, RestorePlan, RestoreQuestionView, SourceRequest,
+    AppInfo, CheckFiles, ExportDone, ExportFormat, ExportRequest, PreviewRequest, ProgressEvent,
+    PushRequest, ReportOf, RestorePlan, RestoreQuestionView, SourceRequest,
 };
 use crate::KeyStore;
 use std::collections::{HashMap, HashSet};
@@ -71,6 +72,17 @@ pub struct AppState {
     visionone_key: ProductKey,
     /// The last preview and push result (for export and retry); never sent by the UI.
     last: Mutex<Option<LastRun>>,
+    /// The native file dialogs (set when the app starts; the command tests script them).
+    dialogs: Mutex<Option<Arc<dyn Dialogs>>>,
+    /// The saved checks files the user picked in the open dialog (the files source reads these).
+    picked_files: Mutex<PickedFiles>,
+}
+
+/// What the open dialogs of the files source picked.
+#[derive(Clone, Debug, Default)]
+struct PickedFiles {
+    checks: Vec<PathBuf>,
+    rule_settings: Option<PathBuf>,
 }
 
 impl AppState {
@@ -120,7 +132,43 @@ impl AppState {
             conformity_key: ProductKey::new(Product::Conformity, keys),
             visionone_key: ProductKey::new(Product::VisionOne, Box::new(MemoryKeyStore::default())),
             last: Mutex::new(None),
+            dialogs: Mutex::new(None),
+            picked_files: Mutex::new(PickedFiles::default()),
         }
+    }
+
+    /// The file dialogs the commands open (native ones when the app runs).
+    pub fn set_dialogs(&self, dialogs: Arc<dyn Dialogs>) {
+        *self.dialogs.lock().expect("dialogs lock") = Some(dialogs);
+    }
+
+    /// Opens a dialog, off the async runtime (it blocks until the user answers), in the folder
+    /// last chosen, else the user's Documents folder.
+    pub(crate) async fn ask<T: Send + 'static>(
+        &self,
+        open: impl FnOnce(&dyn Dialogs, PathBuf) -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let dialogs = self
+            .dialogs
+            .lock()
+            .expect("dialogs lock")
+            .clone()
+            .ok_or_else(|| {
+                AppError::new("internal", "no file dialog is available in this window")
+            })?;
+        let start = crate::dialogs::start_dir(self.settings().last_folder.as_deref());
+        tokio::task::spawn_blocking(move || open(dialogs.as_ref(), start))
+            .await
+            .map_err(|e| AppError::new("internal", format!("the file dialog stopped: {e}")))
+    }
+
+    /// The next dialog opens in `folder`.
+    pub(crate) fn remember_folder(&self, folder: &Path) -> AppResult<()> {
+        let folder = folder.display().to_string();
+        if self.settings().last_folder.as_deref() != Some(folder.as_str()) {
+            self.update_settings(|s| s.last_folder = Some(folder))?;
+        }
+        Ok(())
     }
 
     /// The product's API key (where it is kept, its status).
@@ -273,25 +321,27 @@ impl OpenedSource {
     fn open(state: &AppState, request: &SourceRequest, tags: &TagFilter) -> AppResult<Self> {
         Ok(match request {
             SourceRequest::Demo => Self::Demo,
-            SourceRequest::Files {
-                checks,
-                rule_settings,
-            } => {
-                if checks.is_empty() {
+            SourceRequest::Files => {
+                let picked = state
+                    .picked_files
+                    .lock()
+                    .expect("picked files lock")
+                    .clone();
+                if picked.checks.is_empty() {
                     return Err(AppError::new(
                         "bad_input",
-                        "choose at least one saved checks file",
+                        "choose at least one saved checks file first (Choose files)",
                     ));
                 }
                 Self::Files {
-                    checks: checks.iter().map(PathBuf::from).collect(),
-                    rule_settings: rule_settings.as_ref().map(PathBuf::from),
+                    checks: picked.checks,
+                    rule_settings: picked.rule_settings,
                 }
             }
             SourceRequest::Conformity { region, account_id } => {
                 validate_account_id(account_id)?;
                 let base = base_url_for_region(region)?;
-                let key = state.key(Product::Conformity).require()?;
+                let key = state.key_for(Product::Conformity, &base)?;
                 Self::Conformity {
                     client: crate::setup::make_client(&base, key)?,
                     account_id: account_id.clone(),
@@ -580,21 +630,21 @@ pub async fn retry_failed(
 }
 
 /// Writes the report of the last preview, or of the last push's result, to the file the user
-/// chose in the save dialog, atomically. The report is rebuilt here from what the app computed;
-/// nothing of it comes from the UI.
+/// chooses in the save dialog (opened here, in the last used folder or Documents), atomically.
+/// The report is rebuilt here from what the app computed; nothing of it, and no path, comes from
+/// the UI (only a suggested file name). `None`: the user cancelled the dialog.
 #[tauri::command]
 pub async fn export_report(
     state: State<'_, AppState>,
     request: ExportRequest,
-) -> AppResult<ExportDone> {
-    let format = match request.format {
-        ExportFormat::Json => Format::Json,
-        ExportFormat::Csv => Format::Csv,
-        ExportFormat::Md => Format::Markdown,
-        ExportFormat::Html => Format::Html,
-        ExportFormat::Pdf => Format::Pdf,
+) -> AppResult<Option<ExportDone>> {
+    let (format, label) = match request.format {
+        ExportFormat::Json => (Format::Json, "JSON"),
+        ExportFormat::Csv => (Format::Csv, "CSV"),
+        ExportFormat::Md => (Format::Markdown, "Markdown"),
+        ExportFormat::Html => (Format::Html, "HTML"),
+        ExportFormat::Pdf => (Format::Pdf, "PDF"),
     };
-    let out = export_path(&request.path, format)?;
     let (report, collected) = {
         let last = state.last.lock().expect("last lock");
         let last = last.as_ref().ok_or_else(|| {
@@ -611,7 +661,29 @@ pub async fn export_report(
         };
         (report, last.collected.clone())
     };
-    tokio::task::spawn_blocking(move || {
+    let dialog = DialogRequest {
+        title: "Export report".into(),
+        start_dir: PathBuf::new(),
+        file_name: Some(suggested_file_name(&request.file_name, format)),
+        filter: Some((
+            format!("{label} report"),
+            vec![format.extension().to_string()],
+        )),
+    };
+    let Some(chosen) = state
+        .ask(move |d, start| {
+            d.save_file(&DialogRequest {
+                start_dir: start,
+                ..dialog
+            })
+        })
+        .await?
+    else {
+        return Ok(None);
+    };
+    let out = export_path(&chosen, format)?;
+    let folder = out.parent().map(Path::to_path_buf);
+    let done = tokio::task::spawn_blocking(move || {
         let report = Report::build(&report, &collected, SystemTime::now(), None);
         let rendered = format.render_with_warnings(&report);
         let bytes = rendered.bytes;
@@ -621,30 +693,51 @@ pub async fn export_report(
                 format!("cannot write the report {}: {e}", out.display()),
             )
         })?;
-        Ok(ExportDone {
+        Ok::<_, AppError>(ExportDone {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,
             warnings: rendered.warnings,
         })
     })
     .await
-    .map_err(|e| AppError::new("internal", format!("the export stopped: {e}")))?
+    .map_err(|e| AppError::new("internal", format!("the export stopped: {e}")))??;
+    if let Some(folder) = folder {
+        state.remember_folder(&folder)?;
+    }
+    Ok(Some(done))
 }
 
-/// The file to write: an absolute path whose directory exists and that is not a directory; the
-/// format's extension is added when the name has none.
-fn export_path(path: &str, format: Format) -> AppResult<PathBuf> {
-    let mut out = PathBuf::from(path);
-    if path.trim().is_empty() || !out.is_absolute() {
+/// The name the save dialog proposes: the UI's suggestion when it is a plain file name, else a
+/// generic one.
+fn suggested_file_name(suggested: &str, format: Format) -> String {
+    let plain = !suggested.trim().is_empty()
+        && !suggested.contains(['/', '\\', '\0'])
+        && suggested != "."
+        && suggested != "..";
+    if plain {
+        suggested.trim().to_string()
+    } else {
+        format!("wa-sync-report.{}", format.extension())
+    }
+}
+
+/// The file to write: the dialog's choice, with the format's extension added when the name has
+/// none; its folder must exist and it must not be a folder.
+fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
+    let mut out = chosen.to_path_buf();
+    if !out.is_absolute() {
         return Err(AppError::new(
             "bad_input",
-            format!("{path:?} is not an absolute file path; choose the file in the save dialog"),
+            format!(
+                "{} is not an absolute file path; choose the file in the save dialog",
+                out.display()
+            ),
         ));
     }
     if out.file_name().is_none() || out.is_dir() {
         return Err(AppError::new(
             "bad_input",
-            format!("{path} is a directory; choose a file name"),
+            format!("{} is a folder; choose a file name", out.display()),
         ));
     }
     if out.extension().is_none() {
@@ -657,6 +750,83 @@ fn export_path(path: &str, format: Format) -> AppResult<PathBuf> {
             format!("the folder of {} does not exist", out.display()),
         )),
     }
+}
+
+/// Opens the open dialog for the files source: the saved `/checks` responses (several), or,
+/// with `rule_settings`, the account's rule settings (one, after the checks). The source then
+/// reads exactly these files. `None`: the user cancelled (the choice is unchanged).
+#[tauri::command]
+pub async fn choose_checks_files(
+    state: State<'_, AppState>,
+    rule_settings: bool,
+) -> AppResult<Option<CheckFiles>> {
+    pick_checks_files(&state, rule_settings).await
+}
+
+pub async fn pick_checks_files(
+    state: &AppState,
+    rule_settings: bool,
+) -> AppResult<Option<CheckFiles>> {
+    if rule_settings
+        && state
+            .picked_files
+            .lock()
+            .expect("picked files lock")
+            .checks
+            .is_empty()
+    {
+        return Err(AppError::new(
+            "bad_input",
+            "choose the saved checks files first; the rule settings go with them",
+        ));
+    }
+    let title = if rule_settings {
+        "The account's rule settings (JSON)"
+    } else {
+        "Saved Conformity /checks responses (JSON)"
+    };
+    let dialog = DialogRequest {
+        title: title.into(),
+        start_dir: PathBuf::new(),
+        file_name: None,
+        filter: Some(("JSON".into(), vec!["json".into()])),
+    };
+    let Some(files) = state
+        .ask(move |d, start| {
+            d.pick_files(
+                &DialogRequest {
+                    start_dir: start,
+                    ..dialog
+                },
+                !rule_settings,
+            )
+        })
+        .await?
+        .filter(|f| !f.is_empty())
+    else {
+        return Ok(None);
+    };
+    let picked = {
+        let mut picked = state.picked_files.lock().expect("picked files lock");
+        if rule_settings {
+            picked.rule_settings = files.into_iter().next();
+        } else {
+            picked.checks = files;
+            picked.rule_settings = None;
+        }
+        picked.clone()
+    };
+    if let Some(folder) = picked.checks.first().and_then(|f| f.parent()) {
+        state.remember_folder(folder)?;
+    }
+    Ok(Some(CheckFiles {
+        checks: picked
+            .checks
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        rule_settings: picked.rule_settings.map(|p| p.display().to_string()),
+    }))
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).

@@ -132,6 +132,9 @@ pub struct Settings {
     /// The wizard ran to its end once; the app then opens on the preview instead.
     #[serde(default)]
     pub setup_done: bool,
+    /// The folder the user last chose in a save dialog: the next one opens there.
+    #[serde(default)]
+    pub last_folder: Option<String>,
 }
 
 /// The config directory: `WA_SYNC_CONFIG_DIR`, else `WA_SYNC_DATA_DIR` (tests give one

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tauri::State;
 use ts_rs::TS;
+use url::Url;
 use wa_sync_engine::conformity::region::{CLOUD_ONE_REGIONS, LEGACY_REGIONS};
 use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
 use wa_sync_engine::credentials::{base_config, config_for, sdk_error, validate_role_arn, AwsAuth};
@@ -150,6 +151,21 @@ pub struct IamCreated {
     pub role_arn: String,
     pub policy_arn: String,
     pub summary: String,
+    /// Set when nothing was changed because a role or policy of that name exists that wa-sync
+    /// did not make: the UI asks before taking it over.
+    pub adoption: Option<IamAdoption>,
+}
+
+/// What the confirmation before taking over a role or policy wa-sync did not make shows.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct IamAdoption {
+    /// The existing role and policy without wa-sync's tag, in words.
+    pub foreign: Vec<String>,
+    /// The existing role's trust policy, as it is now (none when only the policy is foreign).
+    pub current_trust_policy: Option<String>,
+    /// The trust policy that would replace it.
+    pub new_trust_policy: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
@@ -226,8 +242,27 @@ impl AppState {
     pub fn vision_one_client(&self) -> AppResult<VisionOneClient> {
         let endpoint = self.settings().vision_one.unwrap_or_default();
         let base = resolve_visionone_endpoint(&endpoint)?;
-        let key = self.key(Product::VisionOne).require()?;
+        let key = self.key_for(Product::VisionOne, &base)?;
         make_visionone_client(&base, key)
+    }
+
+    /// The product's key for `base`: a saved key only when it was verified with that base URL
+    /// (see [`ProductKey::require_for`]).
+    pub fn key_for(&self, product: Product, base: &str) -> AppResult<ApiKey> {
+        let base = wa_sync_engine::url::parse_base_url(base, "the API URL")?;
+        self.key(product)
+            .require_for(&base, self.configured_base(product).as_ref())
+    }
+
+    /// The base URL the settings name for `product`, if any.
+    fn configured_base(&self, product: Product) -> Option<Url> {
+        let settings = self.settings();
+        let text = match product {
+            Product::Conformity => resolve_endpoint(&settings.conformity.unwrap_or_default()),
+            Product::VisionOne => resolve_visionone_endpoint(&settings.vision_one?),
+        };
+        text.ok()
+            .and_then(|t| wa_sync_engine::url::parse_base_url(&t, "the API URL").ok())
     }
 
     /// The external ID wa-sync on this machine passes when it assumes the role: the Conformity
@@ -243,7 +278,7 @@ impl AppState {
     pub fn conformity_client(&self) -> AppResult<ConformityClient> {
         let endpoint = self.settings().conformity.unwrap_or_default();
         let base = resolve_endpoint(&endpoint)?;
-        let key = self.key(Product::Conformity).require()?;
+        let key = self.key_for(Product::Conformity, &base)?;
         make_client(&base, key)
     }
 
@@ -431,8 +466,8 @@ pub async fn connect(
     let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
     let endpoint = ConformityEndpoint { region, url };
     let base = resolve_endpoint(&endpoint)?;
-    let trial = KeyTrial::new(state.key(product), api_key)?;
-    let client = make_client(&base, trial.key()?)?;
+    let trial = KeyTrial::new(state, product, &base, api_key)?;
+    let client = make_client(&base, trial.key.clone())?;
     // The live test: the external ID needs a valid key for this region.
     let external_id = client
         .external_id()
@@ -500,15 +535,26 @@ fn tidy_endpoint(
     Ok((region, url))
 }
 
-/// The key a connect tests: the one just typed, else the one in use. Only a typed key that
-/// passed the live test is kept.
+/// The key a connect tests: the one just typed, else the one in use, which is sent only to
+/// the base URL it was verified with. Only a key that passed the live test is kept, bound to
+/// that base URL.
 struct KeyTrial<'a> {
     slot: &'a ProductKey,
-    typed: Option<ApiKey>,
+    base: Url,
+    key: ApiKey,
+    /// Typed now, or saved by an earlier wa-sync without its host: kept (bound) once it works.
+    keep: bool,
 }
 
 impl<'a> KeyTrial<'a> {
-    fn new(slot: &'a ProductKey, api_key: Option<String>) -> AppResult<Self> {
+    fn new(
+        state: &'a AppState,
+        product: Product,
+        base: &str,
+        api_key: Option<String>,
+    ) -> AppResult<Self> {
+        let slot = state.key(product);
+        let base = wa_sync_engine::url::parse_base_url(base, "the API URL")?;
         let typed = match api_key.as_deref().map(str::trim) {
             Some(k) if !k.is_empty() => Some(ApiKey::for_product(slot.kind(), k).map_err(|e| {
                 // ApiKey::new never quotes the key; keep it that way whatever the engine says.
@@ -516,19 +562,36 @@ impl<'a> KeyTrial<'a> {
             })?),
             _ => None,
         };
-        Ok(KeyTrial { slot, typed })
-    }
-
-    fn key(&self) -> AppResult<ApiKey> {
-        match &self.typed {
-            Some(k) => Ok(k.clone()),
-            None => self.slot.require(),
-        }
+        let (key, keep) = match typed {
+            Some(k) => (k, true),
+            None => {
+                let status = slot.status();
+                let key = state.key_for(product, base.as_str()).map_err(|mut e| {
+                    if e.code == "key_host" {
+                        e.message = format!(
+                            "{}. To connect to {}, type the key again (Replace key).",
+                            e.message,
+                            wa_sync_engine::keychain::binding(&base)
+                        );
+                    }
+                    e
+                })?;
+                let unbound =
+                    status.source == crate::keys::KeySource::Keychain && status.bound_to.is_none();
+                (key, unbound)
+            }
+        };
+        Ok(KeyTrial {
+            slot,
+            base,
+            key,
+            keep,
+        })
     }
 
     fn keep(self) {
-        if let Some(k) = &self.typed {
-            self.slot.keep(k);
+        if self.keep {
+            self.slot.keep(&self.key, &self.base);
         }
     }
 }
@@ -665,8 +728,8 @@ pub async fn connect_vision_one(
     let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
     let endpoint = VisionOneEndpoint { region, url };
     let base = resolve_visionone_endpoint(&endpoint)?;
-    let trial = KeyTrial::new(state.key(product), api_key)?;
-    let client = make_visionone_client(&base, trial.key()?)?;
+    let trial = KeyTrial::new(state, product, &base, api_key)?;
+    let client = make_visionone_client(&base, trial.key.clone())?;
     let refused = |e| refusal(product, endpoint.url.is_some(), e);
     client.test_connection().await.map_err(refused)?;
     let (accounts, other_clouds) = accounts_view(client.accounts().await.map_err(refused)?);
@@ -1143,15 +1206,27 @@ fn save_role(
 }
 
 /// Creates or updates the policy and the role with the credentials in use (IAM through the
-/// engine), then remembers the role.
+/// engine), then remembers the role. A role or policy of that name that wa-sync did not make is
+/// changed only with `adopt`; without it nothing is written and the answer carries what the
+/// confirmation shows (the role's current trust policy beside the new one).
 #[tauri::command]
 pub async fn iam_create(
     state: State<'_, AppState>,
     writer: Writer,
     role_name: String,
+    adopt: Option<bool>,
+) -> AppResult<IamCreated> {
+    create_role(&state, writer, role_name, adopt.unwrap_or(false)).await
+}
+
+pub async fn create_role(
+    state: &AppState,
+    writer: Writer,
+    role_name: String,
+    adopt: bool,
 ) -> AppResult<IamCreated> {
     check_role_name(&role_name)?;
-    let docs = documents(&state, writer).await?;
+    let docs = documents(state, writer).await?;
     let profile = state.settings().aws.and_then(|a| a.profile);
     let config = base_config(profile.as_deref(), &docs.arn.region).await;
     let account = iam::caller_account(&config)
@@ -1168,6 +1243,52 @@ pub async fn iam_create(
             ),
         ));
     }
+    let iam_error = |e| {
+        let mut err = aws_error(profile.as_deref(), e);
+        if err.code == "auth" {
+            err.message = format!(
+                "{} Creating the role needs IAM rights (iam:CreatePolicy, iam:GetPolicy, iam:CreatePolicyVersion, \
+                 iam:ListPolicyVersions, iam:GetPolicyVersion, iam:DeletePolicyVersion, iam:GetRole, \
+                 iam:CreateRole, iam:UpdateAssumeRolePolicy, iam:AttachRolePolicy, iam:TagRole, iam:TagPolicy). \
+                 Use an administrator's profile, or save the files and hand the script to someone who has them.",
+                err.message
+            );
+        }
+        err
+    };
+    if !adopt {
+        let owned = iam::ownership(&config, &account, &docs.arn.partition, &role_name)
+            .await
+            .map_err(iam_error)?;
+        let foreign = owned.foreign();
+        if !foreign.is_empty() {
+            return Ok(IamCreated {
+                role_arn: format!(
+                    "arn:{}:iam::{account}:role/{role_name}",
+                    docs.arn.partition
+                ),
+                summary: format!(
+                    "Nothing was changed: {} already exist{} and {} not made by wa-sync (no tag {}={}).",
+                    foreign.join(" and "),
+                    if foreign.len() == 1 { "s" } else { "" },
+                    if foreign.len() == 1 { "was" } else { "were" },
+                    iam::MANAGED_TAG_KEY,
+                    iam::MANAGED_TAG_VALUE,
+                ),
+                policy_arn: owned.policy_arn,
+                adoption: Some(IamAdoption {
+                    foreign,
+                    current_trust_policy: owned
+                        .role
+                        .as_ref()
+                        .filter(|r| !r.managed)
+                        .and_then(|r| r.trust_policy.as_ref())
+                        .map(iam::pretty),
+                    new_trust_policy: iam::pretty(&docs.trust),
+                }),
+            });
+        }
+    }
     let outcome = iam::create_or_update(
         &config,
         &account,
@@ -1175,22 +1296,11 @@ pub async fn iam_create(
         &role_name,
         &docs.permissions,
         &docs.trust,
+        adopt,
     )
     .await
-    .map_err(|e| {
-        let mut err = aws_error(profile.as_deref(), e);
-        if err.code == "auth" {
-            err.message = format!(
-                "{} Creating the role needs IAM rights (iam:CreatePolicy, iam:CreatePolicyVersion, \
-                 iam:ListPolicyVersions, iam:GetPolicyVersion, iam:DeletePolicyVersion, iam:GetRole, \
-                 iam:CreateRole, iam:UpdateAssumeRolePolicy, iam:AttachRolePolicy). Use an administrator's \
-                 profile, or save the files and hand the script to someone who has them.",
-                err.message
-            );
-        }
-        err
-    })?;
-    save_role(&state, writer, &role_name, Some(outcome.role_arn.clone()))?;
+    .map_err(iam_error)?;
+    save_role(state, writer, &role_name, Some(outcome.role_arn.clone()))?;
     let summary = format!(
         "Policy {} {}; role {} {}.",
         outcome.policy_arn,
@@ -1212,53 +1322,59 @@ pub async fn iam_create(
         role_arn: outcome.role_arn,
         policy_arn: outcome.policy_arn,
         summary,
+        adoption: None,
     })
 }
 
-/// Writes `permissions-policy.json`, `trust-policy.json` and `setup-iam-role.sh` into a
-/// directory the user chose (those three names only; nothing else is written).
+/// Writes `permissions-policy.json`, `trust-policy.json` and `setup-iam-role.sh` into the
+/// folder the user chooses in the folder dialog (opened here; those three names only, nothing
+/// else is written). `None`: the user cancelled.
 #[tauri::command]
 pub async fn iam_export(
     state: State<'_, AppState>,
     writer: Writer,
     role_name: String,
-    dir: String,
-) -> AppResult<IamExported> {
+) -> AppResult<Option<IamExported>> {
+    export_role_files(&state, writer, role_name).await
+}
+
+pub async fn export_role_files(
+    state: &AppState,
+    writer: Writer,
+    role_name: String,
+) -> AppResult<Option<IamExported>> {
     check_role_name(&role_name)?;
-    let dir = PathBuf::from(dir.trim());
-    if !dir.is_absolute() {
+    let docs = documents(state, writer).await?;
+    let Some(dir) = state
+        .ask(|d, start| {
+            d.pick_folder(&crate::dialogs::DialogRequest {
+                title: "Choose the folder for the IAM role files".into(),
+                start_dir: start,
+                file_name: None,
+                filter: None,
+            })
+        })
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !dir.is_absolute() || !dir.is_dir() {
         return Err(AppError::new(
             "bad_input",
-            format!("{:?} is not a full path; give the folder's full path (for example /home/me/wa-sync-role)", dir.display()),
+            format!("{} is not a folder; choose a folder", dir.display()),
         ));
     }
-    if dir.exists() && !dir.is_dir() {
-        return Err(AppError::new(
-            "bad_input",
-            format!("{} is a file, not a folder", dir.display()),
-        ));
-    }
-    let docs = documents(&state, writer).await?;
     let files = iam::export(&dir, &role_name, &docs.permissions, &docs.trust)?;
+    state.remember_folder(&dir)?;
     let keep_arn = state
         .settings()
         .role
         .filter(|r| r.role_name == role_name)
         .and_then(|r| r.role_arn);
-    save_role(&state, writer, &role_name, keep_arn)?;
-    Ok(IamExported {
+    save_role(state, writer, &role_name, keep_arn)?;
+    Ok(Some(IamExported {
         files: files.iter().map(|f| f.display().to_string()).collect(),
-    })
-}
-
-/// The default folder proposed for the exported files.
-#[tauri::command]
-pub fn iam_export_default_dir() -> String {
-    dirs::home_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("wa-sync-iam-role")
-        .display()
-        .to_string()
+    }))
 }
 
 /// Remembers a role created elsewhere (for example with the saved script).

@@ -5,9 +5,11 @@
 //! Environment variables are process-wide, so every test that sets them holds [`ENV`].
 
 use crate::commands::AppState;
+use crate::dialogs::ScriptedDialogs;
 use crate::keys::{MemoryKeyStore, OsKeychain};
 use serde_json::{json, Value};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use tauri::test::{mock_builder, MockRuntime};
 use tauri::{App, WebviewWindow};
@@ -164,10 +166,14 @@ pub(crate) struct Harness {
     _app: App<MockRuntime>,
     main: WebviewWindow<MockRuntime>,
     pub(crate) seen: Vec<String>,
+    /// Answers the file dialogs the commands open.
+    pub(crate) dialogs: Arc<ScriptedDialogs>,
 }
 
 impl Harness {
     pub(crate) fn new(state: AppState) -> Harness {
+        let dialogs = Arc::new(ScriptedDialogs::default());
+        state.set_dialogs(dialogs.clone());
         let app = crate::setup(mock_builder(), state)
             .build(tauri::generate_context!())
             .unwrap();
@@ -176,6 +182,7 @@ impl Harness {
             _app: app,
             main,
             seen: Vec::new(),
+            dialogs,
         }
     }
 
@@ -314,11 +321,156 @@ fn without_a_keychain_the_key_lasts_the_session_and_the_alternative_is_explained
     let status = app.ok("setup_status", json!({}));
     let problem = status["key"]["keychain_problem"].as_str().unwrap();
     assert!(problem.contains("CONFORMITY_API_KEY"), "{problem}");
+    // Plain words first; the library's text only behind "details".
+    assert!(
+        problem.starts_with("The system keychain is not running"),
+        "{problem}"
+    );
+    assert!(!problem.contains("DBus"), "{problem}");
+    let details = status["key"]["keychain_details"].as_str().unwrap();
+    assert!(details.contains("DBus error"), "{details}");
     let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
     assert_eq!(c["key"]["source"], "session");
     assert_eq!(c["key"]["saved"], false);
     assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
     assert!(files_containing(dir.path(), KEY).is_empty());
+}
+
+/// The fake's base URL as a key is bound to it.
+fn bound(base_url: &str) -> String {
+    base_url.trim_end_matches('/').to_string()
+}
+
+#[test]
+fn a_saved_key_goes_only_to_the_host_it_was_verified_with() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let other = fakes.rt.block_on(FakeConformity::start(Fixture {
+        api_key: KEY.into(),
+        external_id: "ext-other-host".into(),
+        accounts: vec![fake::Account {
+            id: "acc-other".into(),
+            name: "Other".into(),
+            aws_account_id: AWS_ACCOUNT.into(),
+            cloud_type: "aws".into(),
+            environment: "prod".into(),
+        }],
+        ..Fixture::default()
+    }));
+    let mut app = Harness::new(AppState::with_data_dir(false, dir.path()));
+    let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    assert_eq!(c["key"]["bound_to"], bound(&fakes.conformity.base_url()));
+
+    // Another host without a typed key: refused before any request, saying what to do.
+    let elsewhere = json!({"endpoint": {"region": null, "url": other.base_url()}, "apiKey": null});
+    let err = app.err("conformity_connect", elsewhere.clone());
+    assert_eq!(err["code"], "key_host", "{err}");
+    let text = err["message"].as_str().unwrap();
+    assert!(
+        text.contains(&bound(&fakes.conformity.base_url())) && text.contains("type the key again"),
+        "{text}"
+    );
+    assert!(other.requests().is_empty(), "the other host was called");
+    let err = app.err(
+        "conformity_connect",
+        json!({"endpoint": {"region": "us-1", "url": null}, "apiKey": null}),
+    );
+    assert_eq!(err["code"], "key_host", "{err}");
+    // A preview of a Conformity account by region is refused the same way.
+    let err = app.err(
+        "preview",
+        json!({"request": {"run_id": 7, "source": {"kind": "conformity", "region": "ie-1", "account_id": "acc-shop"},
+               "filter_tags": [], "notes_mode": "replace-block"}, "onProgress": "__CHANNEL__:1"}),
+    );
+    assert_eq!(err["code"], "key_host", "{err}");
+    // The first host still works with the saved key.
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+
+    // Typed again, the key goes to the other host, and the binding moves with it.
+    let mut typed = elsewhere.clone();
+    typed["apiKey"] = json!(KEY);
+    let c = app.ok("conformity_connect", typed);
+    assert_eq!(c["external_id"], "ext-other-host");
+    assert_eq!(c["key"]["bound_to"], bound(&other.base_url()));
+    let err = app.err("conformity_connect", connect_body(&fakes, None));
+    assert_eq!(err["code"], "key_host", "{err}");
+    for answer in &app.seen {
+        assert!(!answer.contains(KEY), "{answer}");
+    }
+    drop(fakes.rt);
+}
+
+#[test]
+fn a_key_saved_before_binding_counts_as_the_configured_hosts_and_is_bound_on_connect() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let settings = crate::settings::Settings {
+        conformity: Some(crate::settings::ConformityEndpoint {
+            region: None,
+            url: Some(fakes.conformity.base_url()),
+        }),
+        ..Default::default()
+    };
+    settings.save(dir.path()).unwrap();
+    let legacy = wa_sync_engine::keychain::StoredKey {
+        key: wa_sync_engine::conformity::ApiKey::new(KEY).unwrap(),
+        bound_to: None,
+    };
+    let state = AppState::with_dirs(
+        false,
+        dir.path(),
+        dir.path(),
+        Box::new(MemoryKeyStore::holding(legacy)),
+    );
+    let mut app = Harness::new(state);
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+    let err = app.err(
+        "conformity_connect",
+        json!({"endpoint": {"region": "us-1", "url": null}, "apiKey": null}),
+    );
+    assert_eq!(err["code"], "key_host", "{err}");
+    assert!(app.ok("setup_status", json!({}))["key"]["bound_to"].is_null());
+    let c = app.ok("conformity_connect", connect_body(&fakes, None));
+    assert_eq!(c["key"]["bound_to"], bound(&fakes.conformity.base_url()));
+    drop(fakes.rt);
+}
+
+#[test]
+fn a_failed_keychain_save_is_reported_and_the_old_key_is_not_used() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let dir = tempfile::tempdir().unwrap();
+    aws_env(dir.path(), &fakes);
+    let base = url::Url::parse(&fakes.conformity.base_url()).unwrap();
+    let old = wa_sync_engine::keychain::StoredKey::verified_with(
+        wa_sync_engine::conformity::ApiKey::new(WRONG_KEY).unwrap(),
+        &base,
+    );
+    let store = MemoryKeyStore::holding(old).refusing_saves();
+    let state = AppState::with_dirs(false, dir.path(), dir.path(), Box::new(store));
+    let mut app = Harness::new(state);
+    let c = app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
+    assert_eq!(c["key"]["source"], "session", "{c}");
+    assert_eq!(c["key"]["last_four"], &KEY[KEY.len() - 4..]);
+    let problem = c["key"]["keychain_problem"].as_str().unwrap();
+    assert!(
+        problem.contains("locked")
+            && problem.contains("NOT saved")
+            && !problem.contains("test double"),
+        "{problem}"
+    );
+    let details = c["key"]["keychain_details"].as_str().unwrap();
+    assert!(details.contains("test double"), "{details}");
+    // The new key is the one in use (the old one would be refused by the fake).
+    assert_eq!(app.ok("conformity_external_id", json!({})), EXT);
+    let status = app.ok("setup_status", json!({}));
+    assert_eq!(status["key"]["source"], "session");
+    assert!(status["key"]["keychain_problem"].is_string());
+    drop(fakes.rt);
 }
 
 #[test]
@@ -432,16 +584,37 @@ fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload(
         workload_arn(GOOD_ID)
     );
     assert!(plan["warnings"].as_array().unwrap().is_empty(), "{plan}");
+    // The files go into the folder picked in the dialog (opened by the Rust side, in the
+    // user's Documents or home folder the first time); cancelling writes nothing.
     let out = home.path().join("role-files");
+    std::fs::create_dir(&out).unwrap();
+    app.dialogs.answer(None);
+    let cancelled = app.ok(
+        "iam_export",
+        json!({"writer": "app", "roleName": ROLE_NAME}),
+    );
+    assert!(cancelled.is_null(), "{cancelled}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    app.dialogs.answer(Some(&out));
     let exported = app.ok(
         "iam_export",
-        json!({"writer": "app", "roleName": ROLE_NAME, "dir": out.display().to_string()}),
+        json!({"writer": "app", "roleName": ROLE_NAME}),
     );
     assert_eq!(exported["files"].as_array().unwrap().len(), 3);
     assert!(out.join("setup-iam-role.sh").exists());
+    let asked = app.dialogs.asked();
+    assert_eq!(asked[0].start_dir, crate::dialogs::start_dir(None));
+    // The next dialog opens in the folder chosen last.
+    app.dialogs.answer(None);
+    app.ok(
+        "iam_export",
+        json!({"writer": "app", "roleName": ROLE_NAME}),
+    );
+    assert_eq!(app.dialogs.asked().last().unwrap().start_dir, out);
+    // A path from the webview is not an argument any more.
     let err = app.err(
         "iam_export",
-        json!({"writer": "app", "roleName": ROLE_NAME, "dir": "relative/dir"}),
+        json!({"writer": "app", "roleName": "Bad Name!", "dir": "/etc"}),
     );
     assert_eq!(err["code"], "bad_input");
     let err = app.err(
@@ -746,9 +919,10 @@ fn retry_pushes_only_the_failed_questions_again_after_a_new_backup() {
 
     // The exported result reports the retried question as written.
     let out = home.path().join("result.json");
+    app.dialogs.answer(Some(&out));
     app.ok(
         "export_report",
-        json!({"request": {"format": "json", "path": out.display().to_string(), "of": "result"}}),
+        json!({"request": {"format": "json", "file_name": "result.json", "of": "result"}}),
     );
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(report["workload_arn"], workload_arn(GOOD_ID));

@@ -1,7 +1,9 @@
 //! Command tests through Tauri's IPC with the mock runtime (`tauri::test`), using the app's real
 //! `tauri.conf.json` and capabilities, so the permission system is exercised too.
 
+use crate::dialogs::ScriptedDialogs;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -20,6 +22,18 @@ pub(crate) fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime
 fn app() -> (App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     (app_in(dir.path(), false), dir)
+}
+
+/// The app with file dialogs answered by the test.
+fn app_with_dialogs() -> (App<MockRuntime>, tempfile::TempDir, Arc<ScriptedDialogs>) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = crate::commands::AppState::with_data_dir(false, dir.path());
+    let dialogs = Arc::new(ScriptedDialogs::default());
+    state.set_dialogs(dialogs.clone());
+    let app = crate::setup(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds with the mock runtime");
+    (app, dir, dialogs)
 }
 
 pub(crate) fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
@@ -204,7 +218,7 @@ fn only_the_main_window_may_call_the_commands() {
     let err = invoke(
         &other,
         "export_report",
-        json!({ "request": { "format": "json", "path": "/tmp/x.json", "of": "preview" } }),
+        json!({ "request": { "format": "json", "file_name": "x.json", "of": "preview" } }),
     )
     .unwrap_err();
     assert!(err.to_string().contains("not allowed"), "{err}");
@@ -290,17 +304,17 @@ fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
 
 #[test]
 fn an_export_says_which_characters_the_pdf_could_not_draw() {
-    let (app, _dir) = app();
+    let (app, _dir, dialogs) = app_with_dialogs();
     let main = window(&app, "main");
     let out = tempfile::tempdir().unwrap();
     // U+10FFFD is a private-use character: no installed font draws it.
     invoke(&main, "preview", demo_request(1, &["Site::\u{10FFFD}"])).unwrap();
     let export = |format: &str| {
-        let path = out.path().join(format!("r.{format}"));
+        dialogs.answer(Some(&out.path().join(format!("r.{format}"))));
         invoke(
             &main,
             "export_report",
-            json!({ "request": { "format": format, "path": path.display().to_string(), "of": "preview" } }),
+            json!({ "request": { "format": format, "file_name": "r", "of": "preview" } }),
         )
         .unwrap()
     };
@@ -319,19 +333,27 @@ fn an_export_says_which_characters_the_pdf_could_not_draw() {
 
 #[test]
 fn export_writes_each_format_of_the_preview_and_the_push_result() {
-    let (app, dir) = app();
+    let (app, dir, dialogs) = app_with_dialogs();
     let main = window(&app, "main");
     let out = tempfile::tempdir().unwrap();
+    // The file is the one picked in the save dialog, which the Rust side opens.
     let export = |format: &str, path: &std::path::Path, of: &str| {
+        dialogs.answer(Some(path));
         invoke(
             &main,
             "export_report",
-            json!({ "request": { "format": format, "path": path.display().to_string(), "of": of } }),
+            json!({ "request": { "format": format, "file_name": "suggested.name", "of": of } }),
         )
     };
-    // Nothing computed yet: nothing to export.
-    let err = export("json", &out.path().join("r.json"), "preview").unwrap_err();
+    // Nothing computed yet: nothing to export, and no dialog opens.
+    let err = invoke(
+        &main,
+        "export_report",
+        json!({ "request": { "format": "json", "file_name": "r.json", "of": "preview" } }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "bad_input", "{err}");
+    assert!(dialogs.asked().is_empty());
 
     invoke(&main, "preview", demo_request(1, &[])).unwrap();
     for (format, ext) in [
@@ -380,12 +402,7 @@ fn export_writes_each_format_of_the_preview_and_the_push_result() {
         done["path"],
         out.path().join("board.md").display().to_string()
     );
-    let err = invoke(
-        &main,
-        "export_report",
-        json!({ "request": { "format": "csv", "path": "report.csv", "of": "preview" } }),
-    )
-    .unwrap_err();
+    let err = export("csv", std::path::Path::new("report.csv"), "preview").unwrap_err();
     assert_eq!(err["code"], "bad_input");
     assert_eq!(
         export("csv", out.path(), "preview").unwrap_err()["code"],
@@ -395,11 +412,35 @@ fn export_writes_each_format_of_the_preview_and_the_push_result() {
         export("csv", &out.path().join("no/such/dir/r.csv"), "preview").unwrap_err()["code"],
         "bad_input"
     );
-    // No push yet: no result to export.
+    // The dialog proposes the UI's file name (a bare name only) with the format's filter, and
+    // opens in the folder chosen last; a cancelled dialog writes nothing.
+    let asked = dialogs.asked();
+    assert_eq!(asked[0].file_name.as_deref(), Some("suggested.name"));
     assert_eq!(
-        export("json", &out.path().join("result.json"), "result").unwrap_err()["code"],
-        "bad_input"
+        asked[0].filter,
+        Some(("JSON report".to_string(), vec!["json".to_string()]))
     );
+    assert_eq!(asked.last().unwrap().start_dir, out.path());
+    dialogs.answer(None);
+    let cancelled = invoke(
+        &main,
+        "export_report",
+        json!({ "request": { "format": "csv", "file_name": "../../etc/passwd", "of": "preview" } }),
+    )
+    .unwrap();
+    assert!(cancelled.is_null(), "{cancelled}");
+    assert_eq!(
+        dialogs.asked().last().unwrap().file_name.as_deref(),
+        Some("wa-sync-report.csv")
+    );
+    // No push yet: no result to export.
+    let err = invoke(
+        &main,
+        "export_report",
+        json!({ "request": { "format": "json", "file_name": "result.json", "of": "result" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_input");
 
     // After a push the result's report says what was written and names the backup.
     let pushed = invoke(

@@ -15,11 +15,9 @@ use ts_rs::TS;
 pub enum SourceRequest {
     /// The engine's built-in demo account: no key, no network.
     Demo,
-    /// Saved `/checks` responses (and optionally the account's rule settings).
-    Files {
-        checks: Vec<String>,
-        rule_settings: Option<String>,
-    },
+    /// Saved `/checks` responses (and optionally the account's rule settings): the files the
+    /// user picked with `choose_checks_files` (the UI names no path).
+    Files,
     /// A Conformity account; the API key is read from the OS keychain on the Rust side.
     Conformity { region: String, account_id: String },
     /// The Conformity account and AWS workload of the guided setup (settings on the Rust side).
@@ -96,15 +94,24 @@ pub enum ReportOf {
     Result,
 }
 
-/// Export a report to the file the user chose in the save dialog. The report itself is rebuilt
-/// on the Rust side from what it computed; the UI sends no report content.
+/// Export a report to the file the user chooses in the save dialog, which the Rust side opens.
+/// The report itself is rebuilt on the Rust side from what it computed; the UI sends no report
+/// content and no path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct ExportRequest {
     pub format: ExportFormat,
-    /// An absolute file path (from the save dialog); the format's extension is added if missing.
-    pub path: String,
+    /// The file name the save dialog proposes (a name only, no folder); the user chooses where.
+    pub file_name: String,
     pub of: ReportOf,
+}
+
+/// The saved checks files the user picked for the files source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct CheckFiles {
+    pub checks: Vec<String>,
+    pub rule_settings: Option<String>,
 }
 
 /// A report written.

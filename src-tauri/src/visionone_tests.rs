@@ -242,9 +242,10 @@ fn vision_one_setup_tests_the_key_picks_an_account_and_previews_like_the_engine(
         .iter()
         .all(|u| u.access_key_id.as_deref() == Some(ROLE_KEY)));
     let out = home.path().join("v1-result.json");
+    app.dialogs.answer(Some(&out));
     app.ok(
         "export_report",
-        json!({"request": {"format": "json", "path": out.display().to_string(), "of": "result"}}),
+        json!({"request": {"format": "json", "file_name": "v1-result.json", "of": "result"}}),
     );
     let exported: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(exported["workload_arn"], workload_arn(GOOD_ID));
@@ -277,4 +278,37 @@ fn vision_one_setup_tests_the_key_picks_an_account_and_previews_like_the_engine(
     assert_eq!(k["source"], "none");
     let err = app.err("preview", configured_request(3, &[]));
     assert_eq!(err["code"], "missing_key", "{err}");
+}
+
+#[test]
+fn a_saved_vision_one_key_goes_only_to_the_site_it_was_verified_with() {
+    let _env = env_lock();
+    let fakes = start_fakes();
+    let v1 = start_visionone(&fakes.rt);
+    let other = start_visionone(&fakes.rt);
+    let data = tempfile::tempdir().unwrap();
+    aws_env(data.path(), &fakes);
+    let mut app = Harness::new(AppState::with_data_dir(false, data.path()));
+    app.ok("choose_product", json!({"product": "vision-one"}));
+    let c = app.ok("visionone_connect", connect_body(&v1, Some(V1_KEY)));
+    assert_eq!(c["key"]["bound_to"], v1.base_url().trim_end_matches('/'));
+
+    let err = app.err("visionone_connect", connect_body(&other, None));
+    assert_eq!(err["code"], "key_host", "{err}");
+    let text = err["message"].as_str().unwrap();
+    assert!(text.contains("type the key again"), "{text}");
+    assert!(other.requests().is_empty(), "the other site was called");
+    let err = app.err(
+        "visionone_connect",
+        json!({"endpoint": {"region": "eu", "url": null}, "apiKey": null}),
+    );
+    assert_eq!(err["code"], "key_host", "{err}");
+    // The configured site keeps working; the other one works once the key is typed for it.
+    app.ok("visionone_connect", connect_body(&v1, None));
+    let c = app.ok("visionone_connect", connect_body(&other, Some(V1_KEY)));
+    assert_eq!(c["key"]["bound_to"], other.base_url().trim_end_matches('/'));
+    for answer in &app.seen {
+        assert!(!answer.contains(V1_KEY), "{answer}");
+    }
+    drop(fakes.rt);
 }

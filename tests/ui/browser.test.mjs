@@ -24,7 +24,8 @@ const setup = {
   settings: { product: "conformity", conformity: null, vision_one: null, account: null, aws: null, role: null, setup_done: !wizardMode && false },
   v1key: { source: "none", saved: false, last_four: null, keychain_problem: null },
   key: { source: "none", saved: false, last_four: null,
-         keychain_problem: nokeychain ? "cannot use the OS keychain: no Secret Service. Set the environment variable CONFORMITY_API_KEY before starting the app." : null },
+         keychain_problem: nokeychain ? "The system keychain is not running or cannot be reached. On Linux, install and start a Secret Service. Alternatively, set the environment variable CONFORMITY_API_KEY before starting the app." : null,
+         keychain_details: nokeychain ? "cannot read the key in the OS keychain: Platform secure storage failure: DBus error: no Secret Service" : null },
   verifies: 0,
 };
 const status = () => ({ settings: structuredClone(setup.settings), key: { ...setup.key },
@@ -115,10 +116,15 @@ async function setupCommand(cmd, args) {
         external_id: "ext-org-1234", principals, workload_account: "123456789012", caller_account: "123456789012", warnings: [] };
     }
     case "iam_create":
+      // A role of that name exists that wa-sync did not make: nothing changes until the user confirms.
+      if (!args.adopt) return { role_arn: ROLE, policy_arn: "arn:aws:iam::123456789012:policy/WaSyncWellArchitectedNotesPolicy",
+        summary: "Nothing was changed", adoption: { foreign: ["role WaSyncWellArchitectedNotes"],
+          current_trust_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }] }, null, 2),
+          new_trust_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }, null, 2) } };
       setup.settings.role = { writer: args.writer, role_name: args.roleName, role_arn: ROLE, verified_at: null };
       return { role_arn: ROLE, policy_arn: "arn:aws:iam::123456789012:policy/WaSyncWellArchitectedNotesPolicy", summary: "Policy arn:aws:iam::123456789012:policy/WaSyncWellArchitectedNotesPolicy created; role " + ROLE + " created." };
-    case "iam_export_default_dir": return "/home/me/wa-sync-iam-role";
-    case "iam_export": return { files: ["permissions-policy.json", "trust-policy.json", "setup-iam-role.sh"].map((f) => args.dir + "/" + f) };
+    // The Rust side opens the folder dialog; the UI sends no path.
+    case "iam_export": return { files: ["permissions-policy.json", "trust-policy.json", "setup-iam-role.sh"].map((f) => "/home/me/Documents/" + f) };
     case "set_role_arn":
       setup.settings.role = { writer: args.writer, role_name: "WaSyncWellArchitectedNotes", role_arn: args.roleArn, verified_at: null, external_id: setup.settings.role?.external_id ?? null };
       return structuredClone(setup.settings);
@@ -190,13 +196,13 @@ mockIPC(async (cmd, args) => {
         created_at: "2026-11-26T23:00:00Z", reason: "sync", questions: 57, changed_questions: 48 }];
       return r;
     }
-    case "plugin:dialog|save":
-      window.__saveOptions = args.options;
-      return window.__savePath === undefined ? "/home/me/reports/board.html" : window.__savePath;
     case "export_report": {
-      if (args.request.path.includes("readonly")) throw { code: "io", message: "cannot create a temporary file for " + args.request.path + ": Permission denied" };
+      // The Rust side opens the save dialog: __savePath is what the user picks there (null: cancel).
+      if (window.__savePath === null) return null;
+      const path = window.__savePath ?? "/home/me/reports/board.html";
+      if (path.includes("readonly")) throw { code: "io", message: "cannot create a temporary file for " + path + ": Permission denied" };
       const warnings = args.request.format === "pdf" ? ["No installed font has the character U+10FFFD; it prints as ?."] : [];
-      return { path: args.request.path, bytes: 123456, warnings };
+      return { path, bytes: 123456, warnings };
     }
     case "retry_failed": {
       const r = structuredClone(all);
@@ -336,19 +342,19 @@ try {
     await tid("export-report-preview").click();
     await tid("export-done-preview").waitFor();
     assert.match(await tid("export-done-preview").innerText(), /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf\. No installed font has the character U\+10FFFD/);
-    const opts = await page.evaluate(() => window.__saveOptions);
-    assert.match(opts.defaultPath, /^wa-sync-preview-\d{4}-\d\d-\d\d\.pdf$/);
-    assert.deepEqual(opts.filters, [{ name: "PDF report", extensions: ["pdf"] }]);
     const call = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
-    // Only the format, the chosen path and which report: no report content crosses the bridge.
-    assert.deepEqual(call, { request: { format: "pdf", path: "/home/me/reports/board.pdf", of: "preview" } });
-    // Cancelling the dialog writes nothing; a failure is shown with its code.
-    const before = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length);
+    // Only the format, a suggested file name and which report: no path, no report content crosses
+    // the bridge, and the UI opens no dialog itself.
+    assert.match(call.request.file_name, /^wa-sync-preview-\d{4}-\d\d-\d\d\.pdf$/);
+    assert.deepEqual(call, { request: { format: "pdf", file_name: call.request.file_name, of: "preview" } });
+    assert.equal(await page.evaluate(() => window.__calls.some((c) => c[0].startsWith("plugin:dialog"))), false);
+    // Cancelling the dialog shows nothing new; a failure is shown with its code.
     await page.evaluate(() => { window.__savePath = null; });
+    const before = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length);
     await tid("export-report-preview").click();
-    await page.waitForFunction(() => window.__calls.at(-1)[0] === "plugin:dialog|save");
-    await page.waitForTimeout(100);
-    assert.equal(await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length), before);
+    await page.waitForFunction((n) => window.__calls.filter((c) => c[0] === "export_report").length === n + 1, before);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="export-report-preview"]')?.disabled);
+    assert.equal(await tid("export-done-preview").count(), 0);
     await page.evaluate(() => { window.__savePath = "/readonly/board.pdf"; });
     await tid("export-report-preview").click();
     await page.waitForFunction(() => /Permission denied \(io\)/.test(document.querySelector('[data-testid="export-done-preview"]')?.textContent ?? ""));
@@ -379,7 +385,7 @@ try {
     const exportCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
     assert.deepEqual(exportCall.request.of, "result");
     assert.equal(exportCall.request.format, "csv");
-    assert.match((await page.evaluate(() => window.__saveOptions)).defaultPath, /^wa-sync-push-result-.*\.csv$/);
+    assert.match(exportCall.request.file_name, /^wa-sync-push-result-.*\.csv$/);
     mkdirSync(`${repo}tests/ui/out`, { recursive: true });
     await tid("push-result").screenshot({ path: `${repo}tests/ui/out/push-result-retry.png` });
     // Retry the failed: its own command, only a run ID (the Rust side knows what failed).
@@ -485,12 +491,23 @@ try {
     assert.match(await wt("permissions-policy").innerText(), /wellarchitected:UpdateAnswer/);
     await wt("writer-both").check();
     await wp.waitForFunction(() => /717210094962/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""));
-    assert.equal(await wt("export-dir").inputValue(), "/home/me/wa-sync-iam-role");
+    assert.equal(await wt("export-dir").count(), 0, "the folder is chosen in the dialog the Rust side opens");
     await wt("iam-export").click();
     await wt("iam-exported").waitFor();
     assert.match(await wt("iam-exported").innerText(), /setup-iam-role\.sh/);
+    assert.deepEqual(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_export").at(-1)[1]), { writer: "both", roleName: "WaSyncWellArchitectedNotes" });
+    // A role of that name that wa-sync did not make: its trust now beside the new one, and
+    // nothing changes until the user confirms.
     await wt("iam-create").click();
+    await wt("iam-adopt").waitFor();
+    assert.match(await wt("adopt-what").innerText(), /role WaSyncWellArchitectedNotes already exists and was not made by wa-sync/);
+    assert.match(await wt("adopt-current-trust").innerText(), /999999999999/);
+    assert.match(await wt("adopt-new-trust").innerText(), /123456789012/);
+    assert.equal(await wt("iam-created").count(), 0);
+    await wt("adopt-confirm").click();
     await wt("iam-created").waitFor();
+    assert.equal(await wt("iam-adopt").count(), 0);
+    assert.equal(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_create").at(-1)[1].adopt), true);
     assert.match(await wt("iam-created").innerText(), /role arn:aws:iam::123456789012:role\/WaSyncWellArchitectedNotes created/);
     await wt("iam-verify").click();
     await wt("verify-result").waitFor();
@@ -540,7 +557,12 @@ try {
     const np = await ctx.newPage();
     await np.goto(`${url}?wizard&nokeychain`);
     await np.locator('[data-testid="keychain-problem"]').waitFor();
-    assert.match(await np.locator('[data-testid="keychain-problem"]').innerText(), /keychain cannot be used.*CONFORMITY_API_KEY/s);
+    // Plain words first; the library's text only behind the "Details" toggle.
+    const problem = np.locator('[data-testid="keychain-problem"]');
+    assert.match(await problem.innerText(), /system keychain is not running.*CONFORMITY_API_KEY/s);
+    assert.equal(await np.locator('[data-testid="keychain-details"] p').isVisible(), false);
+    await np.locator('[data-testid="keychain-details"] summary').click();
+    assert.match(await np.locator('[data-testid="keychain-details"] p').innerText(), /DBus error/);
     await np.screenshot({ path: `${repo}tests/ui/out/wizard-1-no-keychain.png`, fullPage: true });
     await np.close();
   });

@@ -1,7 +1,6 @@
 // Typed calls into the Rust side. Every command rejects with an AppError ({code, message}).
 
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Coverage } from "./bindings/Coverage";
@@ -69,12 +68,12 @@ export const api = {
   /** Pushes again only the questions that failed in the last push (the Rust side knows which). */
   retryFailed: (runId: number, onProgress: (e: ProgressEvent) => void) =>
     invoke<PreviewReport>("retry_failed", { runId, onProgress: channel(onProgress) }),
-  /** The native save dialog; null when the user cancels. */
-  chooseExportPath: (defaultPath: string, name: string, extension: string) =>
-    save({ title: "Export report", defaultPath, filters: [{ name, extensions: [extension] }] }),
-  /** Writes the report the Rust side rebuilds from its own preview or push result. */
-  exportReport: (format: ExportFormat, path: string, of: ReportOf) =>
-    invoke<ExportDone>("export_report", { request: { format, path, of } }),
+  /**
+   * The Rust side opens the save dialog (proposing `fileName`), then writes the report it rebuilds
+   * from its own preview or push result. null: the user cancelled the dialog.
+   */
+  exportReport: (format: ExportFormat, fileName: string, of: ReportOf) =>
+    invoke<ExportDone | null>("export_report", { request: { format, file_name: fileName, of } }),
   cancel: (runId: number) => invoke<boolean>("cancel", { runId }),
 
   // The guided setup. The API key goes in once (conformityConnect) and never comes back.
@@ -97,10 +96,10 @@ export const api = {
   chooseWorkload: (profile: string | null, region: string, workloadArn: string) =>
     invoke<Settings>("choose_workload", { profile, region, workloadArn }),
   iamPlan: (writer: Writer, roleName: string) => invoke<IamPlan>("iam_plan", { writer, roleName }),
-  iamCreate: (writer: Writer, roleName: string) => invoke<IamCreated>("iam_create", { writer, roleName }),
-  iamExport: (writer: Writer, roleName: string, dir: string) =>
-    invoke<IamExported>("iam_export", { writer, roleName, dir }),
-  iamExportDefaultDir: () => invoke<string>("iam_export_default_dir"),
+  /** With `adopt`, takes over a role or policy of that name that wa-sync did not make (after the user confirmed). */
+  iamCreate: (writer: Writer, roleName: string, adopt = false) => invoke<IamCreated>("iam_create", { writer, roleName, adopt }),
+  /** The Rust side opens the folder dialog and writes the files there; null: the user cancelled. */
+  iamExport: (writer: Writer, roleName: string) => invoke<IamExported | null>("iam_export", { writer, roleName }),
   setRoleArn: (writer: Writer, roleArn: string) => invoke<Settings>("set_role_arn", { writer, roleArn }),
   iamVerify: () => invoke<VerifyView>("iam_verify"),
   finishSetup: () => invoke<Settings>("finish_setup"),

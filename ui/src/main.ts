@@ -595,7 +595,7 @@ async function retryFailed(): Promise<void> {
 
 // ---------- export ----------
 
-/** "Export report" as [format] → the native save dialog → the Rust side writes the file. */
+/** "Export report" as [format] → the Rust side opens the native save dialog and writes the file. */
 function exportControl(of: ReportOf): HTMLElement {
   const select = h(
     "select",
@@ -630,21 +630,15 @@ async function exportReport(of: ReportOf): Promise<void> {
   const format = state.exportFormat;
   const f = EXPORT_FORMATS.find((x) => x.format === format)!;
   state.exported = null;
-  let path: string | null;
-  try {
-    path = await api.chooseExportPath(exportFileName(format, of, new Date()), `${f.label} report`, f.extension);
-  } catch (e) {
-    state.exported = { of, ok: false, text: `Cannot open the save dialog: ${toAppError(e).message}` };
-    renderRun();
-    return;
-  }
-  if (!path) return;
   state.exporting = true;
   renderRun();
   try {
-    const done = await api.exportReport(format, path, of);
-    const saved = `Saved the ${f.label} report (${fmt(done.bytes)} bytes) to ${done.path}`;
-    state.exported = { of, ok: true, text: done.warnings.length ? `${saved}. ${done.warnings.join(" ")}` : saved };
+    // The Rust side opens the save dialog and writes where the user chose; null: cancelled.
+    const done = await api.exportReport(format, exportFileName(format, of, new Date()), of);
+    if (done) {
+      const saved = `Saved the ${f.label} report (${fmt(done.bytes)} bytes) to ${done.path}`;
+      state.exported = { of, ok: true, text: done.warnings.length ? `${saved}. ${done.warnings.join(" ")}` : saved };
+    }
   } catch (e) {
     const err = toAppError(e);
     state.exported = { of, ok: false, text: `${err.message} (${err.code})` };

@@ -57,6 +57,11 @@ export function firstOpenStep(s: Settings, key: KeyStatus, visionKey?: KeyStatus
 }
 
 /** What the UI says about the key: never more than where it is and its last four characters. */
+/** A saved key goes only to the address it was tested with; another address needs it typed again. */
+function boundText(k: KeyStatus): string {
+  return k.bound_to ? `, for ${k.bound_to} only` : "";
+}
+
 export function keyStatusText(k: KeyStatus, product?: Product): string {
   const tail = k.last_four ? ` (ends in \u2026${k.last_four})` : "";
   const envVar = product === "vision-one" ? "VISIONONE_API_KEY" : "CONFORMITY_API_KEY";
@@ -64,9 +69,9 @@ export function keyStatusText(k: KeyStatus, product?: Product): string {
     case "environment":
       return `Using ${envVar} from the environment${tail}; it wins over the keychain.`;
     case "keychain":
-      return `Saved in the OS keychain${tail}.`;
+      return `Saved in the OS keychain${tail}${boundText(k)}.`;
     case "session":
-      return `Kept for this session only${tail}: the OS keychain could not store it.`;
+      return `Kept for this session only${tail}${boundText(k)}: the OS keychain could not store it.`;
     case "none":
       return "Not saved.";
   }

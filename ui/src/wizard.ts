@@ -6,6 +6,7 @@ import { api, toAppError } from "./api";
 import type { AppError } from "./bindings/AppError";
 import type { AwsProfile } from "./bindings/AwsProfile";
 import type { ConformityConnection } from "./bindings/ConformityConnection";
+import type { IamAdoption } from "./bindings/IamAdoption";
 import type { IamCreated } from "./bindings/IamCreated";
 import type { IamExported } from "./bindings/IamExported";
 import type { IamPlan } from "./bindings/IamPlan";
@@ -69,7 +70,8 @@ interface W {
   roleName: string;
   plan: IamPlan | null;
   created: IamCreated | null;
-  exportDir: string;
+  /** A role or policy of that name exists that wa-sync did not make: asked before taking it over. */
+  adoption: IamAdoption | null;
   exported: IamExported | null;
   roleArnInput: string;
   verify: VerifyView | null;
@@ -124,7 +126,7 @@ export async function openWizard(el: HTMLElement, h0: WizardHooks, step?: StepId
     roleName: "WaSyncWellArchitectedNotes",
     plan: null,
     created: null,
-    exportDir: "",
+    adoption: null,
     exported: null,
     roleArnInput: "",
     verify: null,
@@ -218,13 +220,13 @@ async function enterStep(step: StepId): Promise<void> {
     render();
   }
   if (step === "role") {
-    if (!w.exportDir) w.exportDir = await api.iamExportDefaultDir().catch(() => "");
     await loadPlan();
   }
 }
 
 async function loadPlan(): Promise<void> {
   w.plan = null;
+  w.adoption = null;
   await run("Writing the policies\u2026", async () => {
     w.plan = await api.iamPlan(w.writer, w.roleName);
   });
@@ -510,6 +512,11 @@ function connectStep<C extends Connection>(spec: ConnectSpec<C>): Child[] {
     }
     const endpoint = form.kind === "url" ? { region: null, url: form.url } : { region: form.region, url: null };
     const c = await run(`Testing the key with ${name}\u2026`, () => spec.connect(endpoint, typed || null));
+    if (w.error?.code === "key_host") {
+      // The saved key stays with the address it was tested with: ask for it again for this one.
+      form.replacingKey = true;
+      render();
+    }
     if (c) {
       w.connection = c;
       spec.connected(c);
@@ -564,7 +571,14 @@ function connectStep<C extends Connection>(spec: ConnectSpec<C>): Child[] {
       ),
     ),
     problem
-      ? h("div", { class: "warning-box", testid: "keychain-problem" }, h("strong", {}, "The OS keychain cannot be used. "), problem)
+      ? h(
+          "div",
+          { class: "warning-box", testid: "keychain-problem" },
+          problem,
+          key?.keychain_details
+            ? h("details", { testid: "keychain-details" }, h("summary", {}, "Details"), h("p", { class: "mono small" }, key.keychain_details))
+            : null,
+        )
       : null,
     h(
       "div",
@@ -761,6 +775,45 @@ function awsStep(): Child[] {
 
 // ---------- 4. IAM role ----------
 
+/** Creates or updates the role; without `adopt`, a role or policy wa-sync did not make is only shown. */
+async function createRole(adopt: boolean): Promise<void> {
+  await run(adopt ? "Taking over the role\u2026" : "Creating the role\u2026", async () => {
+    const c = await api.iamCreate(w.writer, w.roleName, adopt);
+    w.adoption = c.adoption;
+    w.created = c.adoption ? null : c;
+    if (!c.adoption) {
+      w.roleArnInput = c.role_arn;
+      await refreshStatus();
+    }
+  });
+}
+
+/** The confirmation before taking over a role or policy wa-sync did not make: its trust policy now, and after. */
+function adoptionBox(a: IamAdoption): HTMLElement {
+  return h(
+    "div",
+    { class: "warning-box", testid: "iam-adopt" },
+    h(
+      "p",
+      { testid: "adopt-what" },
+      `${a.foreign.join(" and ")} already ${a.foreign.length === 1 ? "exists" : "exist"} and ${a.foreign.length === 1 ? "was" : "were"} not made by wa-sync. ` +
+        "Nothing was changed. Taking over replaces the role's trust policy and attaches wa-sync's policy; anyone who relies on the current trust loses it.",
+    ),
+    h(
+      "div",
+      { class: "policies" },
+      h("div", {}, h("h4", {}, "Trust policy now"), h("pre", { class: "policy", testid: "adopt-current-trust" }, a.current_trust_policy ?? "(the role is wa-sync's or absent; only the policy is taken over)")),
+      h("div", {}, h("h4", {}, "Trust policy after"), h("pre", { class: "policy", testid: "adopt-new-trust" }, a.new_trust_policy)),
+    ),
+    h(
+      "div",
+      { class: "run-buttons" },
+      h("button", { class: "primary", testid: "adopt-confirm", disabled: !!w.busy, onclick: () => void createRole(true) }, "Take it over"),
+      h("button", { testid: "adopt-cancel", disabled: !!w.busy, onclick: () => { w.adoption = null; render(); } }, "Keep it as it is"),
+    ),
+  );
+}
+
 function roleStep(): Child[] {
   const p = w.plan;
   const writers = h(
@@ -781,8 +834,6 @@ function roleStep(): Child[] {
     w.roleName = name.value.trim();
     void loadPlan();
   });
-  const dir = h("input", { type: "text", testid: "export-dir", value: w.exportDir, "aria-label": "Folder for the files", spellcheck: "false" });
-  dir.addEventListener("input", () => (w.exportDir = dir.value));
   const arn = h("input", { type: "text", testid: "role-arn", value: w.roleArnInput, placeholder: p?.role_arn ?? "arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes", "aria-label": "Role ARN", spellcheck: "false" });
   arn.addEventListener("input", () => (w.roleArnInput = arn.value));
   const role = w.status?.settings.role;
@@ -863,23 +914,18 @@ function roleStep(): Child[] {
                   class: "primary",
                   testid: "iam-create",
                   disabled: !!w.busy,
-                  onclick: () =>
-                    void run("Creating the role\u2026", async () => {
-                      w.created = await api.iamCreate(w.writer, w.roleName);
-                      w.roleArnInput = w.created.role_arn;
-                      await refreshStatus();
-                    }),
+                  onclick: () => void createRole(false),
                 },
                 "Create or update the role",
               ),
+              w.adoption ? adoptionBox(w.adoption) : null,
               w.created ? h("p", { class: "ok small", testid: "iam-created" }, w.created.summary) : null,
             ),
             h(
               "div",
               { class: "role-action" },
               h("h4", {}, "Or save the files"),
-              h("p", { class: "muted small" }, "The two policies and a script for the AWS CLI, for someone with IAM rights."),
-              dir,
+              h("p", { class: "muted small" }, "The two policies and a script for the AWS CLI, for someone with IAM rights. You choose the folder."),
               h(
                 "button",
                 {
@@ -887,11 +933,12 @@ function roleStep(): Child[] {
                   disabled: !!w.busy,
                   onclick: () =>
                     void run("Saving the files\u2026", async () => {
-                      w.exported = await api.iamExport(w.writer, w.roleName, w.exportDir);
+                      const exported = await api.iamExport(w.writer, w.roleName);
+                      if (exported) w.exported = exported;
                       await refreshStatus();
                     }),
                 },
-                "Save the files",
+                "Save the files\u2026",
               ),
               w.exported ? h("ul", { class: "small", testid: "iam-exported" }, ...w.exported.files.map((f) => h("li", { class: "mono" }, f))) : null,
               h("p", { class: "muted small" }, "Then paste the ARN the script prints:"),

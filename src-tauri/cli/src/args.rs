@@ -242,6 +242,10 @@ pub struct IamCreateArgs {
     pub external_id: Option<String>,
     #[arg(long)]
     pub allow_list_workloads: bool,
+    /// Take over an existing role or policy of that name that wa-sync did not make (without the
+    /// tag wa-sync:managed=true): replace its trust policy and tag it
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -25,6 +25,11 @@ pub const WORKLOAD_ACTIONS: &[&str] = &[
 /// IAM keeps at most five versions of a managed policy.
 const MAX_POLICY_VERSIONS: usize = 5;
 
+/// The tag wa-sync puts on the role and policy it creates. wa-sync changes an existing role or
+/// policy only when it carries this tag, or when the user says to adopt it.
+pub const MANAGED_TAG_KEY: &str = "wa-sync:managed";
+pub const MANAGED_TAG_VALUE: &str = "true";
+
 /// Who may assume the role.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trust {
@@ -164,8 +169,103 @@ pub struct SetupOutcome {
     pub pruned_versions: Vec<String>,
 }
 
-/// Creates or updates the managed policy and the role, and attaches the policy. Running it again
-/// with the same documents changes nothing.
+/// A role or policy of the wizard's name that is already there.
+#[derive(Clone, Debug, Serialize)]
+pub struct Existing {
+    /// Carries `wa-sync:managed=true`: wa-sync made it (or was told to adopt it).
+    pub managed: bool,
+    /// The role's trust policy as it is now (roles only).
+    pub trust_policy: Option<Value>,
+}
+
+/// What of the wizard's role and policy exists already, and whether wa-sync owns it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ownership {
+    pub role_name: String,
+    pub policy_arn: String,
+    pub role: Option<Existing>,
+    pub policy: Option<Existing>,
+}
+
+impl Ownership {
+    /// The existing role and policy wa-sync did not make, in words (empty: nothing to adopt).
+    pub fn foreign(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.role.as_ref().is_some_and(|r| !r.managed) {
+            out.push(format!("role {}", self.role_name));
+        }
+        if self.policy.as_ref().is_some_and(|p| !p.managed) {
+            out.push(format!("policy {}", self.policy_arn));
+        }
+        out
+    }
+}
+
+fn is_managed(tags: &[aws_sdk_iam::types::Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key() == MANAGED_TAG_KEY && t.value() == MANAGED_TAG_VALUE)
+}
+
+fn managed_tag() -> aws_sdk_iam::types::Tag {
+    aws_sdk_iam::types::Tag::builder()
+        .key(MANAGED_TAG_KEY)
+        .value(MANAGED_TAG_VALUE)
+        .build()
+        .expect("key and value are set")
+}
+
+/// Looks up the role and policy `create_or_update` would write, without changing anything.
+pub async fn ownership(
+    config: &SdkConfig,
+    account: &str,
+    partition: &str,
+    role_name: &str,
+) -> Result<Ownership> {
+    let iam = aws_sdk_iam::Client::new(config);
+    let policy_arn = format!(
+        "arn:{partition}:iam::{account}:policy/{}",
+        policy_name(role_name)
+    );
+    let role = match iam.get_role().role_name(role_name).send().await {
+        Ok(out) => out.role().map(|r| Existing {
+            managed: is_managed(r.tags()),
+            trust_policy: r
+                .assume_role_policy_document()
+                .and_then(parse_policy_document),
+        }),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+        {
+            None
+        }
+        Err(e) => return Err(sdk_error(&format!("IAM GetRole {role_name}"), &e)),
+    };
+    let policy = match iam.get_policy().policy_arn(&policy_arn).send().await {
+        Ok(out) => out.policy().map(|p| Existing {
+            managed: is_managed(p.tags()),
+            trust_policy: None,
+        }),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+        {
+            None
+        }
+        Err(e) => return Err(sdk_error(&format!("IAM GetPolicy {policy_arn}"), &e)),
+    };
+    Ok(Ownership {
+        role_name: role_name.to_string(),
+        policy_arn,
+        role,
+        policy,
+    })
+}
+
+/// Creates or updates the managed policy and the role (both tagged `wa-sync:managed=true`), and
+/// attaches the policy. An existing role or policy without that tag is left alone, with an
+/// error, unless `adopt` says to take it over (it is then tagged). Running it again with the
+/// same documents changes nothing.
 pub async fn create_or_update(
     config: &SdkConfig,
     account: &str,
@@ -173,12 +273,45 @@ pub async fn create_or_update(
     role_name: &str,
     permissions: &Value,
     trust: &Value,
+    adopt: bool,
 ) -> Result<SetupOutcome> {
     let iam = aws_sdk_iam::Client::new(config);
     let name = policy_name(role_name);
     let permissions_text = serde_json::to_string(permissions).expect("policies serialise");
     let trust_text = serde_json::to_string(trust).expect("policies serialise");
     let policy_arn = format!("arn:{partition}:iam::{account}:policy/{name}");
+
+    // Nothing is written before the ownership of both is known.
+    let owned = ownership(config, account, partition, role_name).await?;
+    let foreign = owned.foreign();
+    if !foreign.is_empty() && !adopt {
+        return Err(Error::bad_input(format!(
+            "{} already exist{} and {} not made by wa-sync (no tag {MANAGED_TAG_KEY}={MANAGED_TAG_VALUE}), \
+             so wa-sync leaves {} alone: pass --adopt to take {} over (the role's trust policy is \
+             replaced and wa-sync's policy attached), or choose another --role-name. Nothing was changed.",
+            foreign.join(" and "),
+            if foreign.len() == 1 { "s" } else { "" },
+            if foreign.len() == 1 { "was" } else { "were" },
+            if foreign.len() == 1 { "it" } else { "them" },
+            if foreign.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    if adopt && owned.policy.as_ref().is_some_and(|p| !p.managed) {
+        iam.tag_policy()
+            .policy_arn(&policy_arn)
+            .tags(managed_tag())
+            .send()
+            .await
+            .map_err(|e| sdk_error(&format!("IAM TagPolicy {policy_arn}"), &e))?;
+    }
+    if adopt && owned.role.as_ref().is_some_and(|r| !r.managed) {
+        iam.tag_role()
+            .role_name(role_name)
+            .tags(managed_tag())
+            .send()
+            .await
+            .map_err(|e| sdk_error(&format!("IAM TagRole {role_name}"), &e))?;
+    }
 
     let mut outcome = SetupOutcome {
         role_arn: String::new(),
@@ -197,6 +330,7 @@ pub async fn create_or_update(
         .description(
             "wa-sync: write Check Summary Reports into one Well-Architected workload's notes",
         )
+        .tags(managed_tag())
         .send()
         .await;
     match created {
@@ -294,6 +428,7 @@ pub async fn create_or_update(
                 .role_name(role_name)
                 .assume_role_policy_document(&trust_text)
                 .description("wa-sync: writes Check Summary Reports into Well-Architected notes")
+                .tags(managed_tag())
                 .send()
                 .await
                 .map_err(|e| sdk_error(&format!("IAM CreateRole {role_name}"), &e))?;
@@ -510,7 +645,9 @@ pub async fn verify(auth: &AwsAuth, workload: &WorkloadArn) -> Result<VerifyRepo
     Ok(report)
 }
 
-/// A bash script doing what [`create_or_update`] does with the AWS CLI, idempotently.
+/// A bash script doing what [`create_or_update`] does with the AWS CLI, idempotently, with the
+/// same ownership check: an existing role or policy without the `wa-sync:managed=true` tag is
+/// left alone unless the script is run with `--adopt`.
 pub fn setup_script(role_name: &str) -> String {
     let policy = policy_name(role_name);
     format!(
@@ -518,20 +655,63 @@ pub fn setup_script(role_name: &str) -> String {
 # Creates or updates the IAM role and policy that let wa-sync (or Conformity's hosted sync)
 # write notes into one Well-Architected workload. Safe to run again: an existing policy gets a
 # new default version (old versions are pruned at IAM's limit of 5), an existing role gets the
-# trust policy of this directory. Needs the AWS CLI v2 and permission to manage IAM.
+# trust policy of this directory. Needs the AWS CLI and permission to manage IAM.
+#
+# It changes only a role and policy that wa-sync made (tagged {MANAGED_TAG_KEY}={MANAGED_TAG_VALUE}).
+# If a role or policy of the same name exists without that tag, it stops before changing
+# anything; run it again with --adopt to take them over (they are then tagged).
 set -euo pipefail
 cd "$(dirname "$0")"
+
+ADOPT=false
+for arg in "$@"; do
+  case "$arg" in
+    --adopt) ADOPT=true ;;
+    *) echo "usage: $0 [--adopt]" >&2; exit 2 ;;
+  esac
+done
 
 ROLE_NAME="${{ROLE_NAME:-{role_name}}}"
 POLICY_NAME="${{POLICY_NAME:-{policy}}}"
 PERMISSIONS=file://./permissions-policy.json
 TRUST=file://./trust-policy.json
+TAG="Key={MANAGED_TAG_KEY},Value={MANAGED_TAG_VALUE}"
+TAG_QUERY="Tags[?Key=='{MANAGED_TAG_KEY}'].Value | [0]"
 
 account="$(aws sts get-caller-identity --query Account --output text)"
 partition="$(aws sts get-caller-identity --query Arn --output text | cut -d: -f2)"
 policy_arn="arn:${{partition}}:iam::${{account}}:policy/${{POLICY_NAME}}"
 
-if aws iam get-policy --policy-arn "$policy_arn" >/dev/null 2>&1; then
+policy_exists=false
+role_exists=false
+aws iam get-policy --policy-arn "$policy_arn" >/dev/null 2>&1 && policy_exists=true
+aws iam get-role --role-name "$ROLE_NAME" >/dev/null 2>&1 && role_exists=true
+
+# Ownership first, before anything is changed.
+foreign=""
+if $policy_exists && [ "$(aws iam list-policy-tags --policy-arn "$policy_arn" --query "$TAG_QUERY" --output text)" != "{MANAGED_TAG_VALUE}" ]; then
+  foreign="policy $policy_arn"
+fi
+if $role_exists && [ "$(aws iam list-role-tags --role-name "$ROLE_NAME" --query "$TAG_QUERY" --output text)" != "{MANAGED_TAG_VALUE}" ]; then
+  foreign="${{foreign:+$foreign and }}role $ROLE_NAME"
+  if ! $ADOPT; then
+    echo "Its current trust policy:" >&2
+    aws iam get-role --role-name "$ROLE_NAME" --query Role.AssumeRolePolicyDocument --output json >&2
+  fi
+fi
+if [ -n "$foreign" ]; then
+  if ! $ADOPT; then
+    echo "$foreign already exists and was not made by wa-sync (no tag {MANAGED_TAG_KEY}={MANAGED_TAG_VALUE})." >&2
+    echo "Nothing was changed. Run again with --adopt to take it over (the role's trust policy is" >&2
+    echo "replaced by trust-policy.json), or set ROLE_NAME to another name." >&2
+    exit 3
+  fi
+  echo "Adopting $foreign"
+  if $policy_exists; then aws iam tag-policy --policy-arn "$policy_arn" --tags "$TAG"; fi
+  if $role_exists; then aws iam tag-role --role-name "$ROLE_NAME" --tags "$TAG"; fi
+fi
+
+if $policy_exists; then
   # At most 5 versions: delete the oldest non-default ones first.
   while [ "$(aws iam list-policy-versions --policy-arn "$policy_arn" --query 'length(Versions)' --output text)" -ge 5 ]; do
     oldest="$(aws iam list-policy-versions --policy-arn "$policy_arn" \
@@ -541,15 +721,15 @@ if aws iam get-policy --policy-arn "$policy_arn" >/dev/null 2>&1; then
   aws iam create-policy-version --policy-arn "$policy_arn" --policy-document "$PERMISSIONS" --set-as-default >/dev/null
   echo "Updated policy $policy_arn"
 else
-  aws iam create-policy --policy-name "$POLICY_NAME" --policy-document "$PERMISSIONS" >/dev/null
+  aws iam create-policy --policy-name "$POLICY_NAME" --policy-document "$PERMISSIONS" --tags "$TAG" >/dev/null
   echo "Created policy $policy_arn"
 fi
 
-if aws iam get-role --role-name "$ROLE_NAME" >/dev/null 2>&1; then
+if $role_exists; then
   aws iam update-assume-role-policy --role-name "$ROLE_NAME" --policy-document "$TRUST"
   echo "Updated the trust policy of role $ROLE_NAME"
 else
-  aws iam create-role --role-name "$ROLE_NAME" --assume-role-policy-document "$TRUST" >/dev/null
+  aws iam create-role --role-name "$ROLE_NAME" --assume-role-policy-document "$TRUST" --tags "$TAG" >/dev/null
   echo "Created role $ROLE_NAME"
 fi
 
@@ -578,12 +758,14 @@ pub fn export(
     let mut out = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
-        std::fs::write(&path, text)
+        crate::atomic_file::write(&path, text.as_bytes())
             .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        // Executable for its owner only, like every file wa-sync writes is readable by its owner only.
         #[cfg(unix)]
         if name.ends_with(".sh") {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io(format!("making {} executable", path.display()), e))?;
         }
         out.push(path);
     }

@@ -1,9 +1,16 @@
 //! API keys in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on
 //! Linux), under entries owned by wa-sync. The environment variable wins, so automation never
 //! needs a keychain.
+//!
+//! A stored key is bound to the API base URL it passed its live test with: the entry's secret
+//! holds both, as one JSON value, so a save replaces key and binding together or not at all.
+//! wa-sync sends a stored key only to that base URL; another host needs the key typed again
+//! (or the environment variable, which is not bound).
 
 use crate::conformity::ApiKey;
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use url::Url;
 
 /// The keychain service name of every wa-sync entry.
 pub const SERVICE: &str = "wa-sync";
@@ -40,6 +47,60 @@ impl KeyKind {
     }
 }
 
+/// The form of a base URL a key is bound to: scheme, host, port and path, without a trailing `/`.
+pub fn binding(base: &Url) -> String {
+    base.as_str().trim_end_matches('/').to_string()
+}
+
+/// A key as the keychain holds it, with the base URL it was verified against.
+#[derive(Clone, Debug)]
+pub struct StoredKey {
+    pub key: ApiKey,
+    /// `None`: saved by a wa-sync from before keys were bound to their host.
+    pub bound_to: Option<String>,
+}
+
+impl StoredKey {
+    /// A key that passed its live test against `base`.
+    pub fn verified_with(key: ApiKey, base: &Url) -> StoredKey {
+        StoredKey {
+            key,
+            bound_to: Some(binding(base)),
+        }
+    }
+
+    /// Whether this key may be sent to `base`.
+    pub fn is_for(&self, base: &Url) -> bool {
+        self.bound_to.as_deref() == Some(binding(base).as_str())
+    }
+
+    /// Why this key is not sent to `base`, in words that say what to do instead.
+    pub fn refusal(&self, kind: KeyKind, base: &Url) -> String {
+        let product = kind.product();
+        let var = kind.env_var();
+        let target = binding(base);
+        match &self.bound_to {
+            Some(bound) => format!(
+                "the {product} API key in the OS keychain was verified with {bound}, so wa-sync does not \
+                 send it to {target}: set {var} for {target}, or save the key again for that host in the \
+                 wa-sync app (setup > Connect, type the key)"
+            ),
+            None => format!(
+                "the {product} API key in the OS keychain was saved by an earlier wa-sync, which did not \
+                 record the host it was verified with, so wa-sync does not send it to {target}: open the \
+                 wa-sync app's setup and connect once (or type the key again), or set {var}"
+            ),
+        }
+    }
+}
+
+/// The secret of a keychain entry.
+#[derive(Serialize, Deserialize)]
+struct EntrySecret {
+    api_key: String,
+    base_url: String,
+}
+
 fn entry(kind: KeyKind) -> Result<keyring::Entry> {
     keyring::Entry::new(SERVICE, kind.entry()).map_err(|e| keychain_error("open", e))
 }
@@ -49,41 +110,79 @@ fn keychain_error(action: &str, e: keyring::Error) -> Error {
     Error::Keychain(format!("cannot {action} the key in the OS keychain: {e}"))
 }
 
-/// The key from the environment, else from the keychain.
-pub fn load(kind: KeyKind) -> Result<ApiKey> {
-    if let Ok(value) = std::env::var(kind.env_var()) {
-        if !value.trim().is_empty() {
-            return ApiKey::for_product(kind, value);
-        }
+/// The entry's secret: wa-sync's JSON, or (saved before keys were bound) the bare key.
+fn decode(kind: KeyKind, secret: String) -> Result<StoredKey> {
+    if secret.trim_start().starts_with('{') {
+        // The parse error could quote the secret: it is replaced by words of our own.
+        let parsed: EntrySecret = serde_json::from_str(&secret).map_err(|_| {
+            Error::Keychain(format!(
+                "the {} key entry in the OS keychain is not in wa-sync's format; save the key again in the app",
+                kind.product()
+            ))
+        })?;
+        return Ok(StoredKey {
+            key: ApiKey::for_product(kind, parsed.api_key)?,
+            bound_to: Some(parsed.base_url),
+        });
     }
-    match entry(kind)?.get_password() {
-        Ok(secret) => ApiKey::for_product(kind, secret),
-        Err(keyring::Error::NoEntry) => Err(Error::MissingKey(format!(
+    Ok(StoredKey {
+        key: ApiKey::for_product(kind, secret)?,
+        bound_to: None,
+    })
+}
+
+/// The key from the environment, if set.
+pub fn from_env(kind: KeyKind) -> Option<Result<ApiKey>> {
+    std::env::var(kind.env_var())
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| ApiKey::for_product(kind, v))
+}
+
+/// The key to send to `base`: from the environment (not bound to a host), else the keychain's
+/// when it was verified with `base`.
+pub fn load_for(kind: KeyKind, base: &Url) -> Result<ApiKey> {
+    if let Some(key) = from_env(kind) {
+        return key;
+    }
+    match stored(kind) {
+        Ok(Some(stored)) if stored.is_for(base) => Ok(stored.key),
+        Ok(Some(stored)) => Err(Error::MissingKey(stored.refusal(kind, base))),
+        Ok(None) => Err(Error::MissingKey(format!(
             "no {} API key: set {} or save the key in the wa-sync app (it keeps it in the OS keychain)",
             kind.product(),
             kind.env_var()
         ))),
         Err(e) => Err(Error::MissingKey(format!(
-            "no {} API key: {}; set {} instead",
+            "no {} API key: {e}; set {} instead",
             kind.product(),
-            keychain_error("read", e),
             kind.env_var()
         ))),
     }
 }
 
-/// The key in the keychain only (not the environment), if any.
-pub fn stored(kind: KeyKind) -> Result<Option<ApiKey>> {
+/// The key in the keychain only (not the environment), with its binding, if any.
+pub fn stored(kind: KeyKind) -> Result<Option<StoredKey>> {
     match entry(kind)?.get_password() {
-        Ok(secret) => ApiKey::for_product(kind, secret).map(Some),
+        Ok(secret) => decode(kind, secret).map(Some),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(keychain_error("read", e)),
     }
 }
 
-pub fn save(kind: KeyKind, key: &ApiKey) -> Result<()> {
+/// Replaces the entry with this key and its binding, in one write: when it fails, the error
+/// says so and the entry is as it was.
+pub fn save(kind: KeyKind, stored: &StoredKey) -> Result<()> {
+    let base_url = stored.bound_to.clone().ok_or_else(|| {
+        Error::Keychain("a key is saved only with the host it was verified with".into())
+    })?;
+    let secret = serde_json::to_string(&EntrySecret {
+        api_key: stored.key.expose().to_string(),
+        base_url,
+    })
+    .expect("two strings serialise");
     entry(kind)?
-        .set_password(key.expose())
+        .set_password(&secret)
         .map_err(|e| keychain_error("save", e))
 }
 
@@ -91,5 +190,59 @@ pub fn forget(kind: KeyKind) -> Result<()> {
     match entry(kind)?.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(keychain_error("delete", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_key_is_for_the_base_it_was_verified_with_only() {
+        let key = ApiKey::new("abc123SECRET").unwrap();
+        let stored = StoredKey::verified_with(
+            key,
+            &url("https://conformity.us-1.cloudone.trendmicro.com/api/"),
+        );
+        assert!(stored.is_for(&url("https://conformity.us-1.cloudone.trendmicro.com/api")));
+        assert!(stored.is_for(&url(
+            "https://CONFORMITY.us-1.cloudone.trendmicro.com:443/api"
+        )));
+        for other in [
+            "https://conformity.eu-1.cloudone.trendmicro.com/api",
+            "https://attacker.example/api",
+            "https://conformity.us-1.cloudone.trendmicro.com/other",
+            "http://127.0.0.1:8080/api",
+        ] {
+            assert!(!stored.is_for(&url(other)), "{other}");
+            let why = stored.refusal(KeyKind::Conformity, &url(other));
+            assert!(
+                why.contains("CONFORMITY_API_KEY") && !why.contains("SECRET"),
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn entries_decode_with_and_without_a_binding() {
+        let bound = decode(
+            KeyKind::VisionOne,
+            r#"{"api_key":"eyJkey.SECRET","base_url":"https://api.xdr.trendmicro.com"}"#.into(),
+        )
+        .unwrap();
+        assert_eq!(
+            bound.bound_to.as_deref(),
+            Some("https://api.xdr.trendmicro.com")
+        );
+        assert_eq!(bound.key.last_four(), "CRET");
+        let legacy = decode(KeyKind::VisionOne, "eyJkey.SECRET".into()).unwrap();
+        assert!(legacy.bound_to.is_none());
+        assert!(!legacy.is_for(&url("https://api.xdr.trendmicro.com")));
+        let broken = decode(KeyKind::VisionOne, r#"{"api_key":"SECRET""#.into()).unwrap_err();
+        assert!(!broken.to_string().contains("SECRET"), "{broken}");
     }
 }

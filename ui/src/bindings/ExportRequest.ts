@@ -3,11 +3,12 @@ import type { ExportFormat } from "./ExportFormat";
 import type { ReportOf } from "./ReportOf";
 
 /**
- * Export a report to the file the user chose in the save dialog. The report itself is rebuilt
- * on the Rust side from what it computed; the UI sends no report content.
+ * Export a report to the file the user chooses in the save dialog, which the Rust side opens.
+ * The report itself is rebuilt on the Rust side from what it computed; the UI sends no report
+ * content and no path.
  */
 export type ExportRequest = { format: ExportFormat, 
 /**
- * An absolute file path (from the save dialog); the format's extension is added if missing.
+ * The file name the save dialog proposes (a name only, no folder); the user chooses where.
  */
-path: string, of: ReportOf, };
+file_name: string, of: ReportOf, };

@@ -14,6 +14,16 @@ saved: boolean,
  */
 last_four: string | null, 
 /**
- * Why the keychain cannot be used, and the alternative; `None` when it works.
+ * Why the keychain cannot be used (or refused the last save), in plain words with what to
+ * do; `None` when it works.
  */
-keychain_problem: string | null, };
+keychain_problem: string | null, 
+/**
+ * The keychain library's own words for that problem, for the "details" toggle.
+ */
+keychain_details: string | null, 
+/**
+ * The API base URL the key in use was verified with (it is sent nowhere else); `None` for
+ * the environment's key, which is not bound.
+ */
+bound_to: string | null, };

@@ -14,4 +14,8 @@ product: Product, conformity: ConformityEndpoint | null, vision_one: VisionOneEn
 /**
  * The wizard ran to its end once; the app then opens on the preview instead.
  */
-setup_done: boolean, };
+setup_done: boolean, 
+/**
+ * The folder the user last chose in a save dialog: the next one opens there.
+ */
+last_folder: string | null, };

@@ -3,4 +3,4 @@
 /**
  * Where the checks come from.
  */
-export type SourceRequest = { "kind": "demo" } | { "kind": "files", checks: Array<string>, rule_settings: string | null, } | { "kind": "conformity", region: string, account_id: string, } | { "kind": "configured" };
+export type SourceRequest = { "kind": "demo" } | { "kind": "files" } | { "kind": "conformity", region: string, account_id: string, } | { "kind": "configured" };

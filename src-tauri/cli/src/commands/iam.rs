@@ -142,6 +142,7 @@ async fn create(global: &Global, args: IamCreateArgs) -> Result<Outcome> {
         &args.role_name,
         &docs.permissions,
         &docs.trust,
+        args.adopt,
     )
     .await?;
     eprintln!(

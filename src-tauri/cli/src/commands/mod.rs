@@ -47,7 +47,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// A Conformity client from the flags, the environment and the keychain; fails before any request.
+/// A Conformity client from the flags, the environment and the keychain (a stored key only for
+/// the base URL it was verified with); fails before any request.
 pub fn conformity_client(global: &Global) -> Result<ConformityClient> {
     let base = match (&global.conformity_url, &global.conformity_region) {
         (Some(url), _) => url.clone(),
@@ -63,7 +64,7 @@ pub fn conformity_client(global: &Global) -> Result<ConformityClient> {
             "--conformity-rps must be a number of requests per second, 0 or more",
         ));
     }
-    let key = keychain::load(KeyKind::Conformity)?;
+    let key = keychain::load_for(KeyKind::Conformity, &base)?;
     let options = ClientOptions {
         requests_per_second: global.conformity_rps,
         ..ClientOptions::default()
@@ -141,13 +142,14 @@ pub fn source_kind(global: &Global) -> SourceKind {
     }
 }
 
-/// A Vision One client from the flags, the environment and the keychain; fails before any request.
+/// A Vision One client from the flags, the environment and the keychain (a stored key only for
+/// the base URL it was verified with); fails before any request.
 pub fn visionone_client(global: &Global) -> Result<VisionOneClient> {
     let base = resolve_base_url(
         global.visionone_url.as_deref(),
         global.visionone_region.as_deref(),
     )?;
-    let key = keychain::load(KeyKind::VisionOne)?;
+    let key = keychain::load_for(KeyKind::VisionOne, &base)?;
     VisionOneClient::new(base, key, VisionOneOptions::default())
 }
 
