@@ -1,5 +1,5 @@
 //! The Check Summary Report text and where it goes in a question's notes
-//! (../shared/spec/check-summary.md). Pure functions: reading and writing notes is elsewhere.
+//! (docs/spec/check-summary.md). Pure functions: reading and writing notes is elsewhere.
 
 use crate::checks::RiskLevel;
 use crate::summary::Tally;

@@ -1,4 +1,4 @@
-//! Counting checks per question, as ../shared/spec/check-summary.md lays down.
+//! Counting checks per question, as docs/spec/check-summary.md lays down.
 //!
 //! Checks are added one at a time as pages arrive and are tallied per rule, so memory depends on
 //! the number of rules, never on the number of checks. Questions and pillars are derived from the
