@@ -265,6 +265,14 @@ impl<'m> Aggregator<'m> {
             })
             .collect();
         unmapped_rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+        tracing::debug!(
+            fetched = self.fetched,
+            counted = self.counted,
+            left_out = self.left_out.total(),
+            rules = rules.len(),
+            unmapped_rules = unmapped_rules.len(),
+            "checks counted"
+        );
         Summary {
             fetched: self.fetched,
             counted: self.counted,
