@@ -1,4 +1,4 @@
-//! `wa-sync`: the engine's scriptable face (../shared/spec/cli-contract.md).
+//! `wa-sync`: the engine's scriptable face (docs/spec/cli-contract.md).
 //!
 //! Exit status: 0 done, 1 failed, 2 bad input (nothing sent), 3 partly done.
 

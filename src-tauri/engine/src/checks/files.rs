@@ -17,8 +17,10 @@ pub fn for_each_check(
     for path in paths {
         let path = path.as_ref();
         let bytes = read_checks_file(path)?;
-        selected += visit_checks_page(&bytes, Some(tags), on_check)
+        let fed = visit_checks_page(&bytes, Some(tags), on_check)
             .map_err(|e| not_a_checks_file(path, e))?;
+        tracing::debug!(path = %path.display(), bytes = bytes.len(), selected = fed, "checks file read");
+        selected += fed;
     }
     Ok(selected)
 }
@@ -42,6 +44,7 @@ pub fn count_checks(paths: &[impl AsRef<Path>], tags: &TagFilter) -> Result<(u64
             }
         }
     }
+    tracing::debug!(files = paths.len(), matching, total, "checks files counted");
     Ok((matching, total))
 }
 

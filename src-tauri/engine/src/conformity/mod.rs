@@ -1,4 +1,4 @@
-//! The Conformity REST API client (../shared/reference/conformity-api.md).
+//! The Conformity REST API client (docs/reference/conformity-api.md).
 
 mod client;
 pub mod model;

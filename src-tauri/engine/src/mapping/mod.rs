@@ -75,8 +75,21 @@ impl Mapping {
                     mapping.lens_alias
                 )));
             }
+            let added = overrides.entries.len();
             mapping.apply(overrides);
+            tracing::info!(
+                path = %path.display(),
+                entries = added,
+                rules = mapping.entries.len(),
+                "mapping override applied"
+            );
         }
+        tracing::debug!(
+            lens = %mapping.lens_alias,
+            lens_version = %mapping.lens_version,
+            rules = mapping.entries.len(),
+            "mapping loaded"
+        );
         Ok(mapping)
     }
 

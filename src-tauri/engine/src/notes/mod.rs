@@ -1,5 +1,5 @@
 //! The Check Summary Report text and where it goes in a question's notes
-//! (../shared/spec/check-summary.md). Pure functions: reading and writing notes is elsewhere.
+//! (docs/spec/check-summary.md). Pure functions: reading and writing notes is elsewhere.
 
 use crate::checks::RiskLevel;
 use crate::summary::Tally;
@@ -92,6 +92,11 @@ fn fit_rule_list<S: AsRef<str>>(rule_ids: &[S], room: usize) -> Option<String> {
         kept_len += utf16_len(rule_ids[k].as_ref()) + 2;
     }
     let k = best?;
+    tracing::debug!(
+        rules = rule_ids.len(),
+        listed = k,
+        "rule list shortened to fit the notes limit"
+    );
     let mut list = join(rule_ids, k);
     if k > 0 {
         list.push_str(", ");
@@ -154,7 +159,10 @@ pub fn place<S: AsRef<str>>(
     let block = NOTES_LIMIT
         .checked_sub(kept)
         .and_then(|budget| render_block(tally, rule_ids, budget))
-        .ok_or(NoRoom { kept })?;
+        .ok_or_else(|| {
+            tracing::debug!(kept, "no room for the summary beside the reviewer's text");
+            NoRoom { kept }
+        })?;
     Ok(format!("{before}{separator}{block}{after}"))
 }
 

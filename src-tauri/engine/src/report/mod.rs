@@ -126,6 +126,7 @@ impl Format {
     /// exported it. Only the PDF has warnings: characters that no installed font has, which
     /// print as `?` (the PDF's summary says so too).
     pub fn render_with_warnings(self, report: &Report) -> Rendered {
+        let started = std::time::Instant::now();
         let (bytes, warnings) = match self {
             Format::Json => (to_json(report).into_bytes(), Vec::new()),
             Format::Csv => (to_csv(report).into_bytes(), Vec::new()),
@@ -133,6 +134,13 @@ impl Format {
             Format::Html => (to_html(report).into_bytes(), Vec::new()),
             Format::Pdf => to_pdf_with_warnings(report),
         };
+        tracing::info!(
+            format = self.extension(),
+            bytes = bytes.len(),
+            warnings = warnings.len(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "report rendered"
+        );
         Rendered { bytes, warnings }
     }
 }

@@ -1,4 +1,4 @@
-//! Counting checks per question, as ../shared/spec/check-summary.md lays down.
+//! Counting checks per question, as docs/spec/check-summary.md lays down.
 //!
 //! Checks are added one at a time as pages arrive and are tallied per rule, so memory depends on
 //! the number of rules, never on the number of checks. Questions and pillars are derived from the
@@ -265,6 +265,14 @@ impl<'m> Aggregator<'m> {
             })
             .collect();
         unmapped_rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+        tracing::debug!(
+            fetched = self.fetched,
+            counted = self.counted,
+            left_out = self.left_out.total(),
+            rules = rules.len(),
+            unmapped_rules = unmapped_rules.len(),
+            "checks counted"
+        );
         Summary {
             fetched: self.fetched,
             counted: self.counted,

@@ -1,5 +1,5 @@
 //! The Trend Vision One Cloud Posture ("Cloud Risk Management") API client
-//! (../shared/reference/vision-one.md): the second check source next to Conformity.
+//! (docs/reference/vision-one.md): the second check source next to Conformity.
 //!
 //! Hosts are regional (`api.{site}.xdr.trendmicro.com`, Japan `.co.jp`), the key goes in
 //! `Authorization: Bearer …`, lists are flat camelCase `items` paged by `nextLink`, and filters go

@@ -1,5 +1,5 @@
 //! The flat camelCase shapes of the Vision One responses wa-sync reads. No Trend schema for
-//! `/beta/cloudPosture/checks` could be read (../shared/reference/vision-one.md §2.1), so the
+//! `/beta/cloudPosture/checks` could be read (docs/reference/vision-one.md §2.1), so the
 //! parsing is tolerant where public client code disagrees: it accepts the field-name variants
 //! seen there, takes the rule ID from the check ID when `ruleId` is missing, reads booleans
 //! written as strings, and ignores every field it does not need. A check without a rule or a
