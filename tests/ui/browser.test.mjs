@@ -396,14 +396,35 @@ try {
     assert.deepEqual(Object.keys(retryCall).sort(), ["onProgress", "runId"]);
     assert.match(await tid("push-written").innerText(), /Written\s+48/);
     assert.equal(await tid("retry-failed").count(), 0);
+    // The tiles and the detail say what the push did, not what a preview would do.
+    assert.equal(await tid("total-written").locator(".stat-value").innerText(), "48");
+    assert.equal(await tid("total-would-change").locator(".stat-value").innerText(), "0");
+    await tid("question-row-priorities").click();
+    await page.waitForFunction(() => /as written/.test(document.querySelector('[data-testid="question-detail"]')?.textContent ?? ""));
+    const written = JSON.parse(fixture("preview-demo.json")).questions.find((q) => q.question_id === "priorities");
+    assert.equal((await tid("current-notes").innerText()).trim(), written.notes.trim());
     assert.match(await tid("push-backup").innerText(), /wa-sync-backup-y\.json/);
     await tid("backup-0").waitFor();
+    assert.deepEqual(await tid("backup-list").locator("th").allInnerTexts(), ["Taken", "Before", "Questions", ""]);
+    assert.match(await tid("backup-0").innerText(), /a push\s+48/);
     await tid("restore-0").click();
     await tid("restore-confirm").waitFor();
     assert.match(await tid("restore-confirm").innerText(), /1 question gets its notes from 2026-11-26T23:00:00Z back/);
     await tid("restore-confirm-yes").click();
     await tid("restore-result").waitFor();
     assert.match(await tid("restore-result").innerText(), /Restored 1 question\./);
+  });
+
+  await step("before any setup, the connection page offers to set up, not to run the setup again", async () => {
+    await tid("connection-badge").click();
+    await tid("settings-screen").waitFor();
+    assert.match(await tid("first-run").innerText(), /not set up yet/);
+    assert.equal(await tid("first-setup").innerText(), "Set up");
+    assert.equal(await tid("rerun-setup").count(), 0);
+    assert.equal(await tid("connection-parts").count(), 0);
+    await tid("settings-demo").click();
+    await tid("pillar-chart").waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "4,886");
   });
 
   mkdirSync(`${repo}tests/ui/out`, { recursive: true });

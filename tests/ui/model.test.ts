@@ -102,6 +102,17 @@ describe("report view", () => {
     expect(none.wouldChange + none.notCovered + none.unchanged + none.failed).toBe(report.questions.length);
     expect(statusView("would-change", true).label).toBe("left out by you");
   });
+  it("counts what a push wrote, so the tiles after a push are not all zero", () => {
+    const opted = report.questions.find((q) => q.status === "would-change")!;
+    const pushed = structuredClone(report);
+    for (const q of pushed.questions) if (q.status === "would-change" && q.question_id !== opted.question_id) q.status = "written";
+    const before = totals(report, new Set([opted.question_id]));
+    const after = totals(pushed, new Set([opted.question_id]));
+    expect(before.written).toBe(0);
+    expect(after.written).toBe(before.wouldChange);
+    expect(after.wouldChange).toBe(0);
+    expect(after.optedOut).toBe(1);
+  });
   it("lists every left-out reason with its count", () => {
     const rows = leftOutRows(report.checks.left_out);
     expect(rows.map((r) => r.key)).toEqual([

@@ -259,29 +259,41 @@ function partRow(label: string, p: PartStatus | undefined, testid: string): HTML
 
 function renderSettings(): void {
   const c = state.connection;
+  // Before the first setup there is nothing to check: say what setting up gives instead of a
+  // table of parts that are all "not set up".
+  const firstRun = !state.setup?.settings.setup_done;
   replace(
     app,
     h(
       "section",
       { class: "settings", testid: "settings-screen" },
       h("h1", {}, "Connection"),
-      h(
-        "table",
-        { class: "summary-table", testid: "connection-parts" },
-        h(
-          "tbody",
-          {},
-          partRow(productName(state.setup?.settings.product), c?.conformity, "conn-conformity"),
-          partRow("Workload", c?.workload, "conn-workload"),
-          partRow("Role", c?.role, "conn-role"),
-        ),
-      ),
-      state.checking ? h("p", { class: "muted small" }, "Checking with live calls…") : null,
+      firstRun
+        ? h(
+            "p",
+            { testid: "first-run" },
+            "wa-sync is not set up yet. The guided setup takes you from your API key to the account, the AWS " +
+              "workload and a role that may write its notes, one step at a time; the demo needs none of it.",
+          )
+        : h(
+            "table",
+            { class: "summary-table", testid: "connection-parts" },
+            h(
+              "tbody",
+              {},
+              partRow(productName(state.setup?.settings.product), c?.conformity, "conn-conformity"),
+              partRow("Workload", c?.workload, "conn-workload"),
+              partRow("Role", c?.role, "conn-role"),
+            ),
+          ),
+      !firstRun && state.checking ? h("p", { class: "muted small" }, "Checking with live calls…") : null,
       h(
         "div",
         { class: "run-buttons" },
-        h("button", { class: "primary", testid: "rerun-setup", onclick: () => openSetup("conformity") }, "Run the setup again"),
-        h("button", { testid: "recheck", onclick: () => void refreshConnection() }, "Check again"),
+        firstRun
+          ? h("button", { class: "primary", testid: "first-setup", onclick: () => openSetup() }, "Set up")
+          : h("button", { class: "primary", testid: "rerun-setup", onclick: () => openSetup("conformity") }, "Run the setup again"),
+        firstRun ? null : h("button", { testid: "recheck", onclick: () => void refreshConnection() }, "Check again"),
         state.setup?.settings.account
           ? h("button", { testid: "settings-preview", onclick: () => startConfigured() }, "Preview")
           : null,
@@ -730,6 +742,11 @@ async function doRestore(path: string): Promise<void> {
   void runPreview();
 }
 
+/** What a backup was taken before, as the screens name it ("a push", "a restore"). */
+function backupReason(reason: string): string {
+  return reason === "sync" ? "a push" : `a ${reason}`;
+}
+
 function renderRestore(): void {
   const plan = state.restorePlan;
   const result = state.restoreResult;
@@ -741,7 +758,7 @@ function renderRestore(): void {
       : h(
           "table",
           { class: "backups", testid: "backup-list" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Taken"), h("th", {}, "Before a"), h("th", { class: "num" }, "Questions"), h("th", {}, ""))),
+          h("thead", {}, h("tr", {}, h("th", {}, "Taken"), h("th", {}, "Before"), h("th", { class: "num" }, "Questions"), h("th", {}, ""))),
           h(
             "tbody",
             {},
@@ -750,7 +767,7 @@ function renderRestore(): void {
                 "tr",
                 { testid: `backup-${i}` },
                 h("td", {}, b.created_at.replace("T", " ").replace("Z", " UTC")),
-                h("td", {}, b.reason),
+                h("td", {}, backupReason(b.reason)),
                 h("td", { class: "num" }, b.changed_questions),
                 h("td", {}, h("button", { testid: `restore-${i}`, onclick: () => void askRestore(b.path) }, "Restore\u2026")),
               ),
@@ -824,6 +841,7 @@ function renderReport(): void {
     stat("Checks read", r.checks.fetched, "checks-fetched"),
     stat("Counted", r.checks.counted, "checks-counted"),
     stat("Left out", Object.values(r.checks.left_out).reduce((a, b) => a + Number(b), 0), "checks-left-out"),
+    t.written ? stat("Written", t.written, "total-written", "done") : null,
     stat("Would change", t.wouldChange, "total-would-change"),
     stat("Unchanged", t.unchanged, "total-unchanged"),
     stat("Need a human answer", t.notCovered, "total-not-covered", "human"),
@@ -1025,9 +1043,12 @@ function renderDetail(r: PreviewReport): void {
     return;
   }
   const view = statusView(q.status, state.optedOut.has(q.question_id));
-  const current = q.current_notes ?? "";
-  const next = q.notes ?? current;
-  const diff = lineDiff(current, next);
+  // A written question's notes are now the new ones; the diff still shows what the push changed.
+  const written = q.status === "written";
+  const before = q.current_notes ?? "";
+  const next = q.notes ?? before;
+  const current = written ? next : before;
+  const diff = lineDiff(before, next);
   const stats = diffStats(diff);
   const breakdown = h(
     "table",
@@ -1084,11 +1105,11 @@ function renderDetail(r: PreviewReport): void {
       h(
         "div",
         { class: "notes-col" },
-        h("h4", {}, "Current notes"),
+        h("h4", {}, written ? "Current notes (as written)" : "Current notes"),
         h(
           "pre",
           { class: "notes", testid: "current-notes" },
-          q.current_notes === undefined
+          q.current_notes === undefined && !written
             ? "(no workload read: the current notes are shown as empty)"
             : current || "(empty)",
         ),
@@ -1096,7 +1117,7 @@ function renderDetail(r: PreviewReport): void {
       h(
         "div",
         { class: "notes-col" },
-        h("h4", {}, `New notes  `, h("span", { class: "muted small", testid: "diff-stats" }, `+${stats.added} \u2212${stats.removed} lines`)),
+        h("h4", {}, written ? "What the push changed  " : "New notes  ", h("span", { class: "muted small", testid: "diff-stats" }, `+${stats.added} \u2212${stats.removed} lines`)),
         h(
           "pre",
           { class: "notes diff", testid: "diff" },

@@ -99,6 +99,8 @@ export function leftOutRows(leftOut: LeftOut): LeftOutRow[] {
 }
 
 export interface Totals {
+  /** Written by the push this report is the result of (0 in a preview). */
+  written: number;
   wouldChange: number;
   unchanged: number;
   notCovered: number;
@@ -107,11 +109,12 @@ export interface Totals {
 }
 
 export function totals(report: PreviewReport, optedOut: ReadonlySet<string>): Totals {
-  const t: Totals = { wouldChange: 0, unchanged: 0, notCovered: 0, failed: 0, optedOut: 0 };
+  const t: Totals = { written: 0, wouldChange: 0, unchanged: 0, notCovered: 0, failed: 0, optedOut: 0 };
   for (const q of report.questions) {
     if (q.status === "would-change" && optedOut.has(q.question_id)) t.optedOut++;
     else if (q.status === "would-change") t.wouldChange++;
     else if (q.status === "unchanged") t.unchanged++;
+    else if (q.status === "written") t.written++;
     else if (q.status === "not-covered") t.notCovered++;
     else if (q.status === "failed") t.failed++;
   }

@@ -63,13 +63,15 @@ pub enum SourceKind {
 pub enum Command {
     /// Print the organisation's external ID
     ExternalId,
-    /// List Conformity accounts
+    /// List the accounts of Conformity or Vision One Cloud Posture
     Accounts {
+        /// Print JSON for scripts instead of a table (fields as in the CLI contract)
         #[arg(long)]
         json: bool,
     },
     /// Print the rule-to-question mapping in use
     Mapping {
+        /// Print JSON for scripts instead of a table (fields as in the CLI contract)
         #[arg(long)]
         json: bool,
         /// Rules per pillar and per question, and the questions no rule covers
@@ -94,7 +96,7 @@ pub enum Command {
 /// Where the checks come from and how they are narrowed: shared by preview, sync and export.
 #[derive(Args, Debug, Clone)]
 pub struct ChecksArgs {
-    /// Conformity account ID (see `wa-sync accounts`)
+    /// Account ID in Conformity or Vision One Cloud Posture (see `wa-sync accounts`)
     #[arg(long)]
     pub account_id: Option<String>,
     /// A tag key, value or key::value; repeat for several (ORed)
@@ -133,15 +135,20 @@ pub struct PreviewArgs {
     pub checks: ChecksArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+    /// How the notes change: replace-block keeps what the reviewer wrote around wa-sync's block;
+    /// overwrite makes the notes the block alone, as Conformity's own sync does
     #[arg(long, value_enum, default_value = "replace-block")]
     pub notes_mode: NotesModeArg,
+    /// Print the result as JSON for scripts (fields as in the CLI contract)
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NotesModeArg {
+    /// Replace wa-sync's block in place; text before and after it stays
     ReplaceBlock,
+    /// The notes become the block alone
     Overwrite,
 }
 
@@ -160,6 +167,8 @@ pub struct SyncArgs {
     pub checks: ChecksArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+    /// How the notes change: replace-block keeps what the reviewer wrote around wa-sync's block;
+    /// overwrite makes the notes the block alone, as Conformity's own sync does
     #[arg(long, value_enum, default_value = "replace-block")]
     pub notes_mode: NotesModeArg,
     /// Where backups go (default: the user's data directory)
@@ -168,6 +177,7 @@ pub struct SyncArgs {
     /// Do everything but write
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the result as JSON for scripts (fields as in the CLI contract)
     #[arg(long)]
     pub json: bool,
 }
@@ -186,8 +196,10 @@ pub struct RestoreArgs {
     /// Also put back questions edited since the sync, or never written by it
     #[arg(long)]
     pub force: bool,
+    /// Assume this role (with the organisation's external ID) to write the notes
     #[arg(long)]
     pub role_arn: Option<String>,
+    /// External ID for the role (default: looked up from Conformity)
     #[arg(long)]
     pub external_id: Option<String>,
     /// The demo workload file, for a backup of the demo workload (default: the user's data directory)
@@ -199,6 +211,7 @@ pub struct RestoreArgs {
     /// Say what would be written, write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the result as JSON for scripts (fields as in the CLI contract)
     #[arg(long)]
     pub json: bool,
 }
@@ -215,11 +228,13 @@ pub enum IamCommand {
 
 #[derive(Args, Debug, Clone)]
 pub struct IamPolicyArgs {
+    /// The Well-Architected workload ARN the role may write to
     #[arg(long)]
     pub workload_arn: String,
     /// Who may assume the role: conformity, caller or account:ID (repeatable)
     #[arg(long = "trust")]
     pub trust: Vec<String>,
+    /// External ID the trust policy requires (default: Conformity's, when trusting or configuring it)
     #[arg(long)]
     pub external_id: Option<String>,
     /// Also allow wellarchitected:ListWorkloads on * (for the app's workload picker)
@@ -232,14 +247,19 @@ pub struct IamPolicyArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct IamCreateArgs {
+    /// The Well-Architected workload ARN the role may write to
     #[arg(long)]
     pub workload_arn: String,
+    /// Name of the role to create or update
     #[arg(long, default_value = "WaSyncWellArchitectedNotes")]
     pub role_name: String,
+    /// Who may assume the role: conformity, caller or account:ID (repeatable)
     #[arg(long = "trust")]
     pub trust: Vec<String>,
+    /// External ID the trust policy requires (default: Conformity's, when trusting or configuring it)
     #[arg(long)]
     pub external_id: Option<String>,
+    /// Also allow wellarchitected:ListWorkloads on * (for the app's workload picker)
     #[arg(long)]
     pub allow_list_workloads: bool,
     /// Take over an existing role or policy of that name that wa-sync did not make (without the
@@ -250,24 +270,32 @@ pub struct IamCreateArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct IamVerifyArgs {
+    /// The role to assume
     #[arg(long)]
     pub role_arn: String,
+    /// The Well-Architected workload ARN to read with it
     #[arg(long)]
     pub workload_arn: String,
+    /// External ID for the role (default: looked up from Conformity)
     #[arg(long)]
     pub external_id: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct HostedSyncArgs {
+    /// Conformity account ID (see `wa-sync accounts`; hosted sync is a Conformity feature)
     #[arg(long)]
     pub account_id: String,
+    /// The Well-Architected workload ARN
     #[arg(long)]
     pub workload_arn: String,
+    /// The role Conformity assumes to write the notes (trusting Conformity, see `wa-sync iam`)
     #[arg(long)]
     pub role_arn: String,
+    /// A tag key, value or key::value; repeat for several (ORed)
     #[arg(long = "filter-tag")]
     pub filter_tags: Vec<String>,
+    /// Print the result as JSON for scripts (fields as in the CLI contract)
     #[arg(long)]
     pub json: bool,
 }
@@ -287,6 +315,7 @@ pub struct ExportArgs {
     pub checks: ChecksArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+    /// Report format
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// The file to write

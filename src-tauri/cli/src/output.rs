@@ -1,28 +1,108 @@
 //! How results look on a terminal: plain tables, thousands separators, progress on stderr.
+//!
+//! Text from the APIs (account names, rule titles, tags, error messages) may hold control
+//! characters; everything printed goes through [`terminal_safe`], so a terminal shows them
+//! escaped instead of obeying them (moving the cursor, rewriting the line, ringing the bell).
 
 use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use wa_sync_engine::checks::Progress;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::lens::pillar_name;
 use wa_sync_engine::preview::PreviewReport;
 
-/// Writes to stdout; a reader that went away (`| head`) is not an error worth a panic.
+/// Writes to stdout, control characters escaped; a reader that went away (`| head`) is not an
+/// error worth a panic.
 pub fn emit(text: &str) {
+    write_raw(&terminal_safe(text));
+}
+
+fn write_raw(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
+/// JSON for scripts. serde_json already escapes C0 controls; DEL and the C1 controls (which some
+/// terminals obey too) become `\u` escapes as well, so the data is the same and nothing runs.
 pub fn print_json<T: Serialize>(value: &T) {
     let text = serde_json::to_string_pretty(value).expect("reports serialise");
-    emit(&text);
-    emit("\n");
+    write_raw(&json_terminal_safe(&text));
+    write_raw("\n");
 }
 
-/// Left-aligned columns separated by two spaces; the last column is not padded.
+/// Whether a terminal could act on the character rather than show it: C0 and C1 controls, DEL,
+/// and the bidirectional overrides that reorder what is shown.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_unless(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| acts_on_terminal(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !acts_on_terminal(c) || keep(c) => out.push(c),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for the terminal: line breaks and tabs kept, every other control character shown
+/// escaped (ESC as `\x1b`, CR as `\r`, BEL as `\x07`, U+009B as `\u{9b}`).
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    escape_unless(text, |c| c == '\n' || c == '\t')
+}
+
+/// One table cell: line breaks and tabs escaped too, so a cell stays on its row.
+fn cell_safe(text: &str) -> Cow<'_, str> {
+    escape_unless(text, |_| false)
+}
+
+fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+    // serde_json leaves only these unescaped inside strings; outside strings JSON is ASCII.
+    let needs = |c: char| acts_on_terminal(c) && c != '\n';
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if needs(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A count with its noun, singular for one: "1 check", "1,000 checks".
+pub fn counted(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// Left-aligned columns separated by two spaces; the last column is not padded. Cells are
+/// escaped before they are measured, so rows holding control characters still line up.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| cell_safe(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -41,8 +121,8 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     };
     line(headers.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
+    for row in &rows {
+        line(row.iter().map(|cell| cell.as_ref()).collect());
     }
     out
 }
@@ -91,7 +171,7 @@ pub fn preview_text(report: &PreviewReport) -> String {
         out.push_str(&format!("Workload {arn}\n"));
     }
     out.push_str(&format!(
-        "Checks: {} fetched of {}, {} counted; left out: {} disabled rule, {} suppressed, {} excluded, {} not scored, {} unmapped rule\n\n",
+        "Checks: {} fetched of {}, {} counted; left out: {} whose rule is disabled, {} suppressed, {} excluded, {} not scored, {} whose rule maps to no question\n\n",
         thousands(c.fetched),
         thousands(c.available),
         thousands(c.counted),
@@ -167,9 +247,9 @@ pub fn preview_text(report: &PreviewReport) -> String {
         out.push_str("\nRules seen in checks that map to no question:\n");
         for rule in &report.unmapped_rules {
             out.push_str(&format!(
-                "  {} ({} checks): {}\n",
+                "  {} ({}): {}\n",
                 rule.rule_id,
-                thousands(rule.checks),
+                counted(rule.checks, "check"),
                 rule.reason
             ));
         }
@@ -268,5 +348,47 @@ mod tests {
     fn tables_align_columns() {
         let text = table(&["A", "BB"], &[vec!["long".into(), "x".into()]]);
         assert_eq!(text, "A     BB\nlong  x\n");
+    }
+
+    #[test]
+    fn counts_name_their_noun_in_the_right_number() {
+        assert_eq!(counted(0, "check"), "0 checks");
+        assert_eq!(counted(1, "check"), "1 check");
+        assert_eq!(counted(2, "check"), "2 checks");
+        assert_eq!(counted(1_000, "check"), "1,000 checks");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            terminal_safe("prod\x1b[2J\rok\x07\u{9b}31m\x7f\u{202e}end\n\tnext"),
+            "prod\\x1b[2J\\rok\\x07\\u{9b}31m\\x7f\\u{202e}end\n\tnext"
+        );
+        assert!(matches!(terminal_safe("Café ✓ 東京\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escaped_cells_stay_on_their_row_and_aligned() {
+        let text = table(
+            &["NAME", "ID"],
+            &[
+                vec!["a\x1bb\nc".into(), "1".into()],
+                vec!["plain".into(), "2".into()],
+            ],
+        );
+        assert_eq!(text, "NAME       ID\na\\x1bb\\nc  1\nplain      2\n");
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_escapes_what_serde_leaves() {
+        let value = serde_json::json!({ "name": "a\x1bb\u{9b}c\x7f\u{202e}d" });
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_terminal_safe(&text);
+        assert!(
+            !safe.chars().any(|c| acts_on_terminal(c) && c != '\n'),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
     }
 }
