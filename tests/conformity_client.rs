@@ -2,8 +2,9 @@
 
 mod support;
 
-use support::{conformity_client, expected};
+use support::{conformity_client, conformity_client_with, expected, fast_retry};
 use wa_sync_engine::checks::{NoProgress, RiskLevel, RuleSettings, TagFilter};
+use wa_sync_engine::conformity::ClientOptions;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::preview::{collect, count_matching, Source, TagMatchCount};
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
@@ -264,5 +265,98 @@ async fn the_tag_builder_count_takes_two_requests_whatever_the_size() {
         fake.count("/api/checks"),
         3,
         "no tags: the total is the count"
+    );
+}
+
+#[tokio::test]
+async fn a_pinned_rate_is_never_exceeded_even_with_pages_in_parallel() {
+    let fake = FakeConformity::start(fixture(fake::synthetic_checks(5_000, ACCOUNT, 3))).await;
+    let client = conformity_client_with(
+        &fake,
+        KEY,
+        ClientOptions {
+            retry: fast_retry(),
+            requests_per_second: 4.0,
+            ..ClientOptions::default()
+        },
+    );
+    let stats = client
+        .for_each_check(ACCOUNT, &TagFilter::default(), &NoProgress, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(stats.fetched, 5_000);
+    let traffic = fake.traffic();
+    // The first page, then the other four at once: only the ceiling spaces them.
+    assert_eq!(traffic.requests, 5);
+    assert!(traffic.max_per_second <= 4, "{traffic:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_service_that_429s_above_a_rate_is_not_driven_into_a_storm() {
+    let fake = FakeConformity::start(fixture(fake::synthetic_checks(300, ACCOUNT, 7))).await;
+    fake.set_faults(|f| f.max_rps = 30);
+    let client = conformity_client(&fake, KEY);
+    // Everything at once: only the shared pacing holds the requests back.
+    let everything = TagFilter::default();
+    let counts =
+        futures::future::join_all((0..90).map(|_| client.count_checks(ACCOUNT, &everything))).await;
+    for count in counts {
+        assert_eq!(count.unwrap(), 300);
+    }
+    let traffic = fake.traffic();
+    eprintln!("429 above 30 per second: {traffic:?}");
+    assert!(
+        traffic.throttled > 0,
+        "the pacing had to adapt: {traffic:?}"
+    );
+    // Each 429 halves the pace, so they stay a small share of the traffic.
+    assert!(
+        traffic.throttled * 4 <= traffic.requests,
+        "a 429 storm: {traffic:?}"
+    );
+    assert!(traffic.max_in_flight <= 8, "{traffic:?}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused_naming_both() {
+    let elsewhere = FakeConformity::start(fixture(vec![])).await;
+    let port = elsewhere.base_url().rsplit(':').next().unwrap().to_string();
+    let port = port.trim_end_matches("/api").to_string();
+    let fake = FakeConformity::start(fixture(vec![])).await;
+    let other = format!("http://localhost:{port}");
+    fake.set_faults(|f| f.redirect_to = Some(other.clone()));
+    let err = conformity_client(&fake, KEY).accounts().await.unwrap_err();
+    let message = err.to_string();
+    let here = fake.base_url().trim_end_matches("/api").to_string();
+    assert!(
+        message.contains(&here) && message.contains(&other) && message.contains("another host"),
+        "{message}"
+    );
+    assert_eq!(
+        elsewhere.traffic().requests,
+        0,
+        "nothing went to the other host"
+    );
+    assert!(!message.contains(KEY));
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_is_refused_while_it_is_read() {
+    let fake = FakeConformity::start(fixture(vec![])).await;
+    // Sent in chunks without a length: the cap must hold while reading.
+    fake.set_faults(|f| f.huge_body_bytes = 3 * 1024 * 1024);
+    let client = conformity_client_with(
+        &fake,
+        KEY,
+        ClientOptions {
+            retry: fast_retry(),
+            max_body_bytes: 1024 * 1024,
+            ..ClientOptions::default()
+        },
+    );
+    let err = client.accounts().await.unwrap_err();
+    assert!(
+        err.to_string().contains("more than 1 MiB for /accounts"),
+        "{err}"
     );
 }

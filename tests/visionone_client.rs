@@ -598,3 +598,107 @@ async fn counting_takes_one_request_when_the_first_page_states_the_size() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_two_page_next_link_cycle_ends_at_once() {
+    let fake = FakeVisionOne::start(Fixture {
+        // Pages at offsets 200 and 400 point at each other.
+        next_link_back: Some((600, 200)),
+        ..fixture(cfake::synthetic_checks(1_000, ACCOUNT, 2))
+    })
+    .await;
+    let err = client(&fake)
+        .for_each_check(ACCOUNT, &TagFilter::default(), &NoProgress, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("goes back to a page already read"),
+        "{err}"
+    );
+    assert_eq!(
+        checks_requests(&fake).len(),
+        3,
+        "stopped at the first repeat"
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_off_the_list_is_refused() {
+    let fake = FakeVisionOne::start(Fixture {
+        next_link_path: Some("/beta/cloudPosture/accounts".into()),
+        ..fixture(cfake::synthetic_checks(1_000, ACCOUNT, 2))
+    })
+    .await;
+    let err = client(&fake)
+        .for_each_check(ACCOUNT, &TagFilter::default(), &NoProgress, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("leaves the list"), "{err}");
+    assert_eq!(checks_requests(&fake).len(), 1);
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused() {
+    let elsewhere = FakeVisionOne::start(fixture(vec![])).await;
+    let fake = FakeVisionOne::start(fixture(vec![])).await;
+    let other = elsewhere.base_url().replace("127.0.0.1", "localhost");
+    fake.set_faults(|f| f.redirect_to = Some(other.clone()));
+    let err = client(&fake).accounts().await.unwrap_err();
+    assert!(
+        err.to_string().contains(&other) && err.to_string().contains(&fake.base_url()),
+        "{err}"
+    );
+    assert_eq!(elsewhere.traffic().requests, 0);
+}
+
+#[tokio::test]
+async fn a_large_result_is_read_in_parallel_chains_with_the_same_counts() {
+    let checks = cfake::synthetic_checks(6_000, ACCOUNT, 9);
+    let fake = FakeVisionOne::start(fixture(checks.clone())).await;
+    let client = client(&fake);
+    let collected = collect_visionone(&client, &TagFilter::default()).await;
+    let mapping = Mapping::builtin();
+    assert_eq!(collected.stats.fetched, 6_000);
+    assert_eq!(
+        collected.summary,
+        expected(
+            &checks,
+            &TagFilter::default(),
+            RuleSettings::new(),
+            &mapping
+        )
+    );
+    // 30 pages are more than a chain should take: split up front by status and risk level.
+    assert!(collected.stats.splits >= 1, "{:?}", collected.stats);
+    let requests = checks_requests(&fake);
+    assert!(requests.iter().any(|r| r
+        .filter
+        .as_deref()
+        .is_some_and(|f| f.contains("riskLevel eq"))));
+    assert!(requests.iter().all(|r| r.status == 200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_service_that_429s_above_a_rate_is_not_driven_into_a_storm() {
+    // Few checks, so that the fake answers fast even in a debug build.
+    let fake = FakeVisionOne::start(fixture(cfake::synthetic_checks(10, ACCOUNT, 9))).await;
+    fake.set_faults(|f| f.max_rps = 25);
+    let client = client(&fake);
+    // Everything at once: only the shared pacing holds the requests back.
+    let everything = TagFilter::default();
+    let counts =
+        futures::future::join_all((0..75).map(|_| client.count_checks(ACCOUNT, &everything))).await;
+    for count in counts {
+        assert_eq!(count.unwrap(), 10);
+    }
+    let traffic = fake.traffic();
+    eprintln!("429 above 25 per second: {traffic:?}");
+    assert!(
+        traffic.throttled > 0,
+        "the pacing had to adapt: {traffic:?}"
+    );
+    assert!(
+        traffic.throttled * 4 <= traffic.requests,
+        "a 429 storm: {traffic:?}"
+    );
+}

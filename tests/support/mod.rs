@@ -18,13 +18,25 @@ pub fn fast_retry() -> RetryPolicy {
     }
 }
 
-/// A Conformity client for the fake, with quick retries and no rate limit.
+/// A Conformity client for the fake, with quick retries and no rate ceiling.
 pub fn conformity_client(fake: &FakeConformity, key: &str) -> ConformityClient {
-    let options = ClientOptions {
-        retry: fast_retry(),
-        requests_per_second: 0.0,
-        timeout: Duration::from_secs(10),
-    };
+    conformity_client_with(
+        fake,
+        key,
+        ClientOptions {
+            retry: fast_retry(),
+            timeout: Duration::from_secs(10),
+            ..ClientOptions::default()
+        },
+    )
+}
+
+/// A Conformity client for the fake with `options`.
+pub fn conformity_client_with(
+    fake: &FakeConformity,
+    key: &str,
+    options: ClientOptions,
+) -> ConformityClient {
     ConformityClient::new(
         fake.base_url().parse().unwrap(),
         ApiKey::new(key).unwrap(),

@@ -24,14 +24,14 @@ pub struct Global {
     /// Conformity region shorthand (us-1, eu-west-1, …) that picks the documented base URL
     #[arg(long, env = "CONFORMITY_REGION", global = true)]
     pub conformity_region: Option<String>,
-    /// Conformity requests per second (0: no limit)
-    #[arg(
-        long,
-        env = "WA_SYNC_CONFORMITY_RPS",
-        default_value_t = 2.0,
-        global = true
-    )]
-    pub conformity_rps: f64,
+    /// Hard ceiling on Conformity requests per second (default: none; wa-sync adapts to the
+    /// service's 429s, at most 8 requests in flight)
+    #[arg(long, env = "WA_SYNC_CONFORMITY_RPS", global = true)]
+    pub conformity_rps: Option<f64>,
+    /// Hard ceiling on Vision One requests per second (default: none; wa-sync adapts to the
+    /// service's 429s, at most 8 requests in flight)
+    #[arg(long, env = "WA_SYNC_VISIONONE_RPS", global = true)]
+    pub visionone_rps: Option<f64>,
     /// Where checks come from (default: the product whose key or URL is configured)
     #[arg(long, env = "WA_SYNC_SOURCE", global = true)]
     pub source: Option<SourceKind>,

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::server::{lock, Served, SharedState};
+use crate::server::{lock, Served, SharedState, Traffic, TransportFaults};
 
 /// The documented media type; the API answers 415 to anything else, GETs included.
 const JSON_API: &str = "application/vnd.api+json";
@@ -137,6 +137,16 @@ struct Shared {
 }
 
 impl FakeConformity {
+    /// What the transport gate saw (requests in flight, per second, throttled).
+    pub fn traffic(&self) -> Traffic {
+        self.served.traffic()
+    }
+
+    /// Sets transport faults: 429 above a rate, a redirect, an oversized answer.
+    pub fn set_faults(&self, f: impl FnOnce(&mut TransportFaults)) {
+        self.served.set_faults(f);
+    }
+
     /// Binds a free port on 127.0.0.1 and starts serving `fixture`.
     pub async fn start(fixture: Fixture) -> FakeConformity {
         let state = Shared {

@@ -1,12 +1,160 @@
 //! The serving every fake shares: a free port on 127.0.0.1, state behind a mutex that the test's
 //! handle and the request handler both reach, and a server task that dies with the handle.
+//!
+//! In front of every fake sits a gate that the benchmarks and transport tests use: a latency
+//! added to every request ([`set_latency`], process-wide), the traffic it saw ([`Traffic`]: the
+//! most requests in flight and in any one second), and transport faults ([`TransportFaults`]:
+//! 429 above a request rate, a redirect, an oversized answer).
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::handler::Handler;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::task::JoinHandle;
+
+/// Milliseconds every request to every fake of this process waits before it is answered.
+static LATENCY_MS: AtomicU64 = AtomicU64::new(0);
+
+/// Adds `latency` to every request of every fake in this process (the benchmarks' 20 ms).
+pub fn set_latency(latency: Duration) {
+    LATENCY_MS.store(
+        u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+}
+
+/// Faults a fake's transport can show, whatever the service.
+#[derive(Clone, Debug, Default)]
+pub struct TransportFaults {
+    /// More requests than this within any one second get 429 with `Retry-After: 1` (0: no
+    /// limit). Requests answered 429 do not count.
+    pub max_rps: usize,
+    /// Every request is answered 307 to this origin (e.g. `http://127.0.0.1:9`), same path.
+    pub redirect_to: Option<String>,
+    /// Every request is answered 200 with a JSON body of this many bytes, sent in chunks
+    /// without a length (0: off).
+    pub huge_body_bytes: usize,
+}
+
+/// What a fake's gate saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// Requests that arrived, 429s included.
+    pub requests: u64,
+    /// Requests answered 429 because of [`TransportFaults::max_rps`].
+    pub throttled: u64,
+    pub max_in_flight: u64,
+    /// The most requests that arrived within any one second (a sliding window), 429s included.
+    pub max_per_second: u64,
+}
+
+#[derive(Default)]
+struct Gate {
+    faults: TransportFaults,
+    traffic: Traffic,
+    in_flight: u64,
+    /// Arrivals within the last second, and those of them that were let through.
+    arrivals: VecDeque<Instant>,
+    accepted: VecDeque<Instant>,
+}
+
+type SharedGate = Arc<Mutex<Gate>>;
+
+/// Counts a request out of flight however its handling ends.
+struct InFlight(SharedGate);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        lock(&self.0).in_flight -= 1;
+    }
+}
+
+async fn gate(State(shared): State<SharedGate>, request: Request, next: Next) -> Response {
+    let now = Instant::now();
+    let (faults, throttled) = {
+        let mut guard = lock(&shared);
+        let gate = &mut *guard;
+        let second = Duration::from_secs(1);
+        for queue in [&mut gate.arrivals, &mut gate.accepted] {
+            while queue
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= second)
+            {
+                queue.pop_front();
+            }
+        }
+        gate.arrivals.push_back(now);
+        gate.in_flight += 1;
+        gate.traffic.requests += 1;
+        gate.traffic.max_in_flight = gate.traffic.max_in_flight.max(gate.in_flight);
+        gate.traffic.max_per_second = gate.traffic.max_per_second.max(gate.arrivals.len() as u64);
+        let limit = gate.faults.max_rps;
+        let throttled = limit > 0 && gate.accepted.len() >= limit;
+        if throttled {
+            gate.traffic.throttled += 1;
+        } else {
+            gate.accepted.push_back(now);
+        }
+        (gate.faults.clone(), throttled)
+    };
+    let _in_flight = InFlight(Arc::clone(&shared));
+    let latency = LATENCY_MS.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if throttled {
+        let body = r#"{"error":{"code":"TooManyRequests","message":"Too many API requests"}}"#;
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return response;
+    }
+    if let Some(origin) = faults.redirect_to {
+        let target = format!(
+            "{origin}{}",
+            request.uri().path_and_query().map_or("/", |p| p.as_str())
+        );
+        let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+        if let Ok(value) = HeaderValue::from_str(&target) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return response;
+    }
+    if faults.huge_body_bytes > 0 {
+        return huge_body(faults.huge_body_bytes);
+    }
+    next.run(request).await
+}
+
+/// `{"items":[],"pad":"xxx…"}` of about `size` bytes, in 64 KiB chunks without a length.
+fn huge_body(size: usize) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let head = br#"{"items":[],"pad":""#.to_vec();
+    let chunks = size / CHUNK + 1;
+    let pieces = std::iter::once(head)
+        .chain(std::iter::repeat_n(vec![b'x'; CHUNK], chunks))
+        .chain(std::iter::once(br#""}"#.to_vec()))
+        .map(Ok::<_, std::convert::Infallible>);
+    let mut response = Body::from_stream(futures::stream::iter(pieces)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
 
 /// A fake's state as its request handler receives it.
 pub(crate) type SharedState<S> = Arc<Mutex<S>>;
@@ -15,6 +163,7 @@ pub(crate) type SharedState<S> = Arc<Mutex<S>>;
 pub(crate) struct Served<S> {
     addr: SocketAddr,
     state: SharedState<S>,
+    gate: SharedGate,
     task: JoinHandle<()>,
 }
 
@@ -27,11 +176,21 @@ impl<S: Send + 'static> Served<S> {
         T: 'static,
     {
         let state = Arc::new(Mutex::new(state));
+        let gate_state = SharedGate::default();
         let app = Router::new()
             .fallback(handler)
-            .with_state(Arc::clone(&state));
+            .with_state(Arc::clone(&state))
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(&gate_state),
+                gate,
+            ));
         let (addr, task) = serve(app).await;
-        Served { addr, state, task }
+        Served {
+            addr,
+            state,
+            gate: gate_state,
+            task,
+        }
     }
 }
 
@@ -42,6 +201,14 @@ impl<S> Served<S> {
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, S> {
         lock(&self.state)
+    }
+
+    pub(crate) fn traffic(&self) -> Traffic {
+        lock(&self.gate).traffic.clone()
+    }
+
+    pub(crate) fn set_faults(&self, f: impl FnOnce(&mut TransportFaults)) {
+        f(&mut lock(&self.gate).faults);
     }
 }
 

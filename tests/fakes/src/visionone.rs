@@ -28,7 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::server::{lock, Served, SharedState};
+use crate::server::{lock, Served, SharedState, Traffic, TransportFaults};
 
 pub use crate::conformity::{synthetic_checks, Check, RuleSetting};
 
@@ -105,6 +105,11 @@ pub struct Fixture {
     pub posture_prefix: String,
     /// Answer 404 on `/v3.0/cloudRiskManagement/accounts`, as a tenant without the GA endpoint.
     pub no_v3_accounts: bool,
+    /// `(from, to)`: the checks list's `nextLink` that would lead to offset `from` leads to
+    /// offset `to` instead, a `nextLink` cycle as a broken service might send.
+    pub next_link_back: Option<(usize, usize)>,
+    /// The checks list's `nextLink` goes to this path instead (same host and query).
+    pub next_link_path: Option<String>,
 }
 
 impl Fixture {
@@ -166,6 +171,16 @@ struct Shared {
 }
 
 impl FakeVisionOne {
+    /// What the transport gate saw (requests in flight, per second, throttled).
+    pub fn traffic(&self) -> Traffic {
+        self.served.traffic()
+    }
+
+    /// Sets transport faults: 429 above a rate, a redirect, an oversized answer.
+    pub fn set_faults(&self, f: impl FnOnce(&mut TransportFaults)) {
+        self.served.set_faults(f);
+    }
+
     pub async fn start(fixture: Fixture) -> FakeVisionOne {
         let state = Shared {
             fixture,
@@ -498,9 +513,24 @@ fn page_of<T>(
     count_mode: CountMode,
     render: impl Fn(&T) -> Value,
 ) -> Response {
+    match page_body(base, req, rows, cap, count_mode, render) {
+        Ok(body) => ok(body),
+        Err(message) => bad_request(&message),
+    }
+}
+
+/// The body of [`page_of`], or what is wrong with `top` or `skipToken` (a 400).
+fn page_body<T>(
+    base: &str,
+    req: &RecordedRequest,
+    rows: &[T],
+    cap: usize,
+    count_mode: CountMode,
+    render: impl Fn(&T) -> Value,
+) -> Result<Value, String> {
     let (top, start) = match (top(req), offset(req)) {
         (Ok(top), Ok(start)) => (top, start),
-        (Err(message), _) | (_, Err(message)) => return bad_request(&message),
+        (Err(message), _) | (_, Err(message)) => return Err(message),
     };
     let readable = rows.len().min(cap);
     let end = start.saturating_add(top).min(readable);
@@ -520,7 +550,7 @@ fn page_of<T>(
         let token = format!("{end}.{:016x}", filter_hash(req.filter.as_deref()));
         body["nextLink"] = format!("{base}{}?top={top}&skipToken={token}", req.path).into();
     }
-    ok(body)
+    Ok(body)
 }
 
 fn parse_filter(req: &RecordedRequest, fields: &[&str]) -> Result<Option<Expr>, String> {
@@ -634,9 +664,29 @@ fn list_checks(fixture: &Fixture, base: &str, req: &RecordedRequest) -> Response
         fixture.result_cap
     };
     let style = fixture.field_style;
-    page_of(base, req, &rows, cap, fixture.count_mode, |c| {
+    let mut body = match page_body(base, req, &rows, cap, fixture.count_mode, |c| {
         check_json(c, style)
-    })
+    }) {
+        Ok(body) => body,
+        Err(message) => return bad_request(&message),
+    };
+    bend_next_link(&mut body, fixture, &req.path);
+    ok(body)
+}
+
+/// Rewrites a checks page's `nextLink` as the fixture's `next_link_back` and `next_link_path`
+/// say.
+fn bend_next_link(body: &mut Value, fixture: &Fixture, path: &str) {
+    let Some(mut link) = body["nextLink"].as_str().map(str::to_string) else {
+        return;
+    };
+    if let Some((from, to)) = fixture.next_link_back {
+        link = link.replace(&format!("skipToken={from}."), &format!("skipToken={to}."));
+    }
+    if let Some(other) = &fixture.next_link_path {
+        link = link.replacen(path, other, 1);
+    }
+    body["nextLink"] = link.into();
 }
 
 fn description(check: &Check) -> String {

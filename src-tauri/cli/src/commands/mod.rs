@@ -59,17 +59,25 @@ pub fn conformity_client(global: &Global) -> Result<ConformityClient> {
         )),
     };
     let base = wa_sync_engine::url::parse_base_url(&base, "the Conformity API URL")?;
-    if !global.conformity_rps.is_finite() || global.conformity_rps < 0.0 {
-        return Err(Error::bad_input(
-            "--conformity-rps must be a number of requests per second, 0 or more",
-        ));
-    }
+    let requests_per_second = rate_ceiling(global.conformity_rps, "--conformity-rps")?;
     let key = keychain::load_for(KeyKind::Conformity, &base)?;
     let options = ClientOptions {
-        requests_per_second: global.conformity_rps,
+        requests_per_second,
         ..ClientOptions::default()
     };
     ConformityClient::new(base, key, options)
+}
+
+/// A `--…-rps` ceiling as the clients take it (0, as before, for none).
+fn rate_ceiling(value: Option<f64>, flag: &str) -> Result<f64> {
+    match value {
+        None => Ok(0.0),
+        Some(rps) if rps.is_finite() && rps >= 0.0 => Ok(rps),
+        Some(_) => Err(Error::bad_input(format!(
+            "{flag} must be a number of requests per second (e.g. 2), or 0 or nothing to let \
+             wa-sync adapt to the service"
+        ))),
+    }
 }
 
 /// The mapping in use: the shipped one plus the user's override file.
@@ -149,8 +157,13 @@ pub fn visionone_client(global: &Global) -> Result<VisionOneClient> {
         global.visionone_url.as_deref(),
         global.visionone_region.as_deref(),
     )?;
+    let requests_per_second = rate_ceiling(global.visionone_rps, "--visionone-rps")?;
     let key = keychain::load_for(KeyKind::VisionOne, &base)?;
-    VisionOneClient::new(base, key, VisionOneOptions::default())
+    let options = VisionOneOptions {
+        requests_per_second,
+        ..VisionOneOptions::default()
+    };
+    VisionOneClient::new(base, key, options)
 }
 
 /// The API clients a command needs, built once all input is valid.

@@ -2,13 +2,17 @@ use super::model::{
     self, AccountsResponse, ExternalIdResponse, RuleSettingsResponse, ServicesResponse,
 };
 use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
+use crate::http::pacing::MAX_CONCURRENCY;
 use crate::http::retry::RetryPolicy;
-use crate::http::{Transport, TransportOptions};
+use crate::http::{Transport, TransportOptions, MAX_BODY_BYTES};
 use crate::keychain::KeyKind;
 use crate::{Error, Result};
+use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::{header, Method, StatusCode, Url};
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 const CONTENT_TYPE: &str = "application/vnd.api+json";
@@ -72,17 +76,21 @@ impl fmt::Debug for ApiKey {
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     pub retry: RetryPolicy,
-    /// Requests per second; 0 for no limit.
+    /// A hard ceiling in requests per second; 0 for none: the pacing then adapts to the
+    /// service's 429s (see [`crate::http::pacing`]).
     pub requests_per_second: f64,
     pub timeout: Duration,
+    /// Answers larger than this are refused.
+    pub max_body_bytes: usize,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             retry: RetryPolicy::default(),
-            requests_per_second: 2.0,
+            requests_per_second: 0.0,
             timeout: Duration::from_secs(30),
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -130,15 +138,23 @@ struct Partition {
     depth: usize,
 }
 
+/// One page of one partition's query.
+struct PageJob {
+    part: Arc<Partition>,
+    number: u64,
+}
+
 impl ConformityClient {
     pub fn new(base: Url, key: ApiKey, options: ClientOptions) -> Result<Self> {
         let transport = Transport::new(
             "Conformity",
+            &base,
             TransportOptions {
                 retry: options.retry,
                 requests_per_second: options.requests_per_second,
                 timeout: options.timeout,
                 throttle_wait: None,
+                max_body_bytes: options.max_body_bytes,
             },
         )?;
         Ok(ConformityClient {
@@ -288,6 +304,11 @@ impl ConformityClient {
     /// Streams every check of the account that matches the tag filter into `on_check`, page by
     /// page, splitting queries over the 10,000-result cap by status, then risk level, then
     /// service (the service list is fetched only if that last split is needed).
+    ///
+    /// Pages are fetched several at a time: once a query's first page states `meta.total`, its
+    /// other pages, and the parts of a split query, are all requested at once and the shared
+    /// pacing decides how many fly. Each page is counted as it arrives and then dropped, so
+    /// memory holds at most the pages in flight.
     pub async fn for_each_check(
         &self,
         account_id: &str,
@@ -300,17 +321,39 @@ impl ConformityClient {
         let mut stats = FetchStats::default();
         let mut available: Option<u64> = None;
         let mut services: Vec<String> = Vec::new();
-        let mut pending = vec![Partition::default()];
-        while let Some(part) = pending.pop() {
-            let query = |page: u64| {
-                let mut q = base.clone();
-                q.extend(part.filters.iter().cloned());
-                q.push(("page[size]", PAGE_SIZE.to_string()));
-                q.push(("page[number]", page.to_string()));
-                q
+        let fetch = |page: PageJob| {
+            let mut query = base.clone();
+            query.extend(page.part.filters.iter().cloned());
+            query.push(("page[size]", PAGE_SIZE.to_string()));
+            query.push(("page[number]", page.number.to_string()));
+            async move {
+                let bytes = self.send(Method::GET, "/checks", &query, None).await?;
+                Ok::<_, Error>((page, bytes))
+            }
+        };
+        let mut queue = VecDeque::from([PageJob {
+            part: Arc::new(Partition::default()),
+            number: 0,
+        }]);
+        let mut in_flight = FuturesUnordered::new();
+        loop {
+            while in_flight.len() < MAX_CONCURRENCY as usize {
+                let Some(job) = queue.pop_front() else { break };
+                in_flight.push(fetch(job));
+            }
+            let Some(answer) = in_flight.next().await else {
+                break;
             };
-            let first = self.send(Method::GET, "/checks", &query(0), None).await?;
-            let total = page_total(&first)?;
+            let (job, bytes) = answer?;
+            if job.number > 0 {
+                let read = self.count_page(&bytes, on_check)?;
+                stats.fetched += read;
+                progress.checks_fetched(stats.fetched, available.unwrap_or(stats.fetched));
+                continue;
+            }
+            let part = job.part;
+            let total = page_total(&bytes)?;
+            // The unsplit query is the only one at first, so its total comes first.
             available.get_or_insert(total);
             if total > RESULT_CAP {
                 if part.depth == SERVICE_DEPTH && services.is_empty() {
@@ -318,28 +361,24 @@ impl ConformityClient {
                 }
                 if let Some(children) = split(&part, &services) {
                     stats.splits += 1;
-                    // Reversed so the parts are fetched in their natural order.
-                    pending.extend(children.into_iter().rev());
+                    queue.extend(children.into_iter().map(|child| PageJob {
+                        part: Arc::new(child),
+                        number: 0,
+                    }));
                     continue;
                 }
             }
             let readable = total.min(RESULT_CAP);
-            let mut read = self.count_page(&first, on_check)?;
+            let read = self.count_page(&bytes, on_check)?;
             stats.fetched += read;
             progress.checks_fetched(stats.fetched, available.unwrap_or(total));
-            let mut page = 1;
-            while read < readable {
-                let bytes = self
-                    .send(Method::GET, "/checks", &query(page), None)
-                    .await?;
-                let n = self.count_page(&bytes, on_check)?;
-                if n == 0 {
-                    break;
-                }
-                read += n;
-                stats.fetched += n;
-                progress.checks_fetched(stats.fetched, available.unwrap_or(total));
-                page += 1;
+            // The pages the total still needs, at the size the first page came in.
+            if read > 0 && read < readable {
+                let pages = readable.div_ceil(read);
+                queue.extend((1..pages).map(|number| PageJob {
+                    part: Arc::clone(&part),
+                    number,
+                }));
             }
         }
         stats.available = available.unwrap_or(0);

@@ -1,8 +1,7 @@
-//! Pacing and retrying requests: Conformity documents no rate limit, so wa-sync keeps a steady,
-//! configurable request rate and backs off on 429 and 5xx, honouring `Retry-After`.
+//! Retrying requests: backoff on 429 and 5xx, honouring `Retry-After` (the pacing that keeps
+//! 429s rare is in [`super::pacing`]).
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -85,39 +84,6 @@ fn httpdate_to_unix(text: &str) -> Option<u64> {
         .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
 }
 
-/// Spaces requests at least `1 / rate` apart.
-pub struct RateLimiter {
-    interval: Duration,
-    next: Mutex<Instant>,
-}
-
-impl RateLimiter {
-    /// `requests_per_second` of 0 or less means no limit.
-    pub fn new(requests_per_second: f64) -> Self {
-        let interval = if requests_per_second > 0.0 {
-            Duration::from_secs_f64(1.0 / requests_per_second)
-        } else {
-            Duration::ZERO
-        };
-        RateLimiter {
-            interval,
-            next: Mutex::new(Instant::now()),
-        }
-    }
-
-    pub async fn wait(&self) {
-        if self.interval.is_zero() {
-            return;
-        }
-        let mut next = self.next.lock().await;
-        let now = Instant::now();
-        if *next > now {
-            tokio::time::sleep(*next - now).await;
-        }
-        *next = Instant::now().max(*next) + self.interval;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,20 +117,6 @@ mod tests {
         assert_eq!(
             policy.delay(0, Some(Duration::from_secs(9999))),
             Duration::from_secs(120)
-        );
-    }
-
-    #[tokio::test]
-    async fn rate_limiter_spaces_requests() {
-        let limiter = RateLimiter::new(50.0);
-        let start = Instant::now();
-        for _ in 0..6 {
-            limiter.wait().await;
-        }
-        assert!(
-            start.elapsed() >= Duration::from_millis(95),
-            "{:?}",
-            start.elapsed()
         );
     }
 }

@@ -2,13 +2,15 @@ use super::filter;
 use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
 use crate::checks::{Check, NoProgress, Progress, RiskLevel, RuleSettings, Status, TagFilter};
 use crate::conformity::{Account, ApiKey, FetchStats};
+use crate::http::pacing::MAX_CONCURRENCY;
 use crate::http::retry::RetryPolicy;
-use crate::http::{Transport, TransportOptions};
+use crate::http::{Transport, TransportOptions, MAX_BODY_BYTES};
 use crate::mapping::RuleCatalogue;
 use crate::{Error, Result};
+use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{StatusCode, Url};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::time::Duration;
 
 /// The request header that carries the filter expression.
@@ -19,13 +21,17 @@ pub const PAGE_SIZE: u32 = 200;
 pub const RESULT_CAP: u64 = 10_000;
 /// Vision One counts requests per 60-second window (Automation Center "API request limits").
 pub const RATE_WINDOW: Duration = Duration::from_secs(60);
-/// A runaway `nextLink` chain stops here.
+/// A runaway `nextLink` chain stops here when no total bounds it.
 const MAX_PAGES_PER_LIST: usize = 100_000;
+/// A query whose first page states more than this many pages is split up front by status and
+/// risk level, so that several `nextLink` chains can be followed at once.
+const PARALLEL_SPLIT_PAGES: u64 = 8;
 
 #[derive(Clone, Debug)]
 pub struct VisionOneOptions {
     pub retry: RetryPolicy,
-    /// Requests per second; 0 for no limit.
+    /// A hard ceiling in requests per second; 0 for none: the pacing then adapts to the
+    /// service's 429s (see [`crate::http::pacing`]).
     pub requests_per_second: f64,
     pub timeout: Duration,
     /// How long a 429 without `Retry-After` waits: a fresh rate window always has room.
@@ -37,18 +43,21 @@ pub struct VisionOneOptions {
     pub page_size: u32,
     /// The checks list's result cap; a query whose results reach it is split.
     pub result_cap: u64,
+    /// Answers larger than this are refused.
+    pub max_body_bytes: usize,
 }
 
 impl Default for VisionOneOptions {
     fn default() -> Self {
         VisionOneOptions {
             retry: RetryPolicy::default(),
-            requests_per_second: 2.0,
+            requests_per_second: 0.0,
             timeout: Duration::from_secs(60),
             rate_window: RATE_WINDOW,
             posture_prefix: "beta".into(),
             page_size: PAGE_SIZE,
             result_cap: RESULT_CAP,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -69,12 +78,34 @@ struct Partition {
     depth: usize,
 }
 
-/// What one partition's first pages showed.
-enum Outcome {
+/// The depth at which a query is split by service (only when over the cap: there are many).
+const SERVICE_DEPTH: usize = 2;
+
+/// One partition's query being read: the page to fetch next and what was read so far.
+struct Chain {
+    part: Partition,
+    filter_text: String,
+    /// Whether a split is possible if it is over the cap.
+    can_split: bool,
+    url: Url,
+    page_number: usize,
+    /// Pages the query may take, from its stated total.
+    max_pages: usize,
+    /// `Some` while the query's size is unknown: its checks wait here.
+    held: Option<Vec<OwnedCheck>>,
+    read: u64,
+    /// Pages already read, so a `nextLink` that comes back is caught at once.
+    seen: HashSet<Url>,
+}
+
+/// What follows a page.
+enum Step {
+    /// The chain's next page.
+    Next(Box<Chain>),
     /// Read completely (or as far as the API serves); checks already counted.
     Done,
-    /// Over the cap: split it.
-    Split,
+    /// Over the cap, or large enough to read faster in parts: split it.
+    Split(Partition),
 }
 
 /// A list endpoint's page: items and the link to the next page.
@@ -103,12 +134,14 @@ impl VisionOneClient {
     pub fn new(base: Url, key: ApiKey, options: VisionOneOptions) -> Result<Self> {
         let transport = Transport::new(
             "Vision One",
+            &base,
             TransportOptions {
                 retry: options.retry.clone(),
                 requests_per_second: options.requests_per_second,
                 timeout: options.timeout,
                 // No Retry-After: wait for the next rate window, which always has room.
                 throttle_wait: Some(options.rate_window),
+                max_body_bytes: options.max_body_bytes,
             },
         )?;
         Ok(VisionOneClient {
@@ -184,9 +217,34 @@ impl VisionOneClient {
         })
     }
 
-    /// The URL of a `nextLink` (absolute or relative). The key is only ever sent to the
-    /// configured host, so a link elsewhere is refused.
-    fn next_url(&self, link: &str, what: &str) -> Result<Url> {
+    /// The URL of a `nextLink` (absolute or relative) after the page at `current`. The key is
+    /// only ever sent to the configured host, so a link elsewhere is refused; a link must stay
+    /// on the same list (path) and never come back to a page already read (`seen`).
+    fn next_url(
+        &self,
+        link: &str,
+        current: &Url,
+        seen: &mut HashSet<Url>,
+        what: &str,
+    ) -> Result<Url> {
+        let url = self.foreign_link_check(link, what)?;
+        if url.path() != current.path() {
+            return Err(Error::BadResponse(format!(
+                "Vision One's nextLink for {what} leaves the list (to {}); wa-sync follows a                  nextLink only within the list it is reading",
+                url.path()
+            )));
+        }
+        seen.insert(current.clone());
+        if seen.contains(&url) {
+            return Err(Error::BadResponse(format!(
+                "Vision One's nextLink for {what} goes back to a page already read (after {}                  pages); the list would never end, so wa-sync stopped. Try again later",
+                seen.len()
+            )));
+        }
+        Ok(url)
+    }
+
+    fn foreign_link_check(&self, link: &str, what: &str) -> Result<Url> {
         let url = self.base.join(link.trim()).map_err(|e| {
             Error::BadResponse(format!(
                 "Vision One's nextLink for {what} is not a URL: {e}"
@@ -217,6 +275,7 @@ impl VisionOneClient {
             url.query_pairs_mut().extend_pairs(query);
         }
         let mut items = Vec::new();
+        let mut seen = HashSet::new();
         for _ in 0..MAX_PAGES_PER_LIST {
             let page: P = self.get_json(&url, filter, path).await?;
             let (page_items, next) = page.into_parts();
@@ -226,17 +285,11 @@ impl VisionOneClient {
             let empty = page_items.is_empty();
             items.extend(page_items);
             match next.filter(|n| !n.trim().is_empty()) {
-                Some(link) if !empty => {
-                    let next_url = self.next_url(&link, path)?;
-                    if next_url == url {
-                        return Err(loop_error(path));
-                    }
-                    url = next_url;
-                }
+                Some(link) if !empty => url = self.next_url(&link, &url, &mut seen, path)?,
                 _ => return Ok(items),
             }
         }
-        Err(loop_error(path))
+        Err(loop_error(path, MAX_PAGES_PER_LIST))
     }
 
     /// `GET /v3.0/healthcheck/connectivity`: the key is accepted and the service answers.
@@ -342,7 +395,9 @@ impl VisionOneClient {
 
     /// Streams every check of the account that matches the tag filter into `on_check`, page by
     /// page, like `ConformityClient::for_each_check`. A query whose results reach the cap is
-    /// split by status, then risk level, then service.
+    /// split by status, then risk level, then service; so is a query whose first page shows more
+    /// than a few pages, so that several `nextLink` chains are followed at once (the shared
+    /// pacing decides how many requests fly).
     ///
     /// The meaning of the list's `count` is not documented (total or page size), so a query's
     /// size is known only when a page says so unambiguously (see `ChecksPage::total`). When it
@@ -364,30 +419,34 @@ impl VisionOneClient {
             available: None,
             services: BTreeSet::new(),
         };
-        let mut pending = vec![Partition::default()];
-        while let Some(part) = pending.pop() {
-            let mut terms = vec![base_filter.clone()];
-            terms.extend(part.terms.iter().cloned());
-            let filter_text = filter::and(&terms);
-            let children = self.children(&part, &base_filter, &run.services);
-            match self
-                .read_partition(
-                    &filter_text,
-                    &part,
-                    children.is_some(),
-                    &mut run,
-                    progress,
-                    on_check,
-                )
-                .await?
-            {
-                Outcome::Done => {}
-                Outcome::Split => {
+        let what = self.posture_path("checks");
+        let fetch = |chain: Chain| async {
+            let answer = self.get(&chain.url, Some(&chain.filter_text), &what).await;
+            (chain, answer)
+        };
+        let mut queue = VecDeque::from([self.chain(&base_filter, Partition::default(), &run)]);
+        let mut in_flight = FuturesUnordered::new();
+        loop {
+            while in_flight.len() < MAX_CONCURRENCY as usize {
+                let Some(chain) = queue.pop_front() else {
+                    break;
+                };
+                in_flight.push(fetch(chain));
+            }
+            let Some((chain, answer)) = in_flight.next().await else {
+                break;
+            };
+            match self.read_page(chain, answer, &mut run, progress, on_check)? {
+                Step::Next(chain) => queue.push_back(*chain),
+                Step::Done => {}
+                Step::Split(part) => {
                     let children = self
                         .children(&part, &base_filter, &run.services)
                         .unwrap_or_default();
                     run.stats.splits += 1;
-                    pending.extend(children.into_iter().rev());
+                    for child in children {
+                        queue.push_back(self.chain(&base_filter, child, &run));
+                    }
                 }
             }
         }
@@ -395,6 +454,28 @@ impl VisionOneClient {
         stats.available = run.available.unwrap_or(stats.fetched).max(stats.fetched);
         stats.requests = self.requests_sent() - requests_before;
         Ok(stats)
+    }
+
+    /// The first page of a partition's query, to be fetched.
+    fn chain(&self, base_filter: &str, part: Partition, run: &Run) -> Chain {
+        let mut terms = vec![base_filter.to_string()];
+        terms.extend(part.terms.iter().cloned());
+        let filter_text = filter::and(&terms);
+        let can_split = self.children(&part, base_filter, &run.services).is_some();
+        let mut url = self.url(&self.posture_path("checks"));
+        url.query_pairs_mut()
+            .append_pair("top", &self.options.page_size.to_string());
+        Chain {
+            part,
+            filter_text,
+            can_split,
+            url,
+            page_number: 0,
+            max_pages: MAX_PAGES_PER_LIST,
+            held: None,
+            read: 0,
+            seen: HashSet::new(),
+        }
     }
 
     /// How many checks of the account the tag filter selects. One request when the first page
@@ -418,91 +499,97 @@ impl VisionOneClient {
         Ok(counted)
     }
 
-    /// Reads one partition. `can_split` says whether a split is possible if it is over the cap.
-    async fn read_partition(
+    /// Counts (or holds) one page of a partition's query and says what comes next.
+    fn read_page(
         &self,
-        filter_text: &str,
-        part: &Partition,
-        can_split: bool,
+        mut chain: Chain,
+        answer: Result<Vec<u8>>,
         run: &mut Run,
         progress: &dyn Progress,
         on_check: &mut (dyn FnMut(&Check<'_>) + Send),
-    ) -> Result<Outcome> {
+    ) -> Result<Step> {
         let what = self.posture_path("checks");
-        let mut url = self.url(&what);
-        url.query_pairs_mut()
-            .append_pair("top", &self.options.page_size.to_string());
         let cap = self.options.result_cap;
-        // `Some` while the query's size is unknown: its checks wait here.
-        let mut held: Option<Vec<OwnedCheck>> = None;
-        let mut read: u64 = 0;
-        for page_number in 0..MAX_PAGES_PER_LIST {
-            let bytes = match self.get(&url, Some(filter_text), &what).await {
-                Ok(bytes) => bytes,
-                // Refused past the cap on a query that cannot be split: keep what was read
-                // (`available` then exceeds `fetched` if the size was known, and the preview
-                // warns).
-                Err(Error::Api(_)) if read >= cap => {
-                    flush(&mut held, run, on_check);
-                    return Ok(Outcome::Done);
-                }
-                Err(e) => return Err(e),
-            };
-            let page = model::parse_checks_page(&bytes)
-                .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
-            if page_number == 0 {
-                let total = page.total();
-                if part.depth == 0 {
-                    run.available = total;
-                }
-                match total {
-                    Some(total) if total > cap && can_split => return Ok(Outcome::Split),
-                    Some(_) => {}
-                    None => held = Some(Vec::new()),
-                }
+        let bytes = match answer {
+            Ok(bytes) => bytes,
+            // Refused past the cap on a query that cannot be split: keep what was read
+            // (`available` then exceeds `fetched` if the size was known, and the preview
+            // warns).
+            Err(Error::Api(_)) if chain.read >= cap => {
+                flush(&mut chain.held, run, on_check);
+                return Ok(Step::Done);
             }
-            for item in page.items() {
-                let view = item
-                    .view()
-                    .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
-                if let Some(service) = item_service(item) {
-                    if !run.services.contains(service) {
-                        run.services.insert(service.to_string());
-                    }
+            Err(e) => return Err(e),
+        };
+        let page = model::parse_checks_page(&bytes)
+            .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
+        if chain.page_number == 0 {
+            let total = page.total();
+            if chain.part.depth == 0 {
+                run.available = total;
+            }
+            let page_size = u64::from(self.options.page_size.max(1));
+            match total {
+                Some(total) if total > cap && chain.can_split => {
+                    return Ok(Step::Split(chain.part))
                 }
-                match held.as_mut() {
-                    Some(held) => held.push(OwnedCheck::from_view(&view)),
-                    None => {
-                        on_check(&view);
-                        run.stats.fetched += 1;
-                    }
+                Some(total)
+                    if total > page_size * PARALLEL_SPLIT_PAGES
+                        && chain.part.depth < SERVICE_DEPTH
+                        && chain.can_split =>
+                {
+                    return Ok(Step::Split(chain.part))
                 }
+                // One page more than the total needs, for a last empty page.
+                Some(total) => {
+                    chain.max_pages = usize::try_from(total.div_ceil(page_size) + 1)
+                        .unwrap_or(MAX_PAGES_PER_LIST)
+                        .min(MAX_PAGES_PER_LIST);
+                }
+                None => chain.held = Some(Vec::new()),
             }
-            read += page.items().len() as u64;
-            let shown = run.stats.fetched + held.as_ref().map_or(0, |h| h.len() as u64);
-            progress.checks_fetched(shown, run.available.unwrap_or(shown).max(shown));
-            let next = page.next().map(str::to_string);
-            let empty = page.items().is_empty();
-            drop(page);
-            // At the cap with the size unknown: the results may be cut off, so split.
-            if held.is_some() && read >= cap && can_split {
-                return Ok(Outcome::Split);
-            }
-            if read >= cap {
-                // Cannot split further: count what is held and read on as far as the API goes.
-                flush(&mut held, run, on_check);
-            }
-            let Some(link) = next.filter(|_| !empty) else {
-                flush(&mut held, run, on_check);
-                return Ok(Outcome::Done);
-            };
-            let next_url = self.next_url(&link, &what)?;
-            if next_url == url {
-                return Err(loop_error(&what));
-            }
-            url = next_url;
         }
-        Err(loop_error(&what))
+        for item in page.items() {
+            let view = item
+                .view()
+                .map_err(|e| Error::BadResponse(format!("Vision One {what}: {e}")))?;
+            if let Some(service) = item_service(item) {
+                if !run.services.contains(service) {
+                    run.services.insert(service.to_string());
+                }
+            }
+            match chain.held.as_mut() {
+                Some(held) => held.push(OwnedCheck::from_view(&view)),
+                None => {
+                    on_check(&view);
+                    run.stats.fetched += 1;
+                }
+            }
+        }
+        chain.read += page.items().len() as u64;
+        chain.page_number += 1;
+        let shown = run.stats.fetched + chain.held.as_ref().map_or(0, |h| h.len() as u64);
+        progress.checks_fetched(shown, run.available.unwrap_or(shown).max(shown));
+        let next = page.next().map(str::to_string);
+        let empty = page.items().is_empty();
+        drop(page);
+        // At the cap with the size unknown: the results may be cut off, so split.
+        if chain.held.is_some() && chain.read >= cap && chain.can_split {
+            return Ok(Step::Split(chain.part));
+        }
+        if chain.read >= cap {
+            // Cannot split further: count what is held and read on as far as the API goes.
+            flush(&mut chain.held, run, on_check);
+        }
+        let Some(link) = next.filter(|_| !empty) else {
+            flush(&mut chain.held, run, on_check);
+            return Ok(Step::Done);
+        };
+        if chain.page_number >= chain.max_pages {
+            return Err(loop_error(&what, chain.max_pages));
+        }
+        chain.url = self.next_url(&link, &chain.url, &mut chain.seen, &what)?;
+        Ok(Step::Next(Box::new(chain)))
     }
 
     /// The partitions a partition splits into, or `None` when no filter is left to split by or
@@ -528,7 +615,7 @@ impl VisionOneClient {
                     .map(|r| r.api_name().to_string())
                     .collect(),
             ),
-            2 => ("service", services(seen_services)),
+            SERVICE_DEPTH => ("service", services(seen_services)),
             _ => return None,
         };
         let children: Vec<Partition> = values
@@ -593,9 +680,10 @@ fn services(seen: &BTreeSet<String>) -> Vec<String> {
     all.into_iter().collect()
 }
 
-fn loop_error(what: &str) -> Error {
+fn loop_error(what: &str, pages: usize) -> Error {
     Error::BadResponse(format!(
-        "Vision One's nextLink for {what} does not end (it repeats or runs past {MAX_PAGES_PER_LIST} pages)"
+        "Vision One's nextLink for {what} does not end (it runs past {pages} pages, more than \
+         the list's size needs); try again later"
     ))
 }
 

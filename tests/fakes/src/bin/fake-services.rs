@@ -8,6 +8,13 @@
 //! an Authorization header: for Vision One only whether it was `Bearer` with the fixture's key).
 //! Then serves until killed, or until stdin closes when started with `--exit-on-stdin-eof` (so a
 //! crashed test leaves nothing behind).
+//!
+//! For the benchmark (tests/bench/e2e.sh), flags shape the fakes: `--latency-ms N` (added to
+//! every request of every fake), `--conformity-checks N` and `--visionone-checks N` (the
+//! fixture's size), `--conformity-max-rps N` and `--visionone-max-rps N` (429 with
+//! `Retry-After: 1` above N requests in any second), `--wa-throttle-percent N` (that share of
+//! Well-Architected calls answered `ThrottlingException`). `GET /__traffic` answers what the
+//! Conformity and Vision One gates saw (requests, 429s, most in flight, most in one second).
 
 use axum::extract::State;
 use axum::routing::get;
@@ -15,7 +22,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
-use wa_sync_fakes::server::serve;
+use wa_sync_fakes::server::{serve, set_latency, Traffic};
 use wa_sync_fakes::sts::{FakeSts, Role};
 use wa_sync_fakes::visionone::{self as v1, FakeVisionOne};
 use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
@@ -53,9 +60,27 @@ struct Fakes {
     sts: FakeSts,
 }
 
+/// The value of `--name N`, if given; a bad value stops the program with a message.
+fn numeric_flag(name: &str) -> Option<usize> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    let value = args.get(at + 1).and_then(|v| v.parse().ok());
+    if value.is_none() {
+        eprintln!("fake-services: {name} needs a whole number");
+        std::process::exit(2);
+    }
+    value
+}
+
 #[tokio::main]
 async fn main() {
     let exit_on_eof = std::env::args().any(|a| a == "--exit-on-stdin-eof");
+    if let Some(ms) = numeric_flag("--latency-ms") {
+        set_latency(std::time::Duration::from_millis(ms as u64));
+    }
+    let conformity_checks = numeric_flag("--conformity-checks").unwrap_or(300);
+    let v1_checks = numeric_flag("--visionone-checks").unwrap_or(V1_CHECKS);
+    let wa_throttle_percent = numeric_flag("--wa-throttle-percent").unwrap_or(0).min(100) as u8;
     let conformity = FakeConformity::start(Fixture {
         api_key: API_KEY.into(),
         external_id: EXTERNAL_ID.into(),
@@ -76,12 +101,12 @@ async fn main() {
             },
         ],
         services: fake::services_from_rules_tsv(),
-        checks: fake::synthetic_checks(300, ACCOUNT_ID, 7),
+        checks: fake::synthetic_checks(conformity_checks, ACCOUNT_ID, 7),
         ..Fixture::default()
     })
     .await;
     let mut v1_fixture =
-        v1::Fixture::synthetic(V1_API_KEY, V1_ACCOUNT_ID, AWS_ACCOUNT, V1_CHECKS, 11);
+        v1::Fixture::synthetic(V1_API_KEY, V1_ACCOUNT_ID, AWS_ACCOUNT, v1_checks, 11);
     v1_fixture.accounts.push(v1::Account {
         id: "9c1d2e3f-0a2b-4c3d-8e4f-a2e0e5b0c1a4".into(),
         name: "Azure subscription".into(),
@@ -105,6 +130,12 @@ async fn main() {
         .map(|(t, n)| (t.to_string(), n.into()))
         .collect();
     let visionone = FakeVisionOne::start(v1_fixture).await;
+    if let Some(rps) = numeric_flag("--conformity-max-rps") {
+        conformity.set_faults(|f| f.max_rps = rps);
+    }
+    if let Some(rps) = numeric_flag("--visionone-max-rps") {
+        visionone.set_faults(|f| f.max_rps = rps);
+    }
     let role_arn = format!("arn:aws:iam::{AWS_ACCOUNT}:role/{ROLE_NAME}");
     let v1_role_arn = format!("arn:aws:iam::{AWS_ACCOUNT}:role/{V1_ROLE_NAME}");
     let sts = FakeSts::start(vec![
@@ -128,6 +159,7 @@ async fn main() {
             AWS_ACCOUNT,
             REGION,
         )],
+        throttle_percent: wa_throttle_percent,
         ..WaState::default()
     })
     .await;
@@ -141,6 +173,7 @@ async fn main() {
 
     let app = Router::new()
         .route("/__requests", get(recorded))
+        .route("/__traffic", get(traffic))
         .with_state(Arc::clone(&fakes));
     // Dropping the task handle detaches it: the endpoint serves as long as the process runs.
     let (control, _) = serve(app).await;
@@ -166,7 +199,9 @@ async fn main() {
         "visionone_api_key": V1_API_KEY,
         "visionone_account_id": V1_ACCOUNT_ID,
         "visionone_account_name": v1_account_name,
-        "visionone_checks": V1_CHECKS,
+        "visionone_checks": v1_checks,
+        "conformity_checks": conformity_checks,
+        "traffic_url": format!("http://{control}/__traffic"),
         "visionone_tag_counts": v1_tag_counts,
         "visionone_external_id": V1_EXTERNAL_ID,
         "visionone_role_arn": v1_role_arn,
@@ -241,6 +276,19 @@ async fn recorded(State(fakes): State<Arc<Fakes>>) -> Json<Value> {
         "sts": sts,
         "wellarchitected": wa,
         "answer_updates": updates,
+    }))
+}
+
+/// What the Conformity and Vision One gates saw.
+async fn traffic(State(fakes): State<Arc<Fakes>>) -> Json<Value> {
+    let show = |t: Traffic| {
+        json!({"requests": t.requests, "throttled": t.throttled,
+               "max_in_flight": t.max_in_flight, "max_per_second": t.max_per_second})
+    };
+    Json(json!({
+        "conformity": show(fakes.conformity.traffic()),
+        "visionone": show(fakes.visionone.traffic()),
+        "wellarchitected_requests": fakes.wa.requests().len(),
     }))
 }
 

@@ -1,0 +1,451 @@
+//! Adaptive pacing of a check source, the way congestion control works (AIMD): a few requests in
+//! flight at once, halved when the service answers 429 or 503, grown back by one after a run of
+//! successes. A throttled service also gets its requests spaced out: at half the rate it accepted
+//! over the last second, halved again on each further throttle, grown back additively with each
+//! success and lifted once it no longer holds anything back (halving concurrency alone cannot
+//! slow one request in flight on a fast link). A configured requests per second is a hard ceiling
+//! on top that is never exceeded, across concurrent requests too.
+//!
+//! Neither Conformity nor Vision One documents a fixed per-second rate, so a fixed default would
+//! only be a guess: too slow for most tenants (the old 2 per second made a 25,000-check Vision One
+//! preview take two minutes) and still not a guarantee. Adapting to the 429s the service actually
+//! sends is both faster and gentler.
+//!
+//! One [`Limiter`] per service and host per process ([`Limiter::shared`]), so every client built
+//! for it (the CLI's, the app's live tag count and its preview) shares the same budget.
+
+use reqwest::Url;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// Requests in flight when a limiter starts.
+pub const INITIAL_CONCURRENCY: u32 = 4;
+/// Never more in flight than this: the services document no limit, and more buys little.
+pub const MAX_CONCURRENCY: u32 = 8;
+/// Successes in a row after which one more request may be in flight.
+pub const GROWTH_RUN: u32 = 8;
+/// How much a spaced-out rate grows per success (requests per second).
+const RATE_STEP: f64 = 0.5;
+/// The slowest a throttled service is paced (requests per second).
+const MIN_RATE: f64 = 0.2;
+/// The window over which the rate being sent is measured.
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+/// The ceiling's spacing is stretched by this much, so that jitter on the way cannot make the
+/// service see two requests closer than the ceiling allows.
+const CEILING_MARGIN: f64 = 1.02;
+
+/// How a request ended, as far as pacing is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// 429 or 503: the service asks for less.
+    Throttled,
+    /// Anything else (errors, a cancelled request): says nothing about the service's load.
+    Neutral,
+}
+
+/// The permission to start one request: when, and under which throttling generation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ticket {
+    pub start_at: Instant,
+    generation: u64,
+}
+
+/// The pacing state, free of any clock or runtime so its behaviour can be tested step by step.
+#[derive(Debug)]
+pub struct Pacer {
+    limit: u32,
+    in_flight: u32,
+    successes: u32,
+    /// Bumped on every decrease: a throttle of a request started before the last decrease is
+    /// the same congestion already reacted to, and does not halve again.
+    generation: u64,
+    /// The spaced-out rate after throttling at one request in flight.
+    adaptive_rate: Option<f64>,
+    /// The configured hard ceiling.
+    ceiling: Option<f64>,
+    next_slot: Option<Instant>,
+    /// Start times within the last [`RATE_WINDOW`], to know the rate being sent.
+    starts: VecDeque<Instant>,
+    /// End times of successes within the last [`RATE_WINDOW`]: what the service accepted.
+    accepted: VecDeque<Instant>,
+    first_start: Option<Instant>,
+}
+
+impl Pacer {
+    pub fn new(ceiling: Option<f64>) -> Self {
+        Pacer {
+            limit: INITIAL_CONCURRENCY,
+            in_flight: 0,
+            successes: 0,
+            generation: 0,
+            adaptive_rate: None,
+            ceiling: ceiling.filter(|c| c.is_finite() && *c > 0.0),
+            next_slot: None,
+            starts: VecDeque::new(),
+            accepted: VecDeque::new(),
+            first_start: None,
+        }
+    }
+
+    /// Requests allowed in flight now.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The spaced-out rate a throttled service is held to, if any.
+    pub fn adaptive_rate(&self) -> Option<f64> {
+        self.adaptive_rate
+    }
+
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight
+    }
+
+    pub fn set_ceiling(&mut self, ceiling: Option<f64>) {
+        self.ceiling = ceiling.filter(|c| c.is_finite() && *c > 0.0);
+    }
+
+    /// The least time between two request starts.
+    fn interval(&self) -> Duration {
+        let ceiling = self.ceiling.map(|c| c / CEILING_MARGIN);
+        match (self.adaptive_rate, ceiling) {
+            (None, None) => Duration::ZERO,
+            (Some(r), None) | (None, Some(r)) => Duration::from_secs_f64(1.0 / r),
+            (Some(a), Some(c)) => Duration::from_secs_f64(1.0 / a.min(c)),
+        }
+    }
+
+    /// A ticket if another request may be in flight (it may have to wait until `start_at`),
+    /// `None` when the limit is reached.
+    pub fn try_start(&mut self, now: Instant) -> Option<Ticket> {
+        if self.in_flight >= self.limit {
+            return None;
+        }
+        self.in_flight += 1;
+        let start_at = self.next_slot.filter(|s| *s > now).unwrap_or(now);
+        let interval = self.interval();
+        self.next_slot = (!interval.is_zero()).then(|| start_at + interval);
+        self.starts.push_back(start_at);
+        self.first_start.get_or_insert(start_at);
+        self.forget_old_starts(now);
+        Some(Ticket {
+            start_at,
+            generation: self.generation,
+        })
+    }
+
+    fn forget_old_starts(&mut self, now: Instant) {
+        for times in [&mut self.starts, &mut self.accepted] {
+            while times
+                .front()
+                .is_some_and(|s| now.saturating_duration_since(*s) > RATE_WINDOW)
+                // Bounded whatever the rate.
+                || times.len() > 4096
+            {
+                times.pop_front();
+            }
+        }
+    }
+
+    /// The rate being sent: starts within the last window, over the window (or the time since
+    /// the first start when that is shorter, but at least a tenth of a second, so a single burst
+    /// is not taken for a huge rate).
+    fn observed_rate(&self, now: Instant) -> f64 {
+        let Some(first) = self.first_start else {
+            return MIN_RATE;
+        };
+        let span = now
+            .saturating_duration_since(first)
+            .clamp(Duration::from_millis(100), RATE_WINDOW);
+        self.starts.len() as f64 / span.as_secs_f64()
+    }
+
+    /// Records how the request of `ticket` ended.
+    pub fn finish(&mut self, ticket: Ticket, outcome: Outcome, now: Instant) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.forget_old_starts(now);
+        match outcome {
+            Outcome::Neutral => {}
+            Outcome::Success => {
+                self.successes += 1;
+                self.accepted.push_back(now);
+                if let Some(rate) = self.adaptive_rate {
+                    let rate = rate + RATE_STEP;
+                    // Once the spacing no longer holds anything back (measured over a whole
+                    // window), concurrency takes over.
+                    let measured = self
+                        .first_start
+                        .is_some_and(|f| now.saturating_duration_since(f) >= RATE_WINDOW);
+                    let unused = measured && rate > 2.0 * self.observed_rate(now);
+                    self.adaptive_rate = (!unused).then_some(rate);
+                    if unused {
+                        self.successes = 0;
+                    }
+                } else if self.successes >= GROWTH_RUN {
+                    self.limit = (self.limit + 1).min(MAX_CONCURRENCY);
+                    self.successes = 0;
+                }
+            }
+            Outcome::Throttled => {
+                self.successes = 0;
+                if ticket.generation != self.generation {
+                    return;
+                }
+                self.generation += 1;
+                self.limit = (self.limit / 2).max(1);
+                // What the service accepted over the last window is what it takes; halved, so
+                // the window it counts in can drain. With nothing accepted yet, half of what
+                // was sent.
+                let basis = if self.accepted.is_empty() {
+                    self.observed_rate(now)
+                } else {
+                    self.accepted.len() as f64 / RATE_WINDOW.as_secs_f64()
+                };
+                let current = self.adaptive_rate.map_or(basis, |r| r.min(basis));
+                self.adaptive_rate = Some((current / 2.0).max(MIN_RATE));
+            }
+        }
+    }
+}
+
+/// A [`Pacer`] shared by concurrent requests.
+#[derive(Debug)]
+pub struct Limiter {
+    pacer: Mutex<Pacer>,
+    freed: Notify,
+}
+
+/// A request's place in flight; give it back with [`Permit::finish`] (dropping it counts as
+/// [`Outcome::Neutral`]).
+pub struct Permit {
+    limiter: Arc<Limiter>,
+    ticket: Ticket,
+    finished: bool,
+}
+
+impl Limiter {
+    pub fn new(ceiling: Option<f64>) -> Arc<Self> {
+        Arc::new(Limiter {
+            pacer: Mutex::new(Pacer::new(ceiling)),
+            freed: Notify::new(),
+        })
+    }
+
+    /// The process-wide limiter of `service` at `base`'s host, created on first use. `ceiling`
+    /// (requests per second) replaces the one set before: the latest configuration wins.
+    pub fn shared(service: &str, base: &Url, ceiling: Option<f64>) -> Arc<Self> {
+        static LIMITERS: OnceLock<Mutex<HashMap<String, Arc<Limiter>>>> = OnceLock::new();
+        let key = format!(
+            "{service} {}://{}:{}",
+            base.scheme(),
+            base.host_str().unwrap_or_default(),
+            base.port_or_known_default().unwrap_or_default()
+        );
+        let mut limiters = LIMITERS
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let limiter = limiters.entry(key).or_insert_with(|| Limiter::new(ceiling));
+        limiter.pacer().set_ceiling(ceiling);
+        Arc::clone(limiter)
+    }
+
+    fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
+        self.pacer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Requests allowed in flight now.
+    pub fn limit(&self) -> u32 {
+        self.pacer().limit()
+    }
+
+    /// Waits until a request may start.
+    pub async fn acquire(self: &Arc<Self>) -> Permit {
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            // Registered before looking, so a permit given back in between is not missed.
+            freed.as_mut().enable();
+            let ticket = self.pacer().try_start(Instant::now());
+            if let Some(ticket) = ticket {
+                let permit = Permit {
+                    limiter: Arc::clone(self),
+                    ticket,
+                    finished: false,
+                };
+                tokio::time::sleep_until(ticket.start_at).await;
+                return permit;
+            }
+            freed.await;
+        }
+    }
+}
+
+impl Permit {
+    pub fn finish(mut self, outcome: Outcome) {
+        self.give_back(outcome);
+    }
+
+    fn give_back(&mut self, outcome: Outcome) {
+        if !self.finished {
+            self.finished = true;
+            self.limiter
+                .pacer()
+                .finish(self.ticket, outcome, Instant::now());
+            self.limiter.freed.notify_waiters();
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.give_back(Outcome::Neutral);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: Instant, millis: u64) -> Instant {
+        start + Duration::from_millis(millis)
+    }
+
+    #[test]
+    fn starts_at_four_in_flight_and_grows_by_one_per_run_to_eight() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(None);
+        let tickets: Vec<Ticket> = (0..4).map(|_| pacer.try_start(t0).unwrap()).collect();
+        assert_eq!(pacer.try_start(t0), None, "a fifth must wait");
+        for ticket in tickets {
+            assert_eq!(ticket.start_at, t0, "no spacing without throttling");
+            pacer.finish(ticket, Outcome::Neutral, t0);
+        }
+        let mut limits = Vec::new();
+        for i in 0..GROWTH_RUN * 10 {
+            let ticket = pacer.try_start(t0).unwrap();
+            pacer.finish(ticket, Outcome::Success, at(t0, u64::from(i)));
+            limits.push(pacer.limit());
+        }
+        assert_eq!(limits[GROWTH_RUN as usize - 2], 4);
+        assert_eq!(limits[GROWTH_RUN as usize - 1], 5);
+        assert_eq!(*limits.last().unwrap(), MAX_CONCURRENCY);
+    }
+
+    #[test]
+    fn a_throttle_halves_once_per_generation_and_spaces_requests_by_what_was_accepted() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(None);
+        for i in 0..20 {
+            let ticket = pacer.try_start(at(t0, i)).unwrap();
+            pacer.finish(ticket, Outcome::Success, at(t0, i));
+        }
+        assert_eq!(pacer.limit(), 6, "grown twice");
+        let burst: Vec<Ticket> = (0..6)
+            .map(|_| pacer.try_start(at(t0, 20)).unwrap())
+            .collect();
+        // The whole burst throttled: one halving, not six.
+        for ticket in &burst {
+            pacer.finish(*ticket, Outcome::Throttled, at(t0, 40));
+        }
+        assert_eq!(pacer.limit(), 3);
+        // Twenty accepted in the last second: spaced at half that.
+        assert_eq!(pacer.adaptive_rate(), Some(10.0));
+        let next = pacer.try_start(at(t0, 40)).unwrap();
+        pacer.finish(next, Outcome::Throttled, at(t0, 60));
+        assert_eq!((pacer.limit(), pacer.adaptive_rate()), (1, Some(5.0)));
+        let next = pacer.try_start(at(t0, 60)).unwrap();
+        pacer.finish(next, Outcome::Throttled, at(t0, 80));
+        assert_eq!(pacer.limit(), 1, "never below one");
+        assert_eq!(pacer.adaptive_rate(), Some(2.5));
+        let a = pacer.try_start(at(t0, 80)).unwrap();
+        assert_eq!(pacer.try_start(at(t0, 80)), None, "one in flight");
+        pacer.finish(a, Outcome::Success, at(t0, 81));
+        // One success: the rate grows by a step, after this start was booked at the old one.
+        assert_eq!(pacer.adaptive_rate(), Some(3.0));
+        let b = pacer.try_start(at(t0, 81)).unwrap();
+        assert_eq!(b.start_at - a.start_at, Duration::from_millis(400));
+    }
+
+    #[test]
+    fn a_first_request_throttled_halves_what_was_sent() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(None);
+        let ticket = pacer.try_start(t0).unwrap();
+        pacer.finish(ticket, Outcome::Throttled, at(t0, 20));
+        // One start over the shortest span measured (a tenth of a second): 10 per second.
+        assert_eq!((pacer.limit(), pacer.adaptive_rate()), (2, Some(5.0)));
+    }
+
+    #[test]
+    fn the_spacing_is_lifted_when_it_no_longer_holds_anything_back() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(None);
+        pacer.limit = 1;
+        pacer.adaptive_rate = Some(40.0);
+        // Each request takes 20 ms, so one in flight sends at most 50 per second: once the rate
+        // is well above that, the spacing holds nothing back.
+        let mut now = t0;
+        let mut rates = Vec::new();
+        for _ in 0..200 {
+            let ticket = pacer.try_start(now).unwrap();
+            now = ticket.start_at + Duration::from_millis(20);
+            pacer.finish(ticket, Outcome::Success, now);
+            rates.push(pacer.adaptive_rate());
+        }
+        assert!(rates[10].is_some_and(|r| r > 40.0), "{:?}", rates[10]);
+        assert_eq!(pacer.adaptive_rate(), None);
+        assert!(pacer.limit() > 1, "concurrency then grows as usual");
+    }
+
+    #[test]
+    fn the_ceiling_spaces_every_start_even_with_several_in_flight() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(Some(2.0));
+        let starts: Vec<Instant> = (0..4)
+            .map(|_| pacer.try_start(t0).unwrap().start_at)
+            .collect();
+        for pair in starts.windows(2) {
+            assert!(pair[1] - pair[0] >= Duration::from_millis(500), "{pair:?}");
+        }
+        // Successes grow concurrency, never the rate past the ceiling.
+        let mut pacer = Pacer::new(Some(2.0));
+        let mut last: Option<Instant> = None;
+        for _ in 0..100 {
+            let ticket = pacer.try_start(t0).unwrap();
+            if let Some(last) = last {
+                assert!(ticket.start_at - last >= Duration::from_millis(500));
+            }
+            last = Some(ticket.start_at);
+            pacer.finish(ticket, Outcome::Success, t0);
+        }
+        assert_eq!(pacer.limit(), MAX_CONCURRENCY);
+    }
+
+    #[test]
+    fn a_neutral_end_changes_nothing_but_frees_the_place() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(None);
+        let ticket = pacer.try_start(t0).unwrap();
+        pacer.finish(ticket, Outcome::Neutral, t0);
+        assert_eq!((pacer.limit(), pacer.in_flight()), (4, 0));
+    }
+
+    #[tokio::test]
+    async fn waiters_get_a_place_when_one_is_given_back() {
+        let limiter = Limiter::new(None);
+        let held: Vec<Permit> = futures::future::join_all((0..4).map(|_| limiter.acquire())).await;
+        let waiting = tokio::spawn({
+            let limiter = Arc::clone(&limiter);
+            async move { limiter.acquire().await.finish(Outcome::Success) }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        drop(held);
+        waiting.await.unwrap();
+    }
+}
