@@ -1,6 +1,7 @@
-//! The app's commands: thin wrappers that validate what the UI sends, call the engine and hand
-//! back its serde types. Long work reports progress through a `Channel` and can be cancelled by
-//! run ID with [`cancel`].
+//! The app's commands: thin wrappers that validate what the UI sends, call the engine's use cases
+//! (`wa_sync_engine::usecase`) and hand back its serde types. Long work reports progress through
+//! a `Channel` and can be cancelled by run ID with [`cancel`]: a preview is dropped, a push stops
+//! new writes, lets those in flight finish and returns what it did.
 
 use crate::dialogs::{DialogRequest, Dialogs};
 use crate::error::{AppError, AppResult};
@@ -17,36 +18,19 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 use tauri::ipc::Channel;
 use tauri::State;
-use tokio::sync::oneshot;
 use wa_sync_engine::checks::{demo, Progress, TagFilter};
 use wa_sync_engine::conformity::{base_url_for_region, ConformityClient};
 use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::NotesMode;
-use wa_sync_engine::preview::{
-    self, Collected, PreviewReport, QuestionStatus, Source, TagMatchCount,
-};
+use wa_sync_engine::preview::{self, Collected, PreviewReport, Source, TagMatchCount};
 use wa_sync_engine::report::{Format, Report};
 use wa_sync_engine::sync::{self, Backup, BackupInfo, RestoreReport, SyncOptions, SyncProgress};
+use wa_sync_engine::usecase::{self, Cancel, PreviewInput, Previewed, WorkloadHandle};
 use wa_sync_engine::visionone::VisionOneClient;
 use wa_sync_engine::wellarchitected::demo as demo_workload;
 use wa_sync_engine::wellarchitected::{DemoWorkload, Workload};
-
-/// The workload a command works on: the demo's (kept in the state) or the configured AWS one.
-enum Target<'a> {
-    Demo(&'a Workload),
-    Aws(Box<Workload>),
-}
-
-impl Target<'_> {
-    fn get(&self) -> &Workload {
-        match self {
-            Target::Demo(w) => w,
-            Target::Aws(w) => w,
-        }
-    }
-}
 
 /// The last preview the app computed, and the result of the last push or retry of it: what
 /// `export_report` rebuilds a report from and what `retry_failed` retries.
@@ -57,11 +41,11 @@ pub(crate) struct LastRun {
     result: Option<PreviewReport>,
 }
 
-/// What the commands share: running previews, by run ID, with the sender that cancels each;
+/// What the commands share: running previews and pushes, by run ID, with the token that cancels each;
 /// the settings of the guided setup; where the API keys are kept.
 pub struct AppState {
     start_demo: bool,
-    runs: Mutex<HashMap<u32, oneshot::Sender<()>>>,
+    runs: Mutex<HashMap<u32, Cancel>>,
     /// The simulated workload the demo previews against and pushes to.
     demo: Workload,
     backup_dir: PathBuf,
@@ -179,7 +163,7 @@ impl AppState {
         }
     }
 
-    fn start(&self, run_id: u32) -> AppResult<oneshot::Receiver<()>> {
+    fn start(&self, run_id: u32) -> AppResult<Cancel> {
         let mut runs = self.runs.lock().expect("runs lock");
         if runs.contains_key(&run_id) {
             return Err(AppError::new(
@@ -187,24 +171,29 @@ impl AppState {
                 format!("run {run_id} is already going; wait for it or cancel it"),
             ));
         }
-        let (tx, rx) = oneshot::channel();
-        runs.insert(run_id, tx);
-        Ok(rx)
+        let cancel = Cancel::new();
+        runs.insert(run_id, cancel.clone());
+        Ok(cancel)
     }
 
     fn finish(&self, run_id: u32) {
         self.runs.lock().expect("runs lock").remove(&run_id);
     }
 
-    /// Runs `work` as run `run_id`, so that `cancel` can stop it, and tells the UI when it ends.
-    async fn tracked_run<T>(
+    /// Runs the work `start` makes as run `run_id`, handing it the token that `cancel` cancels,
+    /// and tells the UI when it ends.
+    async fn tracked_run<T, F>(
         &self,
         run_id: u32,
         progress: &Channel<ProgressEvent>,
-        work: impl std::future::Future<Output = AppResult<T>>,
-    ) -> AppResult<T> {
-        let cancelled = self.start(run_id)?;
-        let result = cancellable(cancelled, work).await;
+        start: impl FnOnce(Cancel) -> F,
+    ) -> AppResult<T>
+    where
+        F: std::future::Future<Output = AppResult<T>>,
+    {
+        let cancel = self.start(run_id)?;
+        // Boxed: a push's future is too large for a debug build's worker stack.
+        let result = Box::pin(start(cancel)).await;
         self.finish(run_id);
         let _ = progress.send(ProgressEvent::Done { ok: result.is_ok() });
         result
@@ -220,27 +209,31 @@ impl AppState {
 
     /// Cancels a run; false when no run has that ID.
     pub fn cancel_run(&self, run_id: u32) -> bool {
-        let sender = self.runs.lock().expect("runs lock").remove(&run_id);
-        sender.is_some_and(|tx| tx.send(()).is_ok())
+        let token = self.runs.lock().expect("runs lock").remove(&run_id);
+        token.inspect(Cancel::cancel).is_some()
     }
 
     fn remember(&self, run: LastRun) {
         *self.last.lock().expect("last lock") = Some(run);
     }
 
-    /// Keeps a push for `export_report` and `retry_failed`; returns its result.
-    fn remember_push(&self, request: PreviewRequest, pushed: Pushed) -> PreviewReport {
+    /// Keeps a push (or a cancelled one) for `export_report` and `retry_failed`.
+    fn remember_push(
+        &self,
+        request: PreviewRequest,
+        previewed: Previewed<'_>,
+        result: &PreviewReport,
+    ) {
         self.remember(LastRun {
             request,
-            collected: Arc::new(pushed.collected),
-            preview: pushed.preview,
-            result: Some(pushed.result.clone()),
+            collected: Arc::new(previewed.collected),
+            preview: previewed.report,
+            result: Some(result.clone()),
         });
-        pushed.result
     }
 
     #[cfg(test)]
-    pub(crate) fn start_for_test(&self, run_id: u32) -> oneshot::Receiver<()> {
+    pub(crate) fn start_for_test(&self, run_id: u32) -> Cancel {
         self.start(run_id).expect("a free run ID")
     }
 }
@@ -272,11 +265,12 @@ pub async fn preview(
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<PreviewReport> {
     let (report, collected) = state
-        .tracked_run(
-            request.run_id,
-            &on_progress,
-            run_preview_collected(&state, &request, &on_progress),
-        )
+        .tracked_run(request.run_id, &on_progress, |cancel| {
+            cancellable(cancel, async {
+                let previewed = run_previewed(&state, &request, &on_progress).await?;
+                Ok((previewed.report, previewed.collected))
+            })
+        })
         .await?;
     state.remember(LastRun {
         request,
@@ -287,15 +281,15 @@ pub async fn preview(
     Ok(report)
 }
 
-/// Runs `work` until it ends or the run is cancelled; cancelling drops it, which stops requests
-/// in flight.
+/// Runs `work` until it ends or `cancel` fires; cancelling drops it, which stops requests in
+/// flight. Only for reads: a push stops between writes instead (see [`push`]).
 pub async fn cancellable<T>(
-    cancelled: oneshot::Receiver<()>,
+    cancel: Cancel,
     work: impl std::future::Future<Output = AppResult<T>>,
 ) -> AppResult<T> {
     tokio::select! {
         result = work => result,
-        Ok(()) = cancelled => Err(AppError::cancelled()),
+        () = cancel.cancelled() => Err(AppError::cancelled()),
     }
 }
 
@@ -412,15 +406,17 @@ pub async fn run_preview(
     request: &PreviewRequest,
     progress: &Channel<ProgressEvent>,
 ) -> AppResult<PreviewReport> {
-    Ok(run_preview_collected(state, request, progress).await?.0)
+    Ok(run_previewed(state, request, progress).await?.report)
 }
 
-/// The preview with the counted checks it came from (which a report needs).
-async fn run_preview_collected(
-    state: &AppState,
+/// The preview with the counted checks it came from (which a report needs) and the workload it
+/// was computed against (which a push writes to). The checks and the workload are read at the
+/// same time.
+async fn run_previewed<'s>(
+    state: &'s AppState,
     request: &PreviewRequest,
     progress: &Channel<ProgressEvent>,
-) -> AppResult<(PreviewReport, Collected)> {
+) -> AppResult<Previewed<'s>> {
     let tags = parse_tags(&request.filter_tags)?;
     let mode = NotesMode::parse(&request.notes_mode).ok_or_else(|| {
         AppError::new(
@@ -431,52 +427,35 @@ async fn run_preview_collected(
             ),
         )
     })?;
-    let mapping = mapping();
     let opened = OpenedSource::open(state, &request.source, &tags)?;
     let source = opened.source();
     let account_id = opened.account_id();
     let _ = progress.send(ProgressEvent::Stage {
         stage: "fetching-checks".into(),
     });
-    let collected = preview::collect(&source, &tags, mapping, &ChannelProgress(progress)).await?;
-    let _ = progress.send(ProgressEvent::Stage {
-        stage: "writing-notes".into(),
-    });
     // The demo runs against its simulated workload, the configured account against the
     // configured workload (when one is set up); other sources preview without a workload.
-    let target = match &request.source {
-        SourceRequest::Demo => Some(Target::Demo(&state.demo)),
-        SourceRequest::Configured if state.workload_arn().is_ok() => {
-            Some(workload_target(state, &request.source).await?)
-        }
-        _ => None,
+    let with_workload = match &request.source {
+        SourceRequest::Demo => true,
+        SourceRequest::Configured => state.workload_arn().is_ok(),
+        _ => false,
     };
-    let report = match target {
-        Some(target) => {
-            let snapshot = target
-                .get()
-                .snapshot()
-                .await
-                .map_err(|e| aws_read_error(state, e))?;
-            sync::plan(
-                account_id.as_deref(),
-                &tags,
-                mapping,
-                &collected,
-                &snapshot,
-                mode,
-            )
-        }
-        None => preview::report(
-            account_id.as_deref(),
-            &tags,
-            mapping,
-            &collected,
-            None,
-            mode,
-        ),
+    let open = with_workload.then(|| async {
+        let workload = workload_target(state, &request.source).await?;
+        let snapshot = workload
+            .snapshot()
+            .await
+            .map_err(|e| aws_read_error(state, e))?;
+        Ok((workload, snapshot))
+    });
+    let input = PreviewInput {
+        source: &source,
+        account_id: account_id.as_deref(),
+        tags: &tags,
+        mapping: mapping(),
+        mode,
     };
-    Ok((report, collected))
+    usecase::preview(input, open, &ChannelProgress(progress)).await
 }
 
 /// Tells the UI about each question as it is written.
@@ -494,8 +473,10 @@ impl SyncProgress for ChannelSyncProgress<'_> {
 }
 
 /// Previews again against the workload's notes as they are now, then backs them up and writes
-/// every question that would change, except those the user opted out of (they stay
-/// `would-change` in the result). Run it again to retry the failed ones.
+/// every question that would change (each compared with the preview's read just before its
+/// write), except those the user opted out of (they stay `would-change` in the result).
+/// Cancelling during the preview drops it; during the writes it stops new ones, lets those in
+/// flight finish, and the result (kept for export and retry) says what was written.
 #[tauri::command]
 pub async fn push(
     state: State<'_, AppState>,
@@ -514,66 +495,46 @@ pub async fn push(
     if request.preview.source == SourceRequest::Configured {
         state.workload_arn()?;
     }
-    let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
-    let work = async {
-        let pushed = preview_and_push(&state, &request.preview, &on_progress, |id| {
-            !opted_out.contains(id)
-        })
-        .await?;
-        Ok(state.remember_push(request.preview.clone(), pushed))
-    };
+    let (state, request, progress) = (&*state, &request, &on_progress);
     state
-        .tracked_run(request.preview.run_id, &on_progress, work)
+        .tracked_run(request.preview.run_id, progress, |cancel| {
+            run_push(state, request, cancel, progress)
+        })
         .await
 }
 
-/// A push: the preview it made against the notes as they were, the checks that preview came
-/// from, and what the push did.
-struct Pushed {
-    preview: PreviewReport,
-    collected: Collected,
-    result: PreviewReport,
-}
-
-/// Previews `request` again against the workload's notes as they are now, then backs them up
-/// and writes the questions with new notes that `write` picks (by question ID).
-async fn preview_and_push(
+/// The push itself, with the token that cancels it; also used by the command tests.
+pub async fn run_push(
     state: &AppState,
-    request: &PreviewRequest,
+    request: &PushRequest,
+    cancel: Cancel,
     progress: &Channel<ProgressEvent>,
-    write: impl Fn(&str) -> bool,
-) -> AppResult<Pushed> {
-    let (mut report, collected) = run_preview_collected(state, request, progress).await?;
-    let preview = report.clone();
-    for q in &mut report.questions {
-        if !write(&q.question_id) {
-            // `sync` writes only questions with new notes.
-            q.notes = None;
-        }
-    }
-    let target = workload_target(state, &request.source).await?;
-    let snapshot = target.get().snapshot().await?;
+) -> AppResult<PreviewReport> {
+    let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
+    let previewed = cancellable(
+        cancel.clone(),
+        run_previewed(state, &request.preview, progress),
+    )
+    .await?;
     let _ = progress.send(ProgressEvent::Stage {
         stage: "pushing".into(),
     });
-    let result = sync::sync(
-        target.get(),
-        &snapshot,
-        report,
+    let result = usecase::push(
+        &previewed,
+        |id| !opted_out.contains(id),
         &state.sync_options(),
+        &cancel,
         &ChannelSyncProgress(progress),
     )
     .await?;
-    Ok(Pushed {
-        preview,
-        collected,
-        result,
-    })
+    state.remember_push(request.preview.clone(), previewed, &result);
+    Ok(result)
 }
 
-/// Pushes again only the questions that failed in the last push (or retry): previews again
-/// against the notes as they are now, backs them up, and writes those questions alone. The
-/// result is the last one with the retried questions' outcomes in place of the failures.
+/// Pushes again only the questions that failed or were not written (a cancelled push) in the
+/// last push or retry: previews again against the notes as they are now, backs them up, and
+/// writes those questions alone. The result is the last one with the retried questions'
+/// outcomes in their place.
 #[tauri::command]
 pub async fn retry_failed(
     state: State<'_, AppState>,
@@ -595,38 +556,33 @@ pub async fn retry_failed(
             }
         }
     };
-    let failed: HashSet<String> = previous
-        .questions
-        .iter()
-        .filter(|q| q.status == QuestionStatus::Failed)
-        .map(|q| q.question_id.clone())
-        .collect();
-    if failed.is_empty() {
+    if usecase::to_retry(&previous).is_empty() {
         return Err(AppError::new(
             "bad_input",
-            "no question failed in the last push: nothing to retry",
+            "no question failed or was left unwritten in the last push: nothing to retry",
         ));
     }
     request.run_id = run_id;
-    let work = async {
-        let mut pushed =
-            preview_and_push(&state, &request, &on_progress, |id| failed.contains(id)).await?;
-        // The questions not retried keep what the last push did to them.
-        for q in &mut pushed.result.questions {
-            if failed.contains(&q.question_id) {
-                continue;
-            }
-            if let Some(before) = previous
-                .questions
-                .iter()
-                .find(|p| p.question_id == q.question_id)
-            {
-                *q = before.clone();
-            }
-        }
-        Ok(state.remember_push(request.clone(), pushed))
-    };
-    state.tracked_run(run_id, &on_progress, work).await
+    let (state, request, progress) = (&*state, &request, &on_progress);
+    state
+        .tracked_run(run_id, progress, |cancel| async move {
+            let previewed =
+                cancellable(cancel.clone(), run_previewed(state, request, progress)).await?;
+            let _ = progress.send(ProgressEvent::Stage {
+                stage: "pushing".into(),
+            });
+            let result = usecase::retry(
+                &previous,
+                &previewed,
+                &state.sync_options(),
+                &cancel,
+                &ChannelSyncProgress(progress),
+            )
+            .await?;
+            state.remember_push(request.clone(), previewed, &result);
+            Ok(result)
+        })
+        .await
 }
 
 /// Writes the report of the last preview, or of the last push's result, to the file the user
@@ -830,23 +786,24 @@ pub async fn pick_checks_files(
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).
-async fn workload_target<'a>(state: &'a AppState, source: &SourceRequest) -> AppResult<Target<'a>> {
+async fn workload_target<'a>(
+    state: &'a AppState,
+    source: &SourceRequest,
+) -> AppResult<WorkloadHandle<'a>> {
     match source {
-        SourceRequest::Demo => Ok(Target::Demo(&state.demo)),
-        _ => Ok(Target::Aws(Box::new(Workload::Aws(
-            state.aws_workload().await?,
-        )))),
+        SourceRequest::Demo => Ok(WorkloadHandle::Borrowed(&state.demo)),
+        _ => Ok(Workload::Aws(state.aws_workload().await?).into()),
     }
 }
 
 /// The workload a backup was taken of: the demo's or the configured one; others are refused.
-async fn backup_target<'a>(state: &'a AppState, backup: &Backup) -> AppResult<Target<'a>> {
+async fn backup_target<'a>(state: &'a AppState, backup: &Backup) -> AppResult<WorkloadHandle<'a>> {
     if backup.workload_arn == demo_workload::DEMO_WORKLOAD_ARN {
-        return Ok(Target::Demo(&state.demo));
+        return Ok(WorkloadHandle::Borrowed(&state.demo));
     }
     match state.workload_arn() {
         Ok(arn) if arn.to_string() == backup.workload_arn => {
-            Ok(Target::Aws(Box::new(Workload::Aws(state.aws_workload().await?))))
+            Ok(Workload::Aws(state.aws_workload().await?).into())
         }
         _ => Err(AppError::new(
             "bad_input",
@@ -886,67 +843,61 @@ fn known_backup(state: &AppState, path: &str) -> AppResult<(PathBuf, Backup)> {
     Ok((found.path, backup))
 }
 
-/// What a restore would put back, for the confirmation: every question whose notes differ now.
+/// What a restore would put back, for the confirmation: the questions that still hold what the
+/// sync wrote (with `force`: every question whose notes differ now), and those it would keep as
+/// they are because someone else's text is in them now.
 #[tauri::command]
-pub async fn restore_plan(state: State<'_, AppState>, path: String) -> AppResult<RestorePlan> {
+pub async fn restore_plan(
+    state: State<'_, AppState>,
+    path: String,
+    force: Option<bool>,
+) -> AppResult<RestorePlan> {
     let (path, backup) = known_backup(&state, &path)?;
-    let options = SyncOptions {
-        dry_run: true,
-        ..state.sync_options()
-    };
     let target = backup_target(&state, &backup).await?;
-    let report = sync::restore(
-        target.get(),
-        &backup,
-        &path,
-        &options,
-        &sync::NoSyncProgress,
-    )
-    .await?;
-    let snapshot = target.get().snapshot().await?;
-    let put_back = report
-        .questions
-        .iter()
-        .filter(|q| q.status == sync::RestoreStatus::WouldChange)
-        .filter_map(|q| {
-            let old = backup
-                .questions
-                .iter()
-                .find(|b| b.question_id == q.question_id)?;
-            let now = snapshot
-                .questions
-                .iter()
-                .find(|c| c.question_id == q.question_id)?;
-            Some(RestoreQuestionView {
-                question_id: q.question_id.clone(),
-                title: old.title.clone(),
-                notes_now: now.notes.clone(),
-                notes_restored: old.notes.clone(),
-            })
-        })
-        .collect();
+    let (changes, report) =
+        usecase::restore_plan(&target, &backup, &path, force.unwrap_or(false)).await?;
     Ok(RestorePlan {
         path: path.display().to_string(),
         created_at: backup.created_at.clone(),
         workload_name: backup.workload_name.clone(),
-        put_back,
+        put_back: changes
+            .into_iter()
+            .map(|c| RestoreQuestionView {
+                question_id: c.question_id,
+                title: c.title,
+                notes_now: c.notes_now,
+                notes_restored: c.notes_restored,
+            })
+            .collect(),
+        kept: report
+            .kept()
+            .into_iter()
+            .map(|q| q.question_id.clone())
+            .collect(),
     })
 }
 
-/// Puts a backup's notes back (after backing up the notes it replaces).
+/// Puts back what the sync that made a backup wrote (after backing up the notes it replaces);
+/// with `force`, also questions edited since.
 #[tauri::command]
 pub async fn restore(
     state: State<'_, AppState>,
     path: String,
+    force: Option<bool>,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<RestoreReport> {
     let (path, backup) = known_backup(&state, &path)?;
     let target = backup_target(&state, &backup).await?;
-    let report = sync::restore(
-        target.get(),
+    let options = SyncOptions {
+        force: force.unwrap_or(false),
+        ..state.sync_options()
+    };
+    let report = usecase::restore(
+        &target,
         &backup,
         &path,
-        &state.sync_options(),
+        &options,
+        &Cancel::new(),
         &ChannelSyncProgress(&on_progress),
     )
     .await;

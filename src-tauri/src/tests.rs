@@ -495,3 +495,117 @@ fn retry_needs_a_push_with_failures() {
         "{err}"
     );
 }
+
+/// Cancelling a push after its first write: the writes in flight finish, no new one starts, the
+/// result says which questions were written and which were not (and matches the workload), it
+/// is kept, and a retry writes the rest.
+#[test]
+fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
+    use crate::commands::{run_push, AppState};
+    use crate::types::{ProgressEvent, PushRequest};
+    use tauri::ipc::{Channel, InvokeResponseBody};
+    use wa_sync_engine::usecase::Cancel;
+
+    let (app, dir) = app();
+    let main = window(&app, "main");
+    let state = tauri::Manager::state::<AppState>(&app);
+    let cancel = Cancel::new();
+    let on_write = cancel.clone();
+    let progress: Channel<ProgressEvent> = Channel::new(move |body| {
+        if let InvokeResponseBody::Json(text) = body {
+            if text.contains("\"kind\":\"written\"") {
+                on_write.cancel();
+            }
+        }
+        Ok(())
+    });
+    let request: PushRequest = serde_json::from_value(
+        json!({ "preview": demo_request(2, &[])["request"], "opted_out": [] }),
+    )
+    .unwrap();
+    let result =
+        tauri::async_runtime::block_on(run_push(state.inner(), &request, cancel, &progress))
+            .expect("a cancelled push still returns what it did");
+    let result = serde_json::to_value(&result).unwrap();
+    let with = |status: &str| -> Vec<String> {
+        result["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| q["status"] == status)
+            .map(|q| q["question_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (written, not_written) = (with("written"), with("not-written"));
+    assert!(!written.is_empty(), "the first write finished");
+    assert!(
+        written.len() <= wa_sync_engine::sync::writer::MAX_WINDOW + 1,
+        "no new write started after the cancel: {} written",
+        written.len()
+    );
+    assert!(!not_written.is_empty());
+    assert!(result["backup"].is_string(), "its backup is named");
+
+    // The result matches the workload.
+    let demo =
+        wa_sync_engine::wellarchitected::DemoWorkload::open(dir.path().join("demo-workload.json"));
+    let snapshot = tauri::async_runtime::block_on(demo.snapshot()).unwrap();
+    let notes_of = |id: &str| {
+        let q = snapshot
+            .questions
+            .iter()
+            .find(|q| q.question_id == id)
+            .unwrap();
+        q.notes.clone()
+    };
+    let planned = |id: &str| {
+        let q = result["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["question_id"] == id);
+        q.unwrap()["notes"].as_str().unwrap().to_string()
+    };
+    for id in &written {
+        assert_eq!(notes_of(id), planned(id), "{id} was written");
+    }
+    for id in &not_written {
+        assert_ne!(notes_of(id), planned(id), "{id} was not written");
+    }
+    // The backup is listed for restore.
+    let backups = invoke(&main, "list_backups", json!({})).unwrap();
+    assert_eq!(backups[0]["path"], result["backup"]);
+
+    // The result was kept: a retry writes the rest and keeps what the push did.
+    let retried = invoke(
+        &main,
+        "retry_failed",
+        json!({ "runId": 5, "onProgress": "__CHANNEL__:5" }),
+    )
+    .unwrap();
+    let statuses = |r: &Value, ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                let q = r["questions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|q| q["question_id"] == *id);
+                q.unwrap()["status"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    assert!(statuses(&retried, &not_written)
+        .iter()
+        .all(|s| s == "written"));
+    assert!(statuses(&retried, &written).iter().all(|s| s == "written"));
+    let again = invoke(&main, "preview", demo_request(6, &[])).unwrap();
+    let left = again["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["status"] == "would-change")
+        .count();
+    assert_eq!(left, 0, "everything is written now");
+    drop(dir);
+}

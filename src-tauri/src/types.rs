@@ -143,6 +143,9 @@ pub struct RestorePlan {
     pub created_at: String,
     pub workload_name: String,
     pub put_back: Vec<RestoreQuestionView>,
+    /// Questions whose notes differ from the backup's but that the restore leaves as they are:
+    /// edited since the sync wrote them, or never written by it (unless forced).
+    pub kept: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

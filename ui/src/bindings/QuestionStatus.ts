@@ -3,4 +3,4 @@
 /**
  * What happens, or happened, to one question's notes.
  */
-export type QuestionStatus = "unchanged" | "would-change" | "written" | "failed" | "not-covered";
+export type QuestionStatus = "unchanged" | "would-change" | "written" | "failed" | "not-covered" | "changed" | "not-written";

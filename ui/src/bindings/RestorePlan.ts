@@ -4,4 +4,9 @@ import type { RestoreQuestionView } from "./RestoreQuestionView";
 /**
  * What the restore confirmation shows.
  */
-export type RestorePlan = { path: string, created_at: string, workload_name: string, put_back: Array<RestoreQuestionView>, };
+export type RestorePlan = { path: string, created_at: string, workload_name: string, put_back: Array<RestoreQuestionView>, 
+/**
+ * Questions whose notes differ from the backup's but that the restore leaves as they are:
+ * edited since the sync wrote them, or never written by it (unless forced).
+ */
+kept: Array<string>, };

@@ -3,4 +3,4 @@
 /**
  * What happened to one question in a restore.
  */
-export type RestoreStatus = "written" | "unchanged" | "would-change" | "failed";
+export type RestoreStatus = "written" | "unchanged" | "would-change" | "failed" | "kept" | "not-written";

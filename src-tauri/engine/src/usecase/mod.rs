@@ -83,11 +83,13 @@ where
             None => Ok(None),
         }
     };
-    let read_checks = async {
+    // Boxed: both futures are large, and a caller's stack (a debug build's tokio worker) is not.
+    let read_workload = Box::pin(read_workload);
+    let read_checks = Box::pin(async {
         preview::collect(input.source, input.tags, input.mapping, progress)
             .await
             .map_err(E::from)
-    };
+    });
     let (collected, workload) = futures::try_join!(read_checks, read_workload)?;
     let current = workload.as_ref().map(|(_, s)| s.current_notes());
     let report = preview::report(
@@ -133,7 +135,7 @@ pub async fn push(
             q.notes = None;
         }
     }
-    sync::sync(workload, snapshot, plan, options, cancel, progress).await
+    Box::pin(sync::sync(workload, snapshot, plan, options, cancel, progress)).await
 }
 
 /// The questions a retry of `result` writes: those that failed or were not written.

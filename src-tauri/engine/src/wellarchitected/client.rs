@@ -11,6 +11,7 @@ use crate::credentials::ThrottleCounter;
 use crate::credentials::{config_for, sdk_error, AwsAuth};
 use crate::{Error, Result};
 use aws_sdk_wellarchitected as wa;
+use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 
 /// The lens wa-sync writes into.
@@ -81,13 +82,20 @@ impl AwsWorkload {
             )));
         };
         let mut questions = answers?;
-        let notes: Vec<Result<String>> = futures::stream::iter(&questions)
-            .map(|q| self.read_notes(&q.question_id))
-            .buffered(READ_CONCURRENCY)
-            .collect()
-            .await;
-        for (q, notes) in questions.iter_mut().zip(notes) {
-            q.notes = notes?;
+        // Async blocks pushed one by one rather than a stream of closures: the app's commands
+        // need this future to be `Send`, which closures returning borrowing futures defeat.
+        let mut in_flight = FuturesUnordered::new();
+        let mut next = 0;
+        loop {
+            while in_flight.len() < READ_CONCURRENCY && next < questions.len() {
+                let (index, question_id) = (next, questions[next].question_id.clone());
+                in_flight.push(async move { (index, self.read_notes(&question_id).await) });
+                next += 1;
+            }
+            let Some((index, notes)) = in_flight.next().await else {
+                break;
+            };
+            questions[index].notes = notes?;
         }
         Ok(WorkloadSnapshot {
             workload_arn: self.arn.to_string(),
