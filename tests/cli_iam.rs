@@ -6,6 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use wa_sync_fakes::prerequisites::{missing, Prerequisite};
 
 const WORKLOAD: &str =
     "arn:aws:wellarchitected:us-east-1:123456789012:workload/0123456789abcdef0123456789abcdef";
@@ -143,7 +144,12 @@ fn policy_documents_are_scoped_and_demand_the_external_id() {
 fn moto_server() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("WA_SYNC_MOTO_SERVER") {
         let path = PathBuf::from(path);
-        return path.exists().then_some(path);
+        assert!(
+            path.exists(),
+            "WA_SYNC_MOTO_SERVER={} does not exist (make deps installs moto there)",
+            path.display()
+        );
+        return Some(path);
     }
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -185,9 +191,9 @@ fn start_moto(binary: &PathBuf) -> (Moto, String) {
 #[test]
 fn iam_create_is_idempotent_against_moto() {
     let Some(binary) = moto_server() else {
-        eprintln!(
-            "SKIPPED iam_create_is_idempotent_against_moto: moto_server not found (pip install 'moto[server]', \
-             then set WA_SYNC_MOTO_SERVER or put it on PATH)"
+        missing(
+            Prerequisite::Moto,
+            "moto_server not found (pip install 'moto[server]', then set WA_SYNC_MOTO_SERVER or put it on PATH)",
         );
         return;
     };

@@ -1,20 +1,24 @@
 //! The API key in the real OS keychain (Secret Service on Linux): saved with the host it was
 //! verified with, read by the `wa-sync` binary for that host only when no environment variable
 //! is set, and forgotten. Runs where a keychain is unlocked, which `make test` arranges with
-//! dbus-run-session and gnome-keyring; elsewhere it says so and passes without checking, since
-//! there is no keychain to check.
+//! dbus-run-session and gnome-keyring; elsewhere it says so and skips, except in CI (or with
+//! WA_SYNC_REQUIRE_KEYCHAIN set), where it fails.
 
 use std::process::{Command, Output};
 use wa_sync_engine::conformity::ApiKey;
 use wa_sync_engine::keychain::{self, KeyKind, StoredKey};
 use wa_sync_engine::url::parse_base_url;
 use wa_sync_fakes::conformity::{self as fake, FakeConformity, Fixture};
+use wa_sync_fakes::prerequisites::{missing, Prerequisite};
 
 const KEY: &str = "tmc12keychain:K3ychainSecretValue";
 
 fn keychain_available() -> bool {
     if std::env::var_os("WA_SYNC_KEYCHAIN_TESTS").is_none() {
-        eprintln!("skipped: set WA_SYNC_KEYCHAIN_TESTS=1 inside an unlocked keychain session (make test does)");
+        missing(
+            Prerequisite::Keychain,
+            "set WA_SYNC_KEYCHAIN_TESTS=1 inside an unlocked keychain session (make test-rust does)",
+        );
         return false;
     }
     true

@@ -15,6 +15,7 @@ use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::preview::{self, Collected, PreviewReport, Source};
 use wa_sync_engine::report::{self, Format, Report};
 use wa_sync_engine::summary::Aggregator;
+use wa_sync_fakes::prerequisites::{missing, Prerequisite};
 
 /// 2025-01-31T12:00:00Z: every report here is generated "then".
 fn fixed_time() -> SystemTime {
@@ -479,7 +480,10 @@ fn pdf_parses_back_with_every_question_and_the_totals() {
 #[test]
 fn pdf_renders_with_pdftoppm() {
     let Ok(status) = std::process::Command::new("pdftoppm").arg("-v").output() else {
-        eprintln!("NOTICE: pdftoppm is not installed (Debian: poppler-utils); skipping the PDF rendering test");
+        missing(
+            Prerequisite::Poppler,
+            "pdftoppm is not installed (Debian: poppler-utils)",
+        );
         return;
     };
     assert!(status.status.success() || !status.stderr.is_empty());
@@ -536,7 +540,7 @@ fn multilingual_report() -> Report {
 }
 
 /// Runs a poppler tool on `pdf` (`after` follows the file name) and returns its standard output;
-/// `None` (with a notice) when poppler-utils is not installed.
+/// `None` when poppler-utils is not installed and need not be (see `missing`).
 fn poppler(tool: &str, args: &[&str], pdf: &Path, after: &[&Path]) -> Option<String> {
     let out = match std::process::Command::new(tool)
         .args(args)
@@ -546,7 +550,10 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path, after: &[&Path]) -> Option<Str
     {
         Ok(out) => out,
         Err(_) => {
-            eprintln!("NOTICE: {tool} is not installed (Debian: poppler-utils); skipping");
+            missing(
+                Prerequisite::Poppler,
+                &format!("{tool} is not installed (Debian: poppler-utils)"),
+            );
             return None;
         }
     };

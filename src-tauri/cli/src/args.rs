@@ -50,6 +50,10 @@ pub struct Global {
     /// No progress on stderr
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Log to stderr what wa-sync does (-v) and each request it makes (-vv); without it, only
+    /// warnings, or what RUST_LOG asks for
+    #[arg(long, short, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

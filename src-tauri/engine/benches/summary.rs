@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p wa-sync-engine --bench summary`
 
+// Measuring the heap needs a global allocator, which is unsafe to implement.
+#![allow(unsafe_code)]
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

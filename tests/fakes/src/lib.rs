@@ -3,6 +3,7 @@
 //! assert on the traffic.
 
 pub mod conformity;
+pub mod prerequisites;
 pub mod server;
 pub mod sts;
 pub mod visionone;

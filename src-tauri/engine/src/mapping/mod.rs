@@ -84,7 +84,7 @@ impl Mapping {
                 "mapping override applied"
             );
         }
-        tracing::debug!(
+        tracing::info!(
             lens = %mapping.lens_alias,
             lens_version = %mapping.lens_version,
             rules = mapping.entries.len(),

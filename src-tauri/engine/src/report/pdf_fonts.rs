@@ -643,7 +643,10 @@ mod tests {
     #[test]
     fn chars_fall_back_across_fonts_and_unknown_ones_are_reported() {
         if !family_installed("DejaVu Sans") || !family_installed("Droid Sans Fallback") {
-            eprintln!("NOTICE: DejaVu Sans or Droid Sans Fallback is not installed; skipping");
+            wa_sync_fakes::prerequisites::missing(
+                wa_sync_fakes::prerequisites::Prerequisite::Fonts,
+                "DejaVu Sans or Droid Sans Fallback is not installed (Debian: fonts-dejavu-core fonts-droid-fallback)",
+            );
             return;
         }
         let chars: BTreeSet<char> = "Zürich Ωμέγα Привет 本番環境 \u{10fffd}".chars().collect();

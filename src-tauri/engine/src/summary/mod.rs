@@ -265,7 +265,7 @@ impl<'m> Aggregator<'m> {
             })
             .collect();
         unmapped_rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
-        tracing::debug!(
+        tracing::info!(
             fetched = self.fetched,
             counted = self.counted,
             left_out = self.left_out.total(),
