@@ -155,12 +155,22 @@ webkit_lib=$(ls "$appdir"/usr/lib/libwebkit2gtk-4.1.so.*)
 sed -i -e 's|/usr|././|g' "$webkit_lib"
 
 # --- the entry point -------------------------------------------------------------------------
+[ -x "$appdir/usr/bin/wa-sync" ] || { echo "appimage.sh: the .deb has no usr/bin/wa-sync (the command line); build it with: make deb" >&2; exit 1; }
 cat >"$appdir/AppRun" <<EOF
 #!/bin/sh
-# Entry point of the wa-sync AppImage: points GTK and GLib at what the AppDir carries, then
-# starts the app from usr/ (WebKitGTK finds its helper processes relative to it).
+# Entry point of the wa-sync AppImage. Started as \`wa-sync\` (a link named so; the runtime
+# passes the name it was started by in ARGV0) or with --cli first, it runs the command line in
+# the caller's directory. Otherwise it points GTK and GLib at what the AppDir carries and starts
+# the app from usr/ (WebKitGTK finds its helper processes relative to it).
 APPDIR=\${APPDIR:-\$(dirname "\$(readlink -f "\$0")")}
 export APPDIR
+if [ "\${ARGV0##*/}" = wa-sync ]; then
+  exec "\$APPDIR/usr/bin/wa-sync" "\$@"
+fi
+if [ "\${1:-}" = --cli ]; then
+  shift
+  exec "\$APPDIR/usr/bin/wa-sync" "\$@"
+fi
 export OWD="\${OWD:-\$PWD}"
 export GSETTINGS_SCHEMA_DIR="\$APPDIR$schemas"
 export GTK_EXE_PREFIX="\$APPDIR/usr"

@@ -5,6 +5,7 @@
 #
 #   tests/packaging/appimage.test.sh [path/to/wa-sync_VERSION_amd64.AppImage]
 #
+# Also checks that the image runs the command line (`--cli`, or through a link named wa-sync).
 # Needs xvfb-run and xdotool, and root or user namespaces (to hide the machine's WebKitGTK).
 # Prints `N passed, N failed`.
 set -uo pipefail
@@ -37,7 +38,7 @@ check "the file is a type-2 AppImage (magic bytes AI 02 at offset 8)" is_type2_i
 
 extracts() {
   (cd "$work" && "$appimage" --appimage-extract >/dev/null) &&
-    for f in AppRun wa-sync.desktop wa-sync-app.png usr/bin/wa-sync-app usr/lib/libwebkit2gtk-4.1.so.0 \
+    for f in AppRun wa-sync.desktop wa-sync-app.png usr/bin/wa-sync-app usr/bin/wa-sync usr/lib/libwebkit2gtk-4.1.so.0 \
       usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitWebProcess \
       usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitNetworkProcess; do
       [ -e "$work/squashfs-root/$f" ] || { echo "  missing in the image: $f"; return 1; }
@@ -54,6 +55,17 @@ resolves_inside() {
   [ "$(realpath "$webkit")" = "$work/squashfs-root/usr/lib/libwebkit2gtk-4.1.so.0" ] || { echo "  WebKitGTK resolves to $webkit"; return 1; }
 }
 check "the app's libraries resolve, WebKitGTK's to the copy in the image" resolves_inside
+
+# The command line rides along: `--cli` first, or the image started through a link named wa-sync.
+cli_version() {
+  local out
+  out=$(cd "$work" && APPIMAGE_EXTRACT_AND_RUN=1 TMPDIR=$work/tmp "$@" 2>&1)
+  [ "$out" = "wa-sync $version" ] || { echo "  printed: $out"; return 1; }
+}
+mkdir -p "$work/tmp" "$work/bin"
+ln -s "$appimage" "$work/bin/wa-sync"
+check "the image runs the command line with --cli first (wa-sync --version)" cli_version "$appimage" --cli --version
+check "a link named wa-sync to the image runs the command line" cli_version "$work/bin/wa-sync" --version
 
 # Start the image on the demo inside a mount namespace where the machine's WebKitGTK is gone.
 cat >"$work/run-hidden.sh" <<'INNER'

@@ -1,6 +1,7 @@
 // End-to-end: the real debug app binary (target/debug/wa-sync-app) driven through WebKitWebDriver
 // by tauri-driver, under Xvfb. Goes through the demo preview and checks that the pillar chart,
-// the question list and a note diff render.
+// the question list and a note diff render, then pushes (the result's tiles and a written
+// question's notes) and restores.
 // Run: make app-debug && npm run test:e2e   (needs `cargo install tauri-driver --locked`)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,7 +83,16 @@ try {
     await tid("push-result").waitForDisplayed({ timeout: 20000 });
     assert.match(await tid("push-written").getText(), new RegExp(`Written\\s*${toWrite}$`));
     assert.match(await tid("push-failed").getText(), /Failed\s*0$/);
+    // The tiles and a written question's detail show what the push did, not the preview before it.
+    assert.equal(await tid("total-written").$(".stat-value").getText(), String(toWrite));
+    assert.equal(await tid("total-would-change").$(".stat-value").getText(), "0");
+    const written = await tid("question-row-priorities").$("td:nth-child(2)");
+    await written.scrollIntoView();
+    await written.click();
+    await browser.waitUntil(async () => /as written/.test(await tid("question-detail").getText()), { timeout: 5000 });
+    assert.match(await tid("current-notes").getText(), /Total number of Failures: \d+/);
     await tid("backup-0").waitForDisplayed({ timeout: 5000 });
+    assert.match(await tid("backup-0").getText(), new RegExp(`a push\\s+${toWrite}`));
     // A new preview: what was written is now unchanged; the opted-out question still would change.
     await tid("run-preview").click();
     await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === String(toWrite), { timeout: 10000 });
