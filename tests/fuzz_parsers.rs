@@ -8,15 +8,15 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use wa_sync_engine::checks::{files, RiskLevel, TagFilter};
 use wa_sync_engine::conformity::model as conformity_model;
 use wa_sync_engine::credentials::{validate_external_id, validate_role_arn};
 use wa_sync_engine::mapping::{Lens, Mapping, Origin};
-use wa_sync_engine::sync::{Backup, BackupQuestion, BACKUP_FORMAT};
+use wa_sync_engine::sync::Backup;
 use wa_sync_engine::visionone::model as visionone_model;
 use wa_sync_engine::visionone::{self, VisionOneClient};
-use wa_sync_engine::wellarchitected::WorkloadArn;
+use wa_sync_engine::wellarchitected::{QuestionNotes, WorkloadArn, WorkloadSnapshot};
 
 /// Cases for cheap, in-memory properties.
 const MANY: u32 = 1000;
@@ -610,42 +610,46 @@ proptest! {
     }
 }
 
-/// A backup with notes of any text (reviewers write anything: CRLF, emoji, control characters).
+/// A backup with notes of any text (reviewers write anything: CRLF, emoji, control characters),
+/// made as a sync makes it, so the checksum is the one a real backup carries.
 fn backup() -> impl Strategy<Value = Backup> {
     let question = (
         proptest::sample::select(lens_question_ids()),
         any::<String>(),
         any::<String>(),
-    )
-        .prop_map(|(question_id, title, notes)| BackupQuestion {
-            question_id,
-            pillar_id: "security".into(),
-            title,
-            notes,
-        });
+        proptest::option::of(any::<String>()),
+    );
     (
         "[0-9a-f]{32}",
         any::<String>(),
         proptest::collection::vec(question, 0..6),
     )
         .prop_map(|(id, name, questions)| {
-            let changed = questions
+            let written: Vec<(String, String)> = questions
                 .iter()
-                .map(|q| q.question_id.clone())
-                .collect::<BTreeSet<_>>();
-            Backup {
-                format: BACKUP_FORMAT.to_string(),
+                .filter_map(|(question_id, _, _, text)| {
+                    text.clone().map(|text| (question_id.clone(), text))
+                })
+                .collect::<BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            let snapshot = WorkloadSnapshot {
                 workload_arn: format!(
                     "arn:aws:wellarchitected:eu-west-1:111122223333:workload/{id}"
                 ),
-                workload_name: name,
+                name,
                 lens_alias: "wellarchitected".into(),
                 lens_version: "2024-06-27".into(),
-                created_at: "2026-12-06T23:59:59Z".into(),
-                wa_sync_version: wa_sync_engine::VERSION.into(),
-                reason: "sync".into(),
-                changed_question_ids: changed.into_iter().collect(),
-                questions,
-            }
+                questions: questions
+                    .into_iter()
+                    .map(|(question_id, title, notes, _)| QuestionNotes {
+                        question_id,
+                        pillar_id: "security".into(),
+                        title,
+                        notes,
+                    })
+                    .collect(),
+            };
+            Backup::of(&snapshot, "sync", &written)
         })
 }
