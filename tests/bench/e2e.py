@@ -57,16 +57,16 @@ class Fakes:
 
 def run_wa_sync(binary, argv, env):
     """Runs wa-sync; returns (seconds, peak RSS in MiB, exit status, stdout, stderr)."""
-    start = time.monotonic()
-    proc = subprocess.Popen([binary, *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = b"", b""
-    # wait4 gives this child's own peak RSS.
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.monotonic() - start
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, out, err
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen([binary, *argv], env=env, stdout=out, stderr=err)
+        # wait4 gives this child's own peak RSS.
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return elapsed, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read()
 
 
 def base_env(ready, home):
