@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--target-dir", default=os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")))
+    p.add_argument("--profile", default="release", help="the cargo profile directory (release; debug only to try the script)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--latency-ms", type=int, default=20)
     p.add_argument("--only", nargs="*", default=None, help="scenario names to run")
@@ -141,14 +142,14 @@ def scenarios(latency):
 
 def main():
     opts = args()
-    release = os.path.join(opts.target_dir, "release")
+    release = os.path.join(opts.target_dir, opts.profile)
     wa_sync = os.path.join(release, "wa-sync")
     fakes_bin = os.path.join(release, "fake-services")
     for b in (wa_sync, fakes_bin):
         if not os.path.exists(b):
             sys.exit(f"{b} is missing: build it with `cargo build --release -p wa-sync-cli -p wa-sync-fakes`")
     latency = opts.latency_ms / 1000
-    print(f"wa-sync end-to-end benchmark: {opts.latency_ms} ms per request, median of {opts.runs} runs")
+    print(f"wa-sync end-to-end benchmark ({opts.profile}): {opts.latency_ms} ms per request, median of {opts.runs} runs")
     print(f"{'scenario':44} {'wall s':>7} {'requests':>9} {'floor s':>8} {'ratio':>6} {'checks/s':>9} {'RSS MiB':>8}  notes")
     for name, flags, command, checks, runs, rate in scenarios(opts.latency_ms):
         if opts.only and not any(o in name for o in opts.only):
