@@ -155,5 +155,9 @@ test-e2e: app-debug
 test-appimage: appimage
 	bash tests/packaging/appimage.test.sh
 
+## The engine's micro-benchmarks, then the end-to-end one: the release wa-sync against the fakes
+## with 20 ms per request (tests/bench/e2e.py prints wall time, requests, ratio to the floor, RSS).
 bench:
 	cargo bench -p wa-sync-engine
+	cargo build --release -p wa-sync-cli --bin wa-sync -p wa-sync-fakes --bin fake-services
+	python3 tests/bench/e2e.py

@@ -138,3 +138,37 @@ async fn conformity_only_commands_and_bad_tags_exit_2_before_any_request() {
     assert_eq!(accounts[0]["id"], ACCOUNT);
     assert_eq!(accounts[0]["aws_account_id"], "123456789012");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_loopback_url_is_not_sent_through_a_proxy() {
+    let vision_one = FakeVisionOne::start(visionone_fake::Fixture::synthetic(
+        VISIONONE_KEY,
+        ACCOUNT,
+        "123456789012",
+        10,
+        1,
+    ))
+    .await;
+    // Nothing listens on port 9 (discard): a request sent through the proxy would fail, and a
+    // real proxy would see the key.
+    let proxy = "http://127.0.0.1:9".to_string();
+    let output = run(
+        args(&["accounts", "--json"]),
+        vec![
+            ("WA_SYNC_SOURCE", "vision-one".to_string()),
+            ("VISIONONE_API_URL", vision_one.base_url()),
+            ("VISIONONE_API_KEY", VISIONONE_KEY.to_string()),
+            ("HTTP_PROXY", proxy.clone()),
+            ("http_proxy", proxy.clone()),
+            ("HTTPS_PROXY", proxy.clone()),
+            ("ALL_PROXY", proxy),
+        ],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!vision_one.requests().is_empty());
+}

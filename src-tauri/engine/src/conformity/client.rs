@@ -336,13 +336,19 @@ impl ConformityClient {
             number: 0,
         }]);
         let mut in_flight = FuturesUnordered::new();
+        // Pages that arrived while the service list was being fetched.
+        let mut arrived = VecDeque::new();
         loop {
             while in_flight.len() < MAX_CONCURRENCY as usize {
                 let Some(job) = queue.pop_front() else { break };
                 in_flight.push(fetch(job));
             }
-            let Some(answer) = in_flight.next().await else {
-                break;
+            let answer = match arrived.pop_front() {
+                Some(answer) => answer,
+                None => match in_flight.next().await {
+                    Some(answer) => answer,
+                    None => break,
+                },
             };
             let (job, bytes) = answer?;
             if job.number > 0 {
@@ -357,7 +363,16 @@ impl ConformityClient {
             available.get_or_insert(total);
             if total > RESULT_CAP {
                 if part.depth == SERVICE_DEPTH && services.is_empty() {
-                    services = self.service_ids().await?;
+                    // The pages in flight hold places in the pacing: they must go on being
+                    // polled meanwhile, or this request could wait for a place forever.
+                    let service_ids = self.service_ids();
+                    tokio::pin!(service_ids);
+                    services = loop {
+                        tokio::select! {
+                            ids = &mut service_ids => break ids?,
+                            Some(answer) = in_flight.next() => arrived.push_back(answer),
+                        }
+                    };
                 }
                 if let Some(children) = split(&part, &services) {
                     stats.splits += 1;
