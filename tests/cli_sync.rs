@@ -681,6 +681,15 @@ async fn a_note_edited_during_the_sync_survives_the_sync_and_the_restore() {
     assert!(wa.answer_updates().iter().all(|u| u.question_id != edited));
     let written = count_status(&report, "written");
     assert!(written > 10);
+    let list_answers = wa
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "ListAnswers")
+        .count();
+    assert_eq!(
+        list_answers, 2,
+        "57 questions of all pillars in pages of 50"
+    );
 
     // After the sync, another reviewer rewrites a note the sync wrote.
     set_notes(&wa, "securely-operate", "Rewritten by hand after the sync.");
@@ -860,4 +869,28 @@ async fn restore_refuses_a_truncated_or_edited_backup() {
         assert!(stderr(&out).contains(words), "{}", stderr(&out));
     }
     assert_eq!(wa.requests().len(), sent, "nothing sent");
+}
+
+/// Every AWS operation has an overall timeout, with a clear error naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aws_call_that_does_not_answer_in_time_fails_clearly() {
+    let wa = FakeWellArchitected::start(WaState {
+        update_delay: Some(Duration::from_secs(5)),
+        ..state()
+    })
+    .await;
+    let mut env = Env::new(&wa);
+    env.extra
+        .push(("WA_SYNC_AWS_TIMEOUT_SECS".into(), "0.5".into()));
+    let arn = arn();
+    let backups = env.backups();
+    let out = env.run(&sync_args(&arn, &backups)).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert!(count_status(&report, "failed") > 10);
+    assert!(
+        stderr(&out).contains("did not answer within 0.5 s"),
+        "{}",
+        stderr(&out)
+    );
 }
