@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use wa_sync_engine::notes::{render_block, utf16_len, NOTES_LIMIT};
 use wa_sync_engine::summary::Tally;
 use wa_sync_fakes::sts::{FakeSts, Role};
-use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
+use wa_sync_fakes::wellarchitected::{EditAfterGet, FakeWellArchitected, WaState, Workload};
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 const ACCOUNT: &str = "111122223333";
@@ -414,11 +414,23 @@ async fn restore_puts_back_the_exact_notes() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(wa.requests().len(), sent);
 
+    // Without --workload-arn (or --yes) the restore names the workload and sends nothing.
+    let out = env.run(&["restore", "--backup", &backup, "--quiet"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&arn) && stderr(&out).contains("--yes"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(wa.requests().len(), sent);
+
     let out = env
         .run(&[
             "restore",
             "--backup",
             &backup,
+            "--workload-arn",
+            &arn,
             "--backup-dir",
             backups.to_str().unwrap(),
             "--json",
@@ -558,7 +570,7 @@ async fn demo_workload_runs_the_whole_flow_offline() {
     let synced = std::fs::read_to_string(&demo_file).unwrap();
     assert!(synced.contains("Reviewed with the platform team"));
     let out = env
-        .run(&["restore", "--backup", &backup, "--json", "--quiet"])
+        .run(&["restore", "--backup", &backup, "--yes", "--json", "--quiet"])
         .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let restored: Value =
@@ -625,4 +637,260 @@ async fn an_older_lens_version_is_named_and_unknown_questions_are_left_alone() {
         .await;
     assert!(String::from_utf8_lossy(&text.stdout)
         .contains("warning: the workload's lens version is 2023-04-10"));
+}
+
+fn all_notes(wa: &FakeWellArchitected) -> Vec<String> {
+    wa.state().workloads[0].lenses[0]
+        .answers
+        .iter()
+        .map(|a| a.notes.clone().unwrap_or_default())
+        .collect()
+}
+
+/// A reviewer edits a note in the console between the preview's read and the write: it is not
+/// written (`changed`, exit 3, "preview again"), and a restore leaves it, and a note edited after
+/// the sync wrote it, as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_edited_during_the_sync_survives_the_sync_and_the_restore() {
+    let edited = "protect-data-rest";
+    let wa = FakeWellArchitected::start(WaState {
+        edits_after_get: vec![EditAfterGet {
+            question_id: edited.into(),
+            nth: 1,
+            notes: "Edited in the console during the sync.".into(),
+        }],
+        ..state()
+    })
+    .await;
+    let env = Env::new(&wa);
+    let arn = arn();
+    let backups = env.backups();
+    let out = env.run(&sync_args(&arn, &backups)).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(status_of(&report, edited), "changed");
+    assert!(
+        stderr(&out).contains(edited) && stderr(&out).contains("preview again"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        notes_of(&wa, edited),
+        "Edited in the console during the sync."
+    );
+    assert!(wa.answer_updates().iter().all(|u| u.question_id != edited));
+    let written = count_status(&report, "written");
+    assert!(written > 10);
+    let list_answers = wa
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "ListAnswers")
+        .count();
+    assert_eq!(
+        list_answers, 2,
+        "57 questions of all pillars in pages of 50"
+    );
+
+    // After the sync, another reviewer rewrites a note the sync wrote.
+    set_notes(&wa, "securely-operate", "Rewritten by hand after the sync.");
+    let backup = report["backup"].as_str().unwrap().to_string();
+    let out = env
+        .run(&[
+            "restore",
+            "--backup",
+            &backup,
+            "--workload-arn",
+            &arn,
+            "--backup-dir",
+            backups.to_str().unwrap(),
+            "--json",
+            "--quiet",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let restored = json(&out);
+    assert_eq!(status_of(&restored, edited), "kept");
+    assert_eq!(status_of(&restored, "securely-operate"), "kept");
+    assert!(
+        stderr(&out).contains("securely-operate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        notes_of(&wa, edited),
+        "Edited in the console during the sync."
+    );
+    assert_eq!(
+        notes_of(&wa, "securely-operate"),
+        "Rewritten by hand after the sync."
+    );
+    // Every other question is back as it was: empty.
+    let kept = [edited, "securely-operate"];
+    for a in &wa.state().workloads[0].lenses[0].answers {
+        if !kept.contains(&a.question_id.as_str()) {
+            assert_eq!(a.notes.as_deref().unwrap_or(""), "", "{}", a.question_id);
+        }
+    }
+}
+
+/// SIGKILL in the middle of a push (a slow fake), then a restore from the backup on disk: every
+/// one of the 57 notes is byte-identical to before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_mid_push_is_undone_by_its_backup() {
+    let wa = FakeWellArchitected::start(WaState {
+        update_delay: Some(Duration::from_millis(300)),
+        ..state()
+    })
+    .await;
+    set_notes(
+        &wa,
+        "securely-operate",
+        "Reviewer text\r\nwith CRLF, ÆØÅ and 😀  ",
+    );
+    set_notes(&wa, "identities", "");
+    let before = all_notes(&wa);
+    let env = Env::new(&wa);
+    let arn = arn();
+    let backups = env.backups();
+    let mut child = env
+        .command(&sync_args(&arn, &backups))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while wa.answer_updates().len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the sync never got to its third write"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    let written = wa.answer_updates().len();
+    assert!(written < 49, "killed in the middle: {written} writes made");
+    assert_ne!(all_notes(&wa), before);
+
+    wa.with_state(|s| s.update_delay = None);
+    let files: Vec<PathBuf> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "one backup, no temporary left: {files:?}");
+    let out = env
+        .run(&[
+            "restore",
+            "--backup",
+            files[0].to_str().unwrap(),
+            "--workload-arn",
+            &arn,
+            "--backup-dir",
+            env.dir.path().join("restore-backups").to_str().unwrap(),
+            "--quiet",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = all_notes(&wa);
+    assert_eq!(after.len(), 57);
+    assert_eq!(after, before, "all 57 notes byte-identical to before");
+}
+
+/// A backup that cannot be written whole (the file size limit stands in for a full disk) is
+/// removed, and nothing is sent to the workload.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_that_cannot_be_completed_is_removed_and_nothing_is_written() {
+    use std::os::unix::process::CommandExt;
+    let wa = FakeWellArchitected::start(state()).await;
+    let env = Env::new(&wa);
+    let arn = arn();
+    let backups = env.backups();
+    let mut cmd = env.command(&sync_args(&arn, &backups));
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 4096,
+                rlim_max: 4096,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("writing the backup"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(wa.answer_updates().is_empty(), "nothing was written");
+    let left: Vec<_> = std::fs::read_dir(&backups).unwrap().collect();
+    assert!(left.is_empty(), "no partial backup left: {left:?}");
+}
+
+/// A truncated or hand-edited backup is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_refuses_a_truncated_or_edited_backup() {
+    let wa = FakeWellArchitected::start(state()).await;
+    let env = Env::new(&wa);
+    let arn = arn();
+    let backups = env.backups();
+    let out = env.run(&sync_args(&arn, &backups)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let backup = PathBuf::from(json(&out)["backup"].as_str().unwrap());
+    let text = std::fs::read_to_string(&backup).unwrap();
+    let sent = wa.requests().len();
+    let truncated = env.dir.path().join("truncated.json");
+    std::fs::write(&truncated, &text[..text.len() - 40]).unwrap();
+    let edited = env.dir.path().join("edited.json");
+    std::fs::write(
+        &edited,
+        text.replacen("\"notes\": \"\"", "\"notes\": \"x\"", 1),
+    )
+    .unwrap();
+    for (file, words) in [(&truncated, "truncated"), (&edited, "checksum")] {
+        let out = env
+            .run(&[
+                "restore",
+                "--backup",
+                file.to_str().unwrap(),
+                "--yes",
+                "--quiet",
+            ])
+            .await;
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(words), "{}", stderr(&out));
+    }
+    assert_eq!(wa.requests().len(), sent, "nothing sent");
+}
+
+/// Every AWS operation has an overall timeout, with a clear error naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aws_call_that_does_not_answer_in_time_fails_clearly() {
+    let wa = FakeWellArchitected::start(WaState {
+        update_delay: Some(Duration::from_secs(5)),
+        ..state()
+    })
+    .await;
+    let mut env = Env::new(&wa);
+    env.extra
+        .push(("WA_SYNC_AWS_TIMEOUT_SECS".into(), "0.5".into()));
+    let arn = arn();
+    let backups = env.backups();
+    let out = env.run(&sync_args(&arn, &backups)).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert!(count_status(&report, "failed") > 10);
+    assert!(
+        stderr(&out).contains("did not answer within 0.5 s"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -213,7 +213,7 @@ mockIPC(async (cmd, args) => {
     }
     case "restore_plan":
       return { path: args.path, created_at: "2026-11-26T23:00:00Z", workload_name: "wa-sync demo workload",
-        put_back: [{ question_id: "priorities", title: "How do you determine what your priorities are?", notes_now: "new text", notes_restored: "" }] };
+        put_back: [{ question_id: "priorities", title: "How do you determine what your priorities are?", notes_now: "new text", notes_restored: "" }], kept: [] };
     case "restore":
       return { workload_arn: "arn", restored_from: args.path, backup: "/data/backups/b2.json",
         questions: [{ question_id: "priorities", status: "written", error: null }] };

@@ -27,6 +27,8 @@ import {
   fmt,
   formatScore,
   groupByPillar,
+  pushOutcome,
+  retryCount,
   leftOutRows,
   pillarName,
   score,
@@ -567,35 +569,61 @@ async function writeNotes(
 }
 
 function renderPushResult(r: PreviewReport): HTMLElement {
-  const written = r.questions.filter((q) => q.status === "written");
-  const failed = r.questions.filter((q) => q.status === "failed");
-  const left = r.questions.filter((q) => q.status === "would-change");
-  const unchanged = r.questions.filter((q) => q.status === "unchanged");
+  const o = pushOutcome(r);
+  const retry = retryCount(o);
+  const row = (label: string, n: number, testid?: string) =>
+    h("tr", testid ? { testid } : {}, h("td", {}, label), h("td", { class: "num" }, n));
   return h(
     "div",
     { class: "push-result", testid: "push-result" },
     h("h4", {}, "Push result"),
+    o.notWritten.length
+      ? h(
+          "p",
+          { class: "warning small", testid: "push-cancelled" },
+          `Cancelled: ${counted(o.written.length, "question")} written before the cancel, ${o.notWritten.length} not written.`,
+        )
+      : null,
     h(
       "table",
       {},
       h(
         "tbody",
         {},
-        h("tr", { testid: "push-written" }, h("td", {}, "Written"), h("td", { class: "num" }, written.length)),
-        h("tr", {}, h("td", {}, "Unchanged"), h("td", { class: "num" }, unchanged.length)),
-        h("tr", {}, h("td", {}, "Left out by you"), h("td", { class: "num" }, left.length)),
-        h("tr", { testid: "push-failed" }, h("td", {}, "Failed"), h("td", { class: "num" }, failed.length)),
-        ...failed.map((q) => h("tr", { class: "error" }, h("td", {}, q.number), h("td", { class: "small" }, q.error ?? ""))),
+        row("Written", o.written.length, "push-written"),
+        row("Unchanged", o.unchanged.length),
+        row("Left out by you", o.leftOut.length),
+        o.notWritten.length ? row("Not written (cancelled)", o.notWritten.length, "push-not-written") : null,
+        o.changed.length ? row("Edited meanwhile: not written", o.changed.length, "push-changed") : null,
+        row("Failed", o.failed.length, "push-failed"),
+        ...o.failed.map((q) => h("tr", { class: "error" }, h("td", {}, q.number), h("td", { class: "small" }, q.error ?? ""))),
+        ...o.changed.map((q) =>
+          h("tr", { class: "error" }, h("td", {}, q.number), h("td", { class: "small" }, "edited by someone else after the preview read it: preview again")),
+        ),
       ),
     ),
-    failed.length
+    o.changed.length
       ? h(
-          "button",
-          { testid: "retry-failed", title: "Backs up the notes again, then writes only these questions", onclick: () => void retryFailed() },
-          `Retry the ${failed.length} failed`,
+          "p",
+          { class: "warning small", testid: "push-preview-again" },
+          `${counted(o.changed.length, "question")} changed in the workload since the preview: preview again to include the edits.`,
         )
       : null,
-    r.backup ? h("p", { class: "muted small", testid: "push-backup" }, `Backup of the notes before: ${r.backup}`) : null,
+    retry
+      ? h(
+          "button",
+          { testid: "retry-failed", title: "Previews again, backs up the notes, then writes only these questions", onclick: () => void retryFailed() },
+          o.notWritten.length ? `Write the ${retry} left` : `Retry the ${retry} failed`,
+        )
+      : null,
+    r.backup
+      ? h(
+          "p",
+          { class: "muted small", testid: "push-backup" },
+          `Backup of the notes before: ${r.backup} `,
+          h("button", { class: "link", testid: "push-restore", onclick: () => void askRestore(r.backup!) }, "Restore…"),
+        )
+      : null,
     exportControl("result"),
   );
 }
@@ -795,6 +823,13 @@ function renderRestore(): void {
               );
             }),
           ),
+          plan.kept.length
+            ? h(
+                "p",
+                { class: "small", testid: "restore-kept" },
+                `Left as they are, since someone else's text is in them now: ${plan.kept.join(", ")}.`,
+              )
+            : null,
           h(
             "div",
             { class: "run-buttons" },

@@ -61,7 +61,40 @@ export function statusView(status: QuestionStatus, optedOut = false): StatusView
       return { label: "written", tone: "done" };
     case "failed":
       return { label: "cannot write", tone: "error" };
+    case "changed":
+      return { label: "edited meanwhile: preview again", tone: "error" };
+    case "not-written":
+      return { label: "not written (cancelled)", tone: "change" };
   }
+}
+
+/** What a push (or a cancelled one) did, question by question. */
+export interface PushOutcome {
+  written: QuestionReport[];
+  unchanged: QuestionReport[];
+  leftOut: QuestionReport[];
+  failed: QuestionReport[];
+  /** Edited by someone else after the preview read them: not written. */
+  changed: QuestionReport[];
+  /** To be written, but the push was cancelled first. */
+  notWritten: QuestionReport[];
+}
+
+export function pushOutcome(r: PreviewReport): PushOutcome {
+  const with_ = (s: QuestionStatus) => r.questions.filter((q) => q.status === s);
+  return {
+    written: with_("written"),
+    unchanged: with_("unchanged"),
+    leftOut: with_("would-change"),
+    failed: with_("failed"),
+    changed: with_("changed"),
+    notWritten: with_("not-written"),
+  };
+}
+
+/** The questions a retry writes: those that failed or were not written. */
+export function retryCount(o: PushOutcome): number {
+  return o.failed.length + o.notWritten.length;
 }
 
 /** Whether the user can opt a question out (only questions that would be written). */

@@ -45,6 +45,20 @@ pub struct WaState {
     pub access_denied_keys: Vec<String>,
     /// If set, any access key ID not listed gets `403 AccessDeniedException`.
     pub allowed_keys: Option<Vec<String>>,
+    /// Someone editing a note in the console while a client works: right after answering the
+    /// `nth` GetAnswer (1-based) of `question_id`, its notes become `notes`.
+    pub edits_after_get: Vec<EditAfterGet>,
+    /// Each `UpdateAnswer` is answered this long after it was applied (a slow service), so a
+    /// test can act in the middle of a run of writes.
+    pub update_delay: Option<std::time::Duration>,
+}
+
+/// See [`WaState::edits_after_get`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditAfterGet {
+    pub question_id: String,
+    pub nth: usize,
+    pub notes: String,
 }
 
 /// A workload in one account and Region.
@@ -424,7 +438,28 @@ async fn handle(
     let (key, region) = credential_scope(&headers).unzip();
     let region = region.flatten();
     let matched = route(&method, uri.path());
-    let mut inner = lock(&inner);
+    let update = matches!(&matched, Some((op, _)) if *op == "UpdateAnswer");
+    let response = answer(&inner, method, uri, query, body, key, region, matched);
+    let delay = lock(&inner).state.update_delay.filter(|_| update);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// Handles one request under the state's lock and records it.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    inner: &SharedState<Inner>,
+    method: Method,
+    uri: Uri,
+    query: Vec<(String, String)>,
+    body: String,
+    key: Option<String>,
+    region: Option<String>,
+    matched: Option<(&'static str, Vec<String>)>,
+) -> Response {
+    let mut inner = lock(inner);
     let result = match (&matched, &key) {
         (None, _) => Err(WaError::new(
             StatusCode::NOT_FOUND,
@@ -484,6 +519,8 @@ struct Inner {
     requests: Vec<WaRequest>,
     updates: Vec<AnswerUpdate>,
     rng: u64,
+    /// GetAnswer calls answered, per question ID.
+    gets: HashMap<String, usize>,
 }
 
 impl Inner {
@@ -526,13 +563,42 @@ impl Inner {
             }
             ("ListLensReviews", [w]) => self.list_lens_reviews(w, call),
             ("ListAnswers", [w, lens]) => self.list_answers(w, lens, call),
-            ("GetAnswer", [w, lens, q]) => {
-                let (workload, lens) = self.lens(w, lens, call)?;
-                Ok(answer_response(workload, lens, find_answer(lens, q)?))
+            ("GetAnswer", [w, lens_alias, q]) => {
+                let (workload, lens) = self.lens(w, lens_alias, call)?;
+                let response = answer_response(workload, lens, find_answer(lens, q)?);
+                self.edit_after_get(w, lens_alias, q, call)?;
+                Ok(response)
             }
             ("UpdateAnswer", [w, lens, q]) => self.update_answer(w, lens, q, call),
             _ => self.list_workloads(call),
         }
+    }
+
+    /// Applies the edit planned for this GetAnswer of `q`, if any.
+    fn edit_after_get(
+        &mut self,
+        id: &str,
+        alias: &str,
+        q: &str,
+        call: &Call,
+    ) -> Result<(), WaError> {
+        let n = self.gets.entry(q.to_string()).or_default();
+        *n += 1;
+        let n = *n;
+        let edit = self
+            .state
+            .edits_after_get
+            .iter()
+            .find(|e| e.question_id == q && e.nth == n)
+            .map(|e| e.notes.clone());
+        if let Some(notes) = edit {
+            let (w, l) = self.lens_index(id, alias, call)?;
+            let lens = &mut self.state.workloads[w].lenses[l];
+            if let Some(answer) = lens.answers.iter_mut().find(|a| a.question_id == q) {
+                answer.notes = Some(notes);
+            }
+        }
+        Ok(())
     }
 
     /// An xorshift64 draw against `throttle_percent`.
