@@ -387,7 +387,7 @@ fn hostile_titles_and_tags_are_escaped_everywhere() {
     }
 
     let csv = String::from_utf8(Format::Csv.render(&report)).unwrap();
-    assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+    assert!(csv.contains(",\"'=cmd|' /C calc'!A0\","), "{csv}");
     assert!(csv.contains("\"'+SUM(1,2)\r\n@x | [link](y)\""));
     assert!(csv.contains("\"<img src=x onerror=alert(1)> | =HYPERLINK(\"\"evil\"\",\"\"x\"\")\""));
     for cell in csv_cells(&csv) {

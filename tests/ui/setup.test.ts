@@ -11,8 +11,8 @@ import {
 import type { Settings } from "../../ui/src/bindings/Settings";
 import type { KeyStatus } from "../../ui/src/bindings/KeyStatus";
 
-const none: KeyStatus = { source: "none", saved: false, last_four: null, keychain_problem: null };
-const saved: KeyStatus = { source: "keychain", saved: true, last_four: "WXYZ", keychain_problem: null };
+const none: KeyStatus = { source: "none", saved: false, last_four: null, keychain_problem: null, keychain_details: null, bound_to: null };
+const saved: KeyStatus = { source: "keychain", saved: true, last_four: "WXYZ", keychain_problem: null, keychain_details: null, bound_to: null };
 const empty: Settings = {
   product: "conformity",
   conformity: null,
@@ -21,6 +21,7 @@ const empty: Settings = {
   aws: null,
   role: null,
   setup_done: false,
+  last_folder: null,
 };
 
 describe("setup model", () => {
@@ -39,6 +40,10 @@ describe("setup model", () => {
   it("says where the key is and only its last four characters", () => {
     expect(keyStatusText(none)).toBe("Not saved.");
     expect(keyStatusText(saved)).toBe("Saved in the OS keychain (ends in \u2026WXYZ).");
+    // A saved key goes only to the address it was tested with, and says so.
+    expect(keyStatusText({ ...saved, bound_to: "https://conformity.us-1.cloudone.trendmicro.com/api" })).toBe(
+      "Saved in the OS keychain (ends in \u2026WXYZ), for https://conformity.us-1.cloudone.trendmicro.com/api only.",
+    );
     expect(keyStatusText({ ...saved, source: "environment", saved: false })).toMatch(/CONFORMITY_API_KEY/);
     expect(keyStatusText({ ...saved, source: "session", saved: false })).toMatch(/this session only/);
   });

@@ -1,7 +1,8 @@
 //! CSV: one row per question and rule (a question without counted rules gets one row with empty
 //! rule columns). RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
-//! quote, CR or LF, quotes doubled. Cells a spreadsheet would read as a formula (starting with
-//! `=`, `+`, `-`, `@`, tab or CR) are prefixed with a single quote.
+//! semicolon, quote, CR or LF, quotes doubled. Cells a spreadsheet would read as a formula
+//! (starting with `=`, `+`, `-`, `@`, tab or CR, also right after a `;` for locales that split
+//! on it) get a single quote before that character and are quoted.
 
 use super::{Report, RuleRow};
 use crate::checks::RiskLevel;
@@ -116,14 +117,28 @@ fn write_row(out: &mut String, cells: impl Iterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// One field, neutralised against formula injection and quoted as RFC 4180 requires.
+/// Whether a spreadsheet reads a cell starting with `c` as a formula.
+fn starts_formula(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// One field, neutralised against formula injection and quoted as RFC 4180 requires. A formula
+/// character at the start, or right after a `;` (where a spreadsheet of a locale that splits on
+/// `;` would start a new cell), gets a `'` before it, and such a cell is always quoted; so is a
+/// cell holding a `;`, so that those locales keep it whole.
 pub(crate) fn cell_text(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    };
-    if guarded.contains([',', '"', '\r', '\n']) {
+    let mut guarded = String::with_capacity(cell.len() + 2);
+    let mut neutralised = false;
+    let mut cell_start = true;
+    for c in cell.chars() {
+        if cell_start && starts_formula(c) {
+            guarded.push('\'');
+            neutralised = true;
+        }
+        guarded.push(c);
+        cell_start = c == ';';
+    }
+    if neutralised || guarded.contains([',', '"', '\r', '\n', ';']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
@@ -139,13 +154,41 @@ mod tests {
         assert_eq!(cell_text("plain"), "plain");
         assert_eq!(cell_text("a,b"), "\"a,b\"");
         assert_eq!(cell_text("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell_text("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
-        assert_eq!(cell_text("+1"), "'+1");
-        assert_eq!(cell_text("-1"), "'-1");
-        assert_eq!(cell_text("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell_text("\tx"), "'\tx");
+        assert_eq!(cell_text("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+        assert_eq!(cell_text("+1"), "\"'+1\"");
+        assert_eq!(cell_text("-1"), "\"'-1\"");
+        assert_eq!(cell_text("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(cell_text("\tx"), "\"'\tx\"");
         assert_eq!(cell_text("\rx"), "\"'\rx\"");
         assert_eq!(cell_text("=a,b"), "\"'=a,b\"");
         assert_eq!(cell_text("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(cell_text("a-b"), "a-b");
+    }
+
+    #[test]
+    fn formulas_after_a_semicolon_are_neutralised_for_locales_that_split_on_it() {
+        assert_eq!(
+            cell_text("ok;=HYPERLINK(\"x\")"),
+            "\"ok;'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(cell_text("a;+1;-2;@x"), "\"a;'+1;'-2;'@x\"");
+        assert_eq!(cell_text("a;\tb"), "\"a;'\tb\"");
+        assert_eq!(cell_text(";=1"), "\";'=1\"");
+        // A `;` alone is quoted (so those locales keep the cell whole) but not changed.
+        assert_eq!(cell_text("a;b"), "\"a;b\"");
+        assert_eq!(cell_text("a; =1"), "\"a; =1\"");
+        // No cell, split on `;` or `,` as a spreadsheet would, starts with a formula character
+        // outside quotes.
+        for text in ["x;=1", "=1;=2", "a,b;@c", "tab;\tx", "q\"uote;-1"] {
+            let out = cell_text(text);
+            assert!(out.starts_with('"') && out.ends_with('"'), "{out}");
+            let inner = &out[1..out.len() - 1];
+            for part in inner.split(';') {
+                assert!(
+                    !part.starts_with(|c| super::starts_formula(c)),
+                    "{text}: {part}"
+                );
+            }
+        }
     }
 }
