@@ -134,12 +134,15 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	npm run typecheck
+	# ui/src/bindings must be what the Rust types generate; the test says how to regenerate.
+	cargo test -p wa-sync-app --locked --lib -- bindings
 
 ## Every Rust test, inside a private D-Bus session with an unlocked Secret Service keychain so
 ## the keychain tests use the real thing.
 test-rust: ui
 	keyring=$$(mktemp -d); \
 	XDG_DATA_HOME=$$keyring XDG_RUNTIME_DIR=$$keyring WA_SYNC_KEYCHAIN_TESTS=1 \
+	WA_SYNC_REQUIRE_KEYCHAIN=1 WA_SYNC_REQUIRE_MOTO=1 WA_SYNC_REQUIRE_POPPLER=1 WA_SYNC_REQUIRE_FONTS=1 \
 	WA_SYNC_MOTO_SERVER=$(MOTO_VENV)/bin/moto_server \
 	dbus-run-session -- bash -c 'echo -n wa-sync-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null && cargo test --workspace --locked'
 

@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "iam_verify",
     "finish_setup",
     "connection_status",
+    // src/diagnostics.rs
+    "diagnostics",
 ];
 
 fn main() {

@@ -796,9 +796,10 @@ fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload(
 #[test]
 fn the_key_goes_to_the_real_keychain_and_a_new_app_finds_it() {
     if std::env::var_os("WA_SYNC_KEYCHAIN_TESTS").is_none() {
-        eprintln!(
-            "skipped: set WA_SYNC_KEYCHAIN_TESTS=1 inside an unlocked keychain session \
-             (dbus-run-session + gnome-keyring-daemon --unlock) to test the real keychain"
+        wa_sync_fakes::prerequisites::missing(
+            wa_sync_fakes::prerequisites::Prerequisite::Keychain,
+            "set WA_SYNC_KEYCHAIN_TESTS=1 inside an unlocked keychain session \
+             (dbus-run-session + gnome-keyring-daemon --unlock) to test the real keychain",
         );
         return;
     }

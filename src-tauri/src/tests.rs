@@ -609,3 +609,143 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
     assert_eq!(left, 0, "everything is written now");
     drop(dir);
 }
+
+/// The TypeScript bindings in `ui/src/bindings/` are what ts-rs generates from the Rust types of
+/// today: a changed type without regenerated bindings fails here (and so `make lint`), instead of
+/// reaching the UI as a type check that passes against a stale shape.
+///
+/// ts-rs's own `export` tests write elsewhere (`TS_RS_EXPORT_DIR` in `.cargo/config.toml` points
+/// them under `target/`), so running the tests never rewrites the tracked files; this test is the
+/// one writer, and only when asked: `WA_SYNC_WRITE_BINDINGS=1 cargo test -p wa-sync-app --lib
+/// bindings`.
+mod bindings {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use ts_rs::{TypeVisitor, TS};
+
+    /// File name → the text ts-rs generates, for a type and everything it refers to.
+    #[derive(Default)]
+    struct Generated(BTreeMap<String, String>);
+
+    impl TypeVisitor for Generated {
+        fn visit<T: TS + 'static + ?Sized>(&mut self) {
+            let Some(path) = T::output_path() else {
+                return;
+            };
+            let name = path
+                .file_name()
+                .expect("bindings have file names")
+                .to_string_lossy()
+                .into_owned();
+            if self.0.contains_key(&name) {
+                return;
+            }
+            let text = T::export_to_string().expect("ts-rs renders the type");
+            self.0.insert(name, text);
+            T::visit_dependencies(self);
+        }
+    }
+
+    /// Every type that crosses the bridge (what the commands take and return, and the events);
+    /// their dependencies are followed from here.
+    fn generated() -> BTreeMap<String, String> {
+        use crate::{diagnostics, error, keys, settings, setup, types};
+        use wa_sync_engine::{mapping::coverage, preview, sync};
+        let mut all = Generated::default();
+        // The engine's reports.
+        all.visit::<preview::PreviewReport>();
+        all.visit::<preview::TagMatchCount>();
+        all.visit::<coverage::Coverage>();
+        all.visit::<sync::BackupInfo>();
+        all.visit::<sync::RestoreReport>();
+        // The app's own types.
+        all.visit::<diagnostics::Diagnostics>();
+        all.visit::<error::AppError>();
+        all.visit::<keys::KeySource>();
+        all.visit::<keys::KeyStatus>();
+        all.visit::<types::AppInfo>();
+        all.visit::<types::ExportDone>();
+        all.visit::<types::ExportFormat>();
+        all.visit::<types::ExportRequest>();
+        all.visit::<types::PreviewRequest>();
+        all.visit::<types::ProgressEvent>();
+        all.visit::<types::PushRequest>();
+        all.visit::<types::ReportOf>();
+        all.visit::<types::RestorePlan>();
+        all.visit::<types::RestoreQuestionView>();
+        all.visit::<types::SourceRequest>();
+        all.visit::<settings::AccountChoice>();
+        all.visit::<settings::AwsChoice>();
+        all.visit::<settings::ConformityEndpoint>();
+        all.visit::<settings::Product>();
+        all.visit::<settings::RoleChoice>();
+        all.visit::<settings::Settings>();
+        all.visit::<settings::VisionOneEndpoint>();
+        all.visit::<settings::Writer>();
+        all.visit::<setup::AccountView>();
+        all.visit::<setup::AwsProfile>();
+        all.visit::<setup::ConformityConnection>();
+        all.visit::<setup::ConnectionStatus>();
+        all.visit::<setup::IamCreated>();
+        all.visit::<setup::IamExported>();
+        all.visit::<setup::IamPlan>();
+        all.visit::<setup::PartState>();
+        all.visit::<setup::PartStatus>();
+        all.visit::<setup::Regions>();
+        all.visit::<setup::SetupStatus>();
+        all.visit::<setup::VerifyCheckView>();
+        all.visit::<setup::VerifyView>();
+        all.visit::<setup::VisionOneConnection>();
+        all.visit::<setup::WorkloadList>();
+        all.visit::<setup::WorkloadView>();
+        all.0
+    }
+
+    #[test]
+    fn bindings_are_what_the_rust_types_generate() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
+        let generated = generated();
+        let committed: BTreeMap<String, String> = std::fs::read_dir(&dir)
+            .expect("ui/src/bindings exists")
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "ts"))
+            .map(|path| {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (
+                    name,
+                    std::fs::read_to_string(&path).expect("a readable binding"),
+                )
+            })
+            .collect();
+
+        if std::env::var_os("WA_SYNC_WRITE_BINDINGS").is_some() {
+            for name in committed.keys().filter(|n| !generated.contains_key(*n)) {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+            for (name, text) in &generated {
+                std::fs::write(dir.join(name), text).unwrap();
+            }
+            return;
+        }
+
+        let mut stale: Vec<String> = Vec::new();
+        for (name, text) in &generated {
+            match committed.get(name) {
+                None => stale.push(format!("{name}: missing")),
+                Some(old) if old != text => stale.push(format!("{name}: differs")),
+                Some(_) => {}
+            }
+        }
+        for name in committed.keys().filter(|n| !generated.contains_key(*n)) {
+            stale.push(format!(
+                "{name}: no Rust type generates it (remove it, or add its type to `generated()` in src-tauri/src/tests.rs)"
+            ));
+        }
+        assert!(
+            stale.is_empty(),
+            "ui/src/bindings is out of date with the Rust types:\n  {}\nRegenerate with \
+             `WA_SYNC_WRITE_BINDINGS=1 cargo test -p wa-sync-app --lib bindings` and commit the result.",
+            stale.join("\n  ")
+        );
+    }
+}

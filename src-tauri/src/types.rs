@@ -162,33 +162,3 @@ pub struct AppInfo {
     /// Whether this build can write notes (to the demo workload).
     pub can_push: bool,
 }
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-    use ts_rs::TS;
-    use wa_sync_engine::mapping::coverage::Coverage;
-    use wa_sync_engine::preview::PreviewReport;
-    use wa_sync_engine::sync::{BackupInfo, RestoreReport};
-
-    /// The engine's reports, with everything they hold, into `ui/src/bindings/`.
-    ///
-    /// The engine's own ts-rs tests write the same files when its `ts` feature is on
-    /// (`cargo test --workspace`, or `cargo test -p wa-sync-engine --features ts`); this test makes
-    /// `cargo test -p wa-sync-app` regenerate them too. The engine's `export_to` is relative to
-    /// ts-rs's default `./bindings` in the engine's directory, hence the base below.
-    #[test]
-    fn engine_bindings_are_exported() {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/engine/bindings");
-        PreviewReport::export_all_to(&base).unwrap();
-        Coverage::export_all_to(&base).unwrap();
-        BackupInfo::export_all_to(&base).unwrap();
-        RestoreReport::export_all_to(&base).unwrap();
-        let written =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings/PreviewReport.ts");
-        assert_eq!(
-            std::fs::read_to_string(&written).unwrap(),
-            PreviewReport::export_to_string().unwrap()
-        );
-    }
-}
