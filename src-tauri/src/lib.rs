@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod error;
 pub mod keys;
+pub mod migrate;
 pub mod settings;
 pub mod setup;
 pub mod types;
@@ -71,10 +72,12 @@ pub fn setup<R: tauri::Runtime>(
 /// Runs the app. `--demo` opens it straight into the demo.
 pub fn run() {
     let start_demo = std::env::args().skip(1).any(|a| a == "--demo");
+    let context = tauri::generate_context!();
+    migrate::from_previous_identifier(&context.config().identifier);
     setup(
         tauri::Builder::default().plugin(tauri_plugin_dialog::init()),
         commands::AppState::new(start_demo),
     )
-    .run(tauri::generate_context!())
+    .run(context)
     .expect("error while running the wa-sync app");
 }
