@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod dialogs;
 pub mod error;
 pub mod keys;
+pub mod migrate;
 pub mod settings;
 pub mod setup;
 pub mod types;
@@ -79,6 +80,8 @@ pub fn setup<R: tauri::Runtime>(
 #[allow(clippy::exit)]
 pub fn run() {
     let start_demo = std::env::args().skip(1).any(|a| a == "--demo");
+    let context = tauri::generate_context!();
+    migrate::from_previous_identifier(&context.config().identifier);
     setup(
         tauri::Builder::default()
             .plugin(tauri_plugin_dialog::init())
@@ -92,6 +95,6 @@ pub fn run() {
             .set_dialogs(std::sync::Arc::new(dialogs));
         Ok(())
     })
-    .run(tauri::generate_context!())
+    .run(context)
     .expect("error while running the wa-sync app");
 }
