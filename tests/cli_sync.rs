@@ -800,6 +800,8 @@ async fn a_sync_killed_mid_push_is_undone_by_its_backup() {
 /// removed, and nothing is sent to the workload.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// A file-size limit for the child alone needs `pre_exec`, which is unsafe.
+#[allow(unsafe_code)]
 async fn a_backup_that_cannot_be_completed_is_removed_and_nothing_is_written() {
     use std::os::unix::process::CommandExt;
     let wa = FakeWellArchitected::start(state()).await;

@@ -76,8 +76,6 @@ pub fn setup<R: tauri::Runtime>(
 }
 
 /// Runs the app. `--demo` opens it straight into the demo.
-// Tauri's generated context ends the process with `process::exit` when the last window closes.
-#[allow(clippy::exit)]
 pub fn run() {
     let start_demo = std::env::args().skip(1).any(|a| a == "--demo");
     let context = tauri::generate_context!();

@@ -185,7 +185,7 @@ mod tests {
             let inner = &out[1..out.len() - 1];
             for part in inner.split(';') {
                 assert!(
-                    !part.starts_with(|c| super::starts_formula(c)),
+                    !part.starts_with(super::starts_formula),
                     "{text}: {part}"
                 );
             }
