@@ -135,7 +135,10 @@ pub async fn push(
             q.notes = None;
         }
     }
-    Box::pin(sync::sync(workload, snapshot, plan, options, cancel, progress)).await
+    Box::pin(sync::sync(
+        workload, snapshot, plan, options, cancel, progress,
+    ))
+    .await
 }
 
 /// The questions a retry of `result` writes: those that failed or were not written.
