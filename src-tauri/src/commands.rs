@@ -390,7 +390,7 @@ async fn run_previewed<'s>(
         SourceRequest::Configured => state.workload_arn().is_ok(),
         _ => false,
     };
-    let open = with_workload.then(|| async {
+    let open = with_workload.then_some(async {
         let workload = workload_target(state, &request.source).await?;
         let snapshot = workload
             .snapshot()
