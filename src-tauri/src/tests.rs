@@ -496,6 +496,61 @@ fn retry_needs_a_push_with_failures() {
     );
 }
 
+#[test]
+fn the_files_source_reads_only_what_the_open_dialog_picked() {
+    let (app, _dir, dialogs) = app_with_dialogs();
+    let main = window(&app, "main");
+    let files_preview = json!({
+        "request": { "run_id": 9, "source": { "kind": "files" }, "filter_tags": [], "notes_mode": "replace-block" },
+        "onProgress": "__CHANNEL__:9"
+    });
+    let err = invoke(&main, "preview", files_preview.clone()).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("choose at least one saved checks file"),
+        "{err}"
+    );
+    // Rule settings only go with checks files; a cancelled dialog changes nothing.
+    let err = invoke(
+        &main,
+        "choose_checks_files",
+        json!({ "ruleSettings": true }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_input");
+    dialogs.answer(None);
+    let none = invoke(
+        &main,
+        "choose_checks_files",
+        json!({ "ruleSettings": false }),
+    )
+    .unwrap();
+    assert!(none.is_null(), "{none}");
+    let picked_dir = tempfile::tempdir().unwrap();
+    let picks = [
+        picked_dir.path().join("a.json"),
+        picked_dir.path().join("b.json"),
+    ];
+    dialogs.answer_files(&picks);
+    let chosen = invoke(
+        &main,
+        "choose_checks_files",
+        json!({ "ruleSettings": false }),
+    )
+    .unwrap();
+    assert_eq!(chosen["checks"].as_array().unwrap().len(), 2, "{chosen}");
+    assert!(chosen["rule_settings"].is_null());
+    assert_eq!(
+        dialogs.asked()[1].filter,
+        Some(("JSON".to_string(), vec!["json".to_string()]))
+    );
+    // The preview now reads those files (which do not exist here, so it says so).
+    let err = invoke(&main, "preview", files_preview).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("a.json"), "{err}");
+}
+
 /// Cancelling a push after its first write: the writes in flight finish, no new one starts, the
 /// result says which questions were written and which were not (and matches the workload), it
 /// is kept, and a retry writes the rest.

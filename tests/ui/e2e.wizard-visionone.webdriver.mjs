@@ -123,8 +123,10 @@ try {
       await tid("visionone-ok").getText(),
       new RegExp(`Connected to ${escape(fakes.visionone_url)}/?: 1 AWS account \\(1 of other clouds left out\\)`),
     );
-    assert.equal(await tid("visionone-key-status").getText(), `Saved in the OS keychain (ends in \u2026${lastFour}).`);
-    assert.equal(keychainKey(), KEY, "the key is in the (private) OS keychain");
+    // The saved key is bound to the site it was tested with, and says so.
+    const site = fakes.visionone_url.replace(/\/$/, "");
+    assert.equal(await tid("visionone-key-status").getText(), `Saved in the OS keychain (ends in \u2026${lastFour}), for ${site} only.`);
+    assert.deepEqual(JSON.parse(keychainKey()), { api_key: KEY, base_url: site }, "the key and its site are in the (private) OS keychain");
     assert.ok(!(await browser.getPageSource()).includes(KEY), "the key is nowhere in the page");
     await tid("visionone-forget-key").waitForDisplayed();
     await shot("1-connect");
@@ -303,7 +305,7 @@ try {
   });
 
   await step("10. the key is in the keychain only: in no file of the app's directories (keychain files included)", async () => {
-    assert.equal(keychainKey(), KEY);
+    assert.equal(JSON.parse(keychainKey()).api_key, KEY);
     assert.deepEqual(filesContaining(dir, KEY), []);
     assert.ok(existsSync(`${dir}/home/.local/share/keyrings`), "the private keychain keeps its (encrypted) files under the test directory");
     const settings = readFileSync(`${dir}/config/settings.json`, "utf8");

@@ -184,10 +184,7 @@ mod tests {
             assert!(out.starts_with('"') && out.ends_with('"'), "{out}");
             let inner = &out[1..out.len() - 1];
             for part in inner.split(';') {
-                assert!(
-                    !part.starts_with(super::starts_formula),
-                    "{text}: {part}"
-                );
+                assert!(!part.starts_with(super::starts_formula), "{text}: {part}");
             }
         }
     }
