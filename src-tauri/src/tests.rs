@@ -719,6 +719,7 @@ mod bindings {
         all.visit::<keys::KeySource>();
         all.visit::<keys::KeyStatus>();
         all.visit::<types::AppInfo>();
+        all.visit::<types::CheckFiles>();
         all.visit::<types::ExportDone>();
         all.visit::<types::ExportFormat>();
         all.visit::<types::ExportRequest>();
