@@ -41,15 +41,16 @@ for p in $(tree "$pid"); do
   names="$names $(cat "/proc/$p/comm" 2>/dev/null)"
 done
 echo "app_rss_kb=$app_rss app_pss_kb=$app_pss tree_rss_kb=$total_rss tree_pss_kb=$total_pss processes:$names"
-kill "$pid" 2>/dev/null
+kill $(tree "$pid") 2>/dev/null
 wait "$pid" 2>/dev/null
+sleep 1 # WebKit's processes leave after the app
 exit 0
 INNER
 
 for run in $(seq 1 "$runs"); do
   home=$(mktemp -d)
   line=$(xvfb-run -a -s '-screen 0 1400x1000x24' bash "${TMPDIR:-/tmp}/wa-sync-measure-inner.sh" "$app" "$home")
-  rm -rf "$home"
+  rm -rf "$home" 2>/dev/null || true
   eval "$(echo "$line" | sed 's/ processes:.*//')"
   printf 'run %d: app %d MB RSS (%d MB PSS); with its processes %d MB RSS, %d MB PSS;%s\n' "$run" \
     $((app_rss_kb / 1024)) $((app_pss_kb / 1024)) $((tree_rss_kb / 1024)) $((tree_pss_kb / 1024)) \
