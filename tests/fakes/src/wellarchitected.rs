@@ -45,6 +45,8 @@ pub struct WaState {
     pub access_denied_keys: Vec<String>,
     /// If set, any access key ID not listed gets `403 AccessDeniedException`.
     pub allowed_keys: Option<Vec<String>>,
+    /// `UpdateAnswer` on these question IDs answers `400 ValidationException`.
+    pub invalid_questions: Vec<String>,
 }
 
 /// A workload in one account and Region.
@@ -242,6 +244,11 @@ impl FakeWellArchitected {
 
     pub fn with_state<R>(&self, f: impl FnOnce(&mut WaState) -> R) -> R {
         f(&mut self.served.lock().state)
+    }
+
+    /// Sets transport faults (e.g. a delay on every request).
+    pub fn set_faults(&self, f: impl FnOnce(&mut crate::server::TransportFaults)) {
+        self.served.set_faults(f);
     }
 }
 
@@ -643,6 +650,12 @@ impl Inner {
         };
         let answer = find_answer(&self.state.workloads[w].lenses[l], q)?;
         validate_update(&update, answer)?;
+        if self.state.invalid_questions.iter().any(|c| c == q) {
+            return Err(WaError::invalid(
+                Some("Notes"),
+                format!("The notes of {q} failed to satisfy a constraint"),
+            ));
+        }
         if self.state.conflict_questions.iter().any(|c| c == q) {
             let message = format!("The answer to {q} was changed by another request");
             return Err(
