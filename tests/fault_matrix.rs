@@ -573,6 +573,7 @@ async fn a_validation_error_on_one_question_fails_it_alone() {
 
 /// A backup that cannot be written whole (the file size limit stands in for a full disk: the
 /// write fails the same way, part-way) is removed, and nothing is sent.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_that_cannot_be_completed_is_removed_and_nothing_is_written() {
     let wa = FakeWellArchitected::start(wa_state()).await;
@@ -603,6 +604,7 @@ async fn a_backup_that_cannot_be_completed_is_removed_and_nothing_is_written() {
 
 /// SIGKILL in the middle of a push (each request slowed down), then a restore from the backup
 /// on disk: every note byte-identical to before.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_killed_midway_is_restored_from_its_backup_byte_for_byte() {
     let wa = FakeWellArchitected::start(wa_state()).await;
