@@ -43,6 +43,12 @@ pub struct TransportFaults {
     /// Every request is answered 200 with a JSON body of this many bytes, sent in chunks
     /// without a length (0: off).
     pub huge_body_bytes: usize,
+    /// Every request waits this long before it is answered (a slow or stalled service).
+    pub delay: Duration,
+    /// Every request is answered with this status and JSON body.
+    pub answer: Option<(u16, String)>,
+    /// Every request is answered 200 with a JSON body cut off in the middle.
+    pub malformed_json: bool,
 }
 
 /// What a fake's gate saw.
@@ -136,6 +142,19 @@ async fn gate(State(shared): State<SharedGate>, request: Request, next: Next) ->
     if faults.huge_body_bytes > 0 {
         return huge_body(faults.huge_body_bytes);
     }
+    if !faults.delay.is_zero() {
+        tokio::time::sleep(faults.delay).await;
+    }
+    if let Some((status, body)) = faults.answer {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return json_response(status, body);
+    }
+    if faults.malformed_json {
+        return json_response(
+            StatusCode::OK,
+            r#"{"data":[{"type":"accounts","id":"#.into(),
+        );
+    }
     next.run(request).await
 }
 
@@ -149,6 +168,15 @@ fn huge_body(size: usize) -> Response {
         .chain(std::iter::once(br#""}"#.to_vec()))
         .map(Ok::<_, std::convert::Infallible>);
     let mut response = Body::from_stream(futures::stream::iter(pieces)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -51,6 +51,8 @@ pub struct WaState {
     /// Each `UpdateAnswer` is answered this long after it was applied (a slow service), so a
     /// test can act in the middle of a run of writes.
     pub update_delay: Option<std::time::Duration>,
+    /// `UpdateAnswer` on these question IDs answers `400 ValidationException`.
+    pub invalid_questions: Vec<String>,
 }
 
 /// See [`WaState::edits_after_get`].
@@ -256,6 +258,11 @@ impl FakeWellArchitected {
 
     pub fn with_state<R>(&self, f: impl FnOnce(&mut WaState) -> R) -> R {
         f(&mut self.served.lock().state)
+    }
+
+    /// Sets transport faults (e.g. a delay on every request).
+    pub fn set_faults(&self, f: impl FnOnce(&mut crate::server::TransportFaults)) {
+        self.served.set_faults(f);
     }
 }
 
@@ -709,6 +716,12 @@ impl Inner {
         };
         let answer = find_answer(&self.state.workloads[w].lenses[l], q)?;
         validate_update(&update, answer)?;
+        if self.state.invalid_questions.iter().any(|c| c == q) {
+            return Err(WaError::invalid(
+                Some("Notes"),
+                format!("The notes of {q} failed to satisfy a constraint"),
+            ));
+        }
         if self.state.conflict_questions.iter().any(|c| c == q) {
             let message = format!("The answer to {q} was changed by another request");
             return Err(

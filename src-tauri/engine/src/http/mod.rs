@@ -216,7 +216,7 @@ impl Transport {
         let cap = self.options.max_body_bytes;
         let too_large = || {
             Error::BadResponse(format!(
-                "{} at {} answered more than {} MiB for {what}; wa-sync reads at most that per                  page. Check the URL; if it is right, report this to the service",
+                "{} at {} answered more than {} MiB for {what}; wa-sync reads at most that per page. Check the URL; if it is right, report this to the service",
                 self.service,
                 url.host_str().unwrap_or("the server"),
                 cap / (1024 * 1024)
@@ -244,7 +244,7 @@ impl Transport {
         while let Some(cause) = source {
             if let Some(redirect) = cause.downcast_ref::<CrossHostRedirect>() {
                 return Error::BadResponse(format!(
-                    "{} at {} redirected to another host ({}); wa-sync does not follow                      redirects to another host, so the API key and the answers stay with {}.                      Check the URL or region",
+                    "{} at {} redirected to another host ({}); wa-sync does not follow redirects to another host, so the API key and the answers stay with {}. Check the URL or region",
                     self.service, redirect.from, redirect.to, redirect.from
                 ));
             }
