@@ -9,7 +9,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use wa_sync_engine::checks::{files, RiskLevel, TagFilter};
+use wa_sync_engine::checks::{files, validate_account_id, RiskLevel, TagFilter};
 use wa_sync_engine::conformity::model as conformity_model;
 use wa_sync_engine::credentials::{validate_external_id, validate_role_arn};
 use wa_sync_engine::mapping::{Lens, Mapping, Origin};
@@ -181,6 +181,24 @@ fn lens_question_ids() -> Vec<String> {
 }
 
 // ---------- tag filters ----------
+
+proptest! {
+    #[test]
+    fn account_ids_are_accepted_exactly_when_they_are_safe_to_send(id in any::<String>()) {
+        let safe = !id.is_empty()
+            && id.len() <= 64
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        match validate_account_id(&id) {
+            Ok(()) => prop_assert!(safe, "{id:?} accepted"),
+            Err(e) => prop_assert!(!safe && e.is_bad_input(), "{id:?}: {e}"),
+        }
+    }
+
+    #[test]
+    fn uuids_and_legacy_ids_are_account_ids(id in "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{9}") {
+        prop_assert!(validate_account_id(&id).is_ok());
+    }
+}
 
 proptest! {
     #![proptest_config(config(MANY))]

@@ -333,7 +333,7 @@ impl OpenedSource {
                 }
             }
             SourceRequest::Conformity { region, account_id } => {
-                validate_account_id(account_id)?;
+                wa_sync_engine::checks::validate_account_id(account_id)?;
                 let base = base_url_for_region(region)?;
                 let key = state.key_for(Product::Conformity, &base)?;
                 Self::Conformity {
@@ -912,22 +912,6 @@ pub async fn reset_demo(state: State<'_, AppState>) -> AppResult<()> {
         Workload::Demo(w) => Ok(w.reset().await?),
         Workload::Aws(_) => Err(AppError::new("bad_input", "not the demo workload")),
     }
-}
-
-/// Conformity account IDs are short legacy IDs or UUIDs: letters, digits, `-` and `_`.
-fn validate_account_id(id: &str) -> AppResult<()> {
-    if id.is_empty()
-        || id.len() > 64
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(AppError::new(
-            "bad_input",
-            format!("bad account ID {id:?}: a Conformity account ID has only letters, digits, '-' and '_'"),
-        ));
-    }
-    Ok(())
 }
 
 /// Stops a running preview; `false` when no run has that ID (it may have just finished).

@@ -85,20 +85,13 @@ pub fn mapping(global: &Global) -> Result<Mapping> {
     Mapping::load(global.mapping.as_deref())
 }
 
-/// Conformity account IDs are short legacy IDs or UUIDs: letters, digits, `-` and `_`.
+/// The engine's account ID check, worded for the command line.
 pub fn validate_account_id(id: &str) -> Result<()> {
-    if id.is_empty()
-        || id.len() > 64
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Error::bad_input(format!(
-            "bad --account-id {id:?}: a Conformity account ID has only letters, digits, '-' and '_' \
-             (e.g. a UUID); list yours with `wa-sync accounts`"
-        )));
-    }
-    Ok(())
+    wa_sync_engine::checks::validate_account_id(id).map_err(|e| {
+        Error::bad_input(format!(
+            "--account-id: {e}; list yours with `wa-sync accounts`"
+        ))
+    })
 }
 
 /// Validates the check-source flags. The client is built by the caller only when the API is used.

@@ -10,6 +10,24 @@ use std::fmt;
 
 pub use tags::{TagFilter, TagFilterError};
 
+/// Checks an account ID before it is sent: Conformity's are short legacy IDs or UUIDs, Vision
+/// One's Cloud Risk Management IDs are UUIDs, so letters, digits, `-` and `_`, at most 64. The
+/// message names no flag or field: each face says where the ID came from.
+pub fn validate_account_id(id: &str) -> crate::Result<()> {
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(crate::Error::bad_input(format!(
+            "bad account ID {id:?}: an account ID has only letters, digits, '-' and '_' \
+             (e.g. a UUID), at most 64 of them"
+        )));
+    }
+    Ok(())
+}
+
 /// Conformity's risk levels, from lowest to highest so that `Ord` ranks them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
