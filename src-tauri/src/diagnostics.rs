@@ -40,6 +40,29 @@ pub fn log_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// Makes the log directory readable by its owner only (0700 on Unix): the log plugin creates its
+/// files with the default mode, and logs name workloads, accounts and paths.
+pub fn keep_logs_private<R: Runtime>(app: &AppHandle<R>) {
+    if let Ok(dir) = app.path().app_log_dir() {
+        if let Err(e) = make_private(&dir) {
+            tracing::warn!(
+                "cannot make the log directory {} private: {e}",
+                dir.display()
+            );
+        }
+    }
+}
+
+fn make_private(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// What "Copy diagnostics" puts on the clipboard.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
@@ -313,5 +336,18 @@ mod tests {
             .expect("the app knows its log directory");
         assert!(log_file.ends_with("wa-sync.log"), "{log_file}");
         assert!(report["text"].as_str().unwrap().starts_with("wa-sync "));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_directory_is_its_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("logs");
+        super::make_private(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        super::make_private(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
     }
 }

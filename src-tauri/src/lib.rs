@@ -93,6 +93,7 @@ pub fn run() {
         let dialogs = dialogs::NativeDialogs(app.handle().clone());
         app.state::<commands::AppState>()
             .set_dialogs(std::sync::Arc::new(dialogs));
+        diagnostics::keep_logs_private(app.handle());
         Ok(())
     })
     .run(context)
