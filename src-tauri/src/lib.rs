@@ -17,7 +17,6 @@ pub mod migrate;
 pub mod settings;
 pub mod setup;
 pub mod types;
-pub mod webkit;
 
 #[cfg(test)]
 mod setup_tests;
@@ -79,7 +78,6 @@ pub fn setup<R: tauri::Runtime>(
 /// Runs the app. `--demo` opens it straight into the demo.
 pub fn run() {
     let start_demo = std::env::args().skip(1).any(|a| a == "--demo");
-    webkit::prefer_software_rendering();
     let context = tauri::generate_context!();
     migrate::from_previous_identifier(&context.config().identifier);
     setup(
