@@ -4,9 +4,9 @@
 import type { QuestionReport } from "../bindings/QuestionReport";
 import { type DiffLine, diffStats, lineDiff } from "../diff";
 import { h } from "../dom";
-import { RISKS, fmt, statusView } from "../model";
+import { fmt, RISKS, statusView } from "../model";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 
 function riskTable(q: QuestionReport): HTMLElement {
   return h(

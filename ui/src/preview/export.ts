@@ -15,7 +15,9 @@ export function exportControl(of: ReportOf): HTMLElement {
     "select",
     { testid: `export-format-${of}`, "aria-label": "Report format", disabled: exporting },
     // The select shows the format itself; peek, so choosing one does not rebuild the panel.
-    ...EXPORT_FORMATS.map((f) => h("option", { value: f.format, selected: f.format === s.exportFormat.peek() }, f.label)),
+    ...EXPORT_FORMATS.map((f) =>
+      h("option", { value: f.format, selected: f.format === s.exportFormat.peek() }, f.label),
+    ),
   );
   select.addEventListener("change", () => {
     s.exportFormat.value = select.value as ExportFormat;

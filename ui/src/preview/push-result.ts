@@ -3,7 +3,7 @@
 
 import type { PreviewReport } from "../bindings/PreviewReport";
 import { h } from "../dom";
-import { type PushOutcome, counted, pushOutcome, retryCount } from "../model";
+import { counted, type PushOutcome, pushOutcome, retryCount } from "../model";
 import { askRestore, retryFailed } from "./actions";
 import { exportControl } from "./export";
 
@@ -24,7 +24,9 @@ function outcomeTable(o: PushOutcome): HTMLElement {
       o.notWritten.length ? row("Not written (cancelled)", o.notWritten.length, "push-not-written") : null,
       o.changed.length ? row("Edited meanwhile: not written", o.changed.length, "push-changed") : null,
       row("Failed", o.failed.length, "push-failed"),
-      ...o.failed.map((q) => h("tr", { class: "error" }, h("td", {}, q.number), h("td", { class: "small" }, q.error ?? ""))),
+      ...o.failed.map((q) =>
+        h("tr", { class: "error" }, h("td", {}, q.number), h("td", { class: "small" }, q.error ?? "")),
+      ),
       ...o.changed.map((q) =>
         h(
           "tr",
@@ -76,7 +78,11 @@ export function pushResult(r: PreviewReport): HTMLElement {
           "p",
           { class: "muted small", testid: "push-backup" },
           `Backup of the notes before: ${backup} `,
-          h("button", { class: "link", testid: "push-restore", onclick: () => void askRestore(backup) }, "Restore\u2026"),
+          h(
+            "button",
+            { class: "link", testid: "push-restore", onclick: () => void askRestore(backup) },
+            "Restore\u2026",
+          ),
         )
       : null,
     exportControl("result"),

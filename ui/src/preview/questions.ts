@@ -3,9 +3,9 @@
 
 import type { QuestionReport } from "../bindings/QuestionReport";
 import { h } from "../dom";
-import { PILLARS, canOptOut, fmt, groupByPillar, pillarName, statusView } from "../model";
+import { canOptOut, fmt, groupByPillar, PILLARS, pillarName, statusView } from "../model";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 import { setOptedOut } from "./actions";
 
 function pillarSelect(): HTMLSelectElement {

@@ -6,7 +6,7 @@ import { drawPillarChart } from "../chart";
 import { h } from "../dom";
 import { fmt, formatScore, leftOutRows, pillarName, score } from "../model";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 
 function stat(label: string, value: number | bigint, testid: string, tone = ""): HTMLElement {
   return h(
@@ -67,7 +67,11 @@ export function mountChart(card: HTMLElement): Unmount {
   return mount(card, () => {
     const r = s.report.value;
     if (!r) return [h("h3", {}, "Pillars"), h("p", { class: "muted" }, "Run a preview to see the pillars.")];
-    const canvas = h("canvas", { testid: "pillar-chart", "aria-label": "Checks per pillar by risk level", role: "img" });
+    const canvas = h("canvas", {
+      testid: "pillar-chart",
+      "aria-label": "Checks per pillar by risk level",
+      role: "img",
+    });
     // Chart.js sizes itself from the canvas's box, so it draws once the canvas is in the page.
     queueMicrotask(() => drawPillarChart(canvas, r.pillars));
     return [

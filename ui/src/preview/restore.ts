@@ -8,7 +8,7 @@ import { diffStats, lineDiff } from "../diff";
 import { h } from "../dom";
 import { counted } from "../model";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 import { askRestore, doRestore, resetDemo } from "./actions";
 
 /** What a backup was taken before, as the screens name it ("a push", "a restore"). */
@@ -18,7 +18,11 @@ function backupReason(reason: string): string {
 
 function backupTable(backups: readonly BackupInfo[]): HTMLElement {
   if (backups.length === 0) {
-    return h("p", { class: "muted", testid: "no-backups" }, "No backups yet: every push backs up the notes it replaces.");
+    return h(
+      "p",
+      { class: "muted", testid: "no-backups" },
+      "No backups yet: every push backs up the notes it replaces.",
+    );
   }
   return h(
     "table",
@@ -38,11 +42,7 @@ function backupTable(backups: readonly BackupInfo[]): HTMLElement {
           h("td", {}, b.created_at.replace("T", " ").replace("Z", " UTC")),
           h("td", {}, backupReason(b.reason)),
           h("td", { class: "num" }, b.changed_questions),
-          h(
-            "td",
-            {},
-            h("button", { testid: `restore-${i}`, onclick: () => void askRestore(b.path) }, "Restore\u2026"),
-          ),
+          h("td", {}, h("button", { testid: `restore-${i}`, onclick: () => void askRestore(b.path) }, "Restore\u2026")),
         ),
       ),
     ),
@@ -96,7 +96,12 @@ function confirmBox(plan: RestorePlan): HTMLElement {
       { class: "run-buttons" },
       h(
         "button",
-        { class: "primary", testid: "restore-confirm-yes", disabled: n === 0, onclick: () => void doRestore(plan.path) },
+        {
+          class: "primary",
+          testid: "restore-confirm-yes",
+          disabled: n === 0,
+          onclick: () => void doRestore(plan.path),
+        },
         "Put these notes back",
       ),
       h("button", { testid: "restore-confirm-no", onclick: () => (s.restorePlan.value = null) }, "Cancel"),
@@ -129,7 +134,11 @@ export function mountRestore(card: HTMLElement): Unmount {
         ? h(
             "p",
             { class: "small" },
-            h("button", { class: "link", testid: "reset-demo", onclick: () => void resetDemo() }, "Reset the demo workload"),
+            h(
+              "button",
+              { class: "link", testid: "reset-demo", onclick: () => void resetDemo() },
+              "Reset the demo workload",
+            ),
           )
         : null,
     ];

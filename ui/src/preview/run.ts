@@ -3,7 +3,7 @@
 
 import { h } from "../dom";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 import { cancelRun, push, runPreview } from "./actions";
 import { exportControl } from "./export";
 import { pushResult } from "./push-result";
@@ -67,4 +67,3 @@ export function mountRun(card: HTMLElement): Unmount {
     ];
   });
 }
-

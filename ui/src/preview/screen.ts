@@ -2,9 +2,9 @@
 // list and the selected question's notes. Each card follows the state it shows by itself.
 
 import { h } from "../dom";
-import { VISION_ONE_BETA, productName } from "../setup-model";
+import { productName, VISION_ONE_BETA } from "../setup-model";
 import * as s from "../state";
-import { type Unmount, mount, unmountAll } from "../view";
+import { mount, type Unmount, unmountAll } from "../view";
 import { mountDetail } from "./detail";
 import { mountQuestions } from "./questions";
 import { mountChart, mountLeftOut, mountSummary } from "./report";

@@ -5,8 +5,8 @@ import { h } from "../dom";
 import { fmt } from "../model";
 import { productName } from "../setup-model";
 import * as s from "../state";
-import { TAG_HELP, TAG_HELP_VISION_ONE, chipKind } from "../tags";
-import { type Unmount, mount, unmountAll } from "../view";
+import { chipKind, TAG_HELP, TAG_HELP_VISION_ONE } from "../tags";
+import { mount, type Unmount, unmountAll } from "../view";
 import { addTag, removeTag } from "./actions";
 
 /** "4,886 of 7,000 demo checks match", or the configured account's count in its product. */

@@ -6,7 +6,7 @@ import { h } from "../dom";
 import { openSetup, startConfigured, startDemo } from "../navigation";
 import { productName } from "../setup-model";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 
 function partRow(label: string, p: PartStatus | undefined, testid: string): HTMLElement {
   const tone = !p ? "muted" : p.state === "ok" ? "ok" : p.state === "failed" ? "bad" : "muted";

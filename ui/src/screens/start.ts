@@ -3,7 +3,7 @@
 import { h } from "../dom";
 import { openSetup, startConfigured, startDemo } from "../navigation";
 import * as s from "../state";
-import { type Unmount, mount } from "../view";
+import { mount, type Unmount } from "../view";
 
 export function startScreen(host: HTMLElement): Unmount {
   return mount(host, () =>

@@ -11,12 +11,21 @@ function accountTable(chosen: string | null, accounts: AccountView[]): HTMLEleme
   return h(
     "table",
     { class: "pick", testid: "account-list" },
-    h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Name"), h("th", {}, "AWS account ID"), h("th", {}, "Environment"))),
+    h(
+      "thead",
+      {},
+      h("tr", {}, h("th", {}, ""), h("th", {}, "Name"), h("th", {}, "AWS account ID"), h("th", {}, "Environment")),
+    ),
     h(
       "tbody",
       {},
       ...accounts.map((a) => {
-        const radio = h("input", { type: "radio", name: "account", testid: `account-${a.id}`, checked: a.id === chosen });
+        const radio = h("input", {
+          type: "radio",
+          name: "account",
+          testid: `account-${a.id}`,
+          checked: a.id === chosen,
+        });
         radio.addEventListener("change", () => {
           void run("Saving\u2026", async () => {
             await api.chooseAccount(a.id);
@@ -75,7 +84,11 @@ function externalIdRow(): HTMLElement {
     { class: "external-id" },
     h("span", {}, "External ID"),
     h("code", { testid: "external-id" }, id ?? "\u2026"),
-    h("button", { testid: "copy-external-id", disabled: !id, onclick: copyExternalId }, w.copied.value ? "Copied" : "Copy"),
+    h(
+      "button",
+      { testid: "copy-external-id", disabled: !id, onclick: copyExternalId },
+      w.copied.value ? "Copied" : "Copy",
+    ),
   );
 }
 

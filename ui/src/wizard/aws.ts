@@ -93,7 +93,11 @@ function workloadList(chosenArn: string | null): HTMLElement | null {
   return h(
     "div",
     {},
-    h("p", { class: "muted small", testid: "aws-identity" }, `Signed in as ${list.caller_arn} (account ${list.caller_account}).`),
+    h(
+      "p",
+      { class: "muted small", testid: "aws-identity" },
+      `Signed in as ${list.caller_arn} (account ${list.caller_account}).`,
+    ),
     account?.aws_account_id
       ? h(
           "p",
@@ -110,7 +114,11 @@ function workloadList(chosenArn: string | null): HTMLElement | null {
       : h(
           "table",
           { class: "pick", testid: "workload-list" },
-          h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Workload"), h("th", {}, "AWS account"), h("th", {}, ""))),
+          h(
+            "thead",
+            {},
+            h("tr", {}, h("th", {}, ""), h("th", {}, "Workload"), h("th", {}, "AWS account"), h("th", {}, "")),
+          ),
           h("tbody", {}, ...list.workloads.map((wl) => workloadRow(wl, chosenArn))),
         ),
   );
@@ -143,7 +151,12 @@ export function awsStep(): Child[] {
       { class: "run-buttons" },
       h(
         "button",
-        { class: "primary", testid: "list-workloads", disabled: !!w.busy.value, onclick: () => void listWorkloads(region) },
+        {
+          class: "primary",
+          testid: "list-workloads",
+          disabled: !!w.busy.value,
+          onclick: () => void listWorkloads(region),
+        },
         "List workloads",
       ),
     ),

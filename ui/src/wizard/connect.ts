@@ -7,7 +7,7 @@ import type { KeyStatus } from "../bindings/KeyStatus";
 import type { Product } from "../bindings/Product";
 import { type Child, h } from "../dom";
 import { counted } from "../model";
-import { PRODUCTS, VISION_ONE_BETA, keyStatusText, productName } from "../setup-model";
+import { keyStatusText, PRODUCTS, productName, VISION_ONE_BETA } from "../setup-model";
 import { reachable, refreshStatus, run } from "./flow";
 import { nav } from "./nav";
 import { type Connection, updateForm, w } from "./state";
@@ -17,7 +17,12 @@ function productChoice(): HTMLElement {
     "div",
     { class: "writers", testid: "product-choice" },
     ...PRODUCTS.map((p) => {
-      const radio = h("input", { type: "radio", name: "product", testid: `product-${p.id}`, checked: w.product.value === p.id });
+      const radio = h("input", {
+        type: "radio",
+        name: "product",
+        testid: `product-${p.id}`,
+        checked: w.product.value === p.id,
+      });
       radio.addEventListener("change", () => chooseProduct(p.id));
       return h(
         "label",
@@ -72,8 +77,16 @@ function conformitySpec(): ConnectSpec {
       "The key is tested with a live call, then kept in your operating system's keychain, never in a file.",
     notice: null,
     regionOptions: [
-      h("optgroup", { label: "Cloud One Conformity" }, ...(regions?.cloud_one ?? []).map((r) => h("option", { value: r }, r))),
-      h("optgroup", { label: "Standalone Conformity" }, ...(regions?.standalone ?? []).map((r) => h("option", { value: r }, r))),
+      h(
+        "optgroup",
+        { label: "Cloud One Conformity" },
+        ...(regions?.cloud_one ?? []).map((r) => h("option", { value: r }, r)),
+      ),
+      h(
+        "optgroup",
+        { label: "Standalone Conformity" },
+        ...(regions?.standalone ?? []).map((r) => h("option", { value: r }, r)),
+      ),
     ],
     otherAddress: "Another address (API URL)\u2026",
     urlPlaceholder: "https://conformity.us-1.cloudone.trendmicro.com/api",
@@ -167,7 +180,10 @@ async function connect(spec: ConnectSpec, keyInput: HTMLInputElement, showKeyInp
   const typed = showKeyInput ? keyInput.value : "";
   keyInput.value = "";
   if (showKeyInput && !typed.trim()) {
-    w.error.value = { code: "bad_input", message: `Paste your ${name} API key first (${name} > Administration > API Keys).` };
+    w.error.value = {
+      code: "bad_input",
+      message: `Paste your ${name} API key first (${name} > Administration > API Keys).`,
+    };
     return;
   }
   const form = w.forms.value[product];
@@ -193,7 +209,11 @@ function keyButtons(spec: ConnectSpec): HTMLElement {
   return h(
     "div",
     { class: "run-buttons" },
-    h("button", { testid: testids.replaceKey, onclick: () => updateForm(product, { replacingKey: true }) }, "Replace key"),
+    h(
+      "button",
+      { testid: testids.replaceKey, onclick: () => updateForm(product, { replacingKey: true }) },
+      "Replace key",
+    ),
     spec.key?.saved
       ? h(
           "button",
@@ -220,7 +240,12 @@ function keychainProblem(key: KeyStatus | undefined): HTMLElement | null {
     { class: "warning-box", testid: "keychain-problem" },
     problem,
     key?.keychain_details
-      ? h("details", { testid: "keychain-details" }, h("summary", {}, "Details"), h("p", { class: "mono small" }, key.keychain_details))
+      ? h(
+          "details",
+          { testid: "keychain-details" },
+          h("summary", {}, "Details"),
+          h("p", { class: "mono small" }, key.keychain_details),
+        )
       : null,
   );
 }
@@ -257,7 +282,11 @@ function connectStep(spec: ConnectSpec): Child[] {
       h(
         "div",
         {},
-        h("p", { class: key?.source === "none" ? "muted" : "ok", testid: testids.keyStatus }, key ? keyStatusText(key, product) : "\u2026"),
+        h(
+          "p",
+          { class: key?.source === "none" ? "muted" : "ok", testid: testids.keyStatus },
+          key ? keyStatusText(key, product) : "\u2026",
+        ),
         showKeyInput ? keyInput : null,
         hasKey && !replacingKey ? keyButtons(spec) : null,
       ),
@@ -268,7 +297,12 @@ function connectStep(spec: ConnectSpec): Child[] {
       { class: "run-buttons" },
       h(
         "button",
-        { class: "primary", testid: testids.connect, disabled: !!w.busy.value, onclick: () => void connect(spec, keyInput, showKeyInput) },
+        {
+          class: "primary",
+          testid: testids.connect,
+          disabled: !!w.busy.value,
+          onclick: () => void connect(spec, keyInput, showKeyInput),
+        },
         showKeyInput ? "Test and save" : "Test the connection",
       ),
     ),

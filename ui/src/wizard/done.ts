@@ -29,14 +29,22 @@ function summary(): HTMLElement {
       "tbody",
       {},
       v1
-        ? row("Vision One", `${s?.vision_one?.url ?? s?.vision_one?.region ?? "\u2013"} (Cloud Posture, beta endpoints)`, "summary-conformity")
+        ? row(
+            "Vision One",
+            `${s?.vision_one?.url ?? s?.vision_one?.region ?? "\u2013"} (Cloud Posture, beta endpoints)`,
+            "summary-conformity",
+          )
         : row("Conformity", s?.conformity?.url ?? s?.conformity?.region ?? "\u2013", "summary-conformity"),
       row(
         "API key",
         status ? (v1 ? keyStatusText(status.visionone_key, "vision-one") : keyStatusText(status.key)) : "",
         "summary-key",
       ),
-      row("Account", s?.account ? `${s.account.name} (${s.account.aws_account_id ?? "no AWS ID"})` : "\u2013", "summary-account"),
+      row(
+        "Account",
+        s?.account ? `${s.account.name} (${s.account.aws_account_id ?? "no AWS ID"})` : "\u2013",
+        "summary-account",
+      ),
       row(
         "Workload",
         s?.aws?.workload_name
@@ -73,7 +81,12 @@ export function doneStep(): Child[] {
       h("button", { testid: "wizard-back", onclick: () => void enterStep("role") }, "Back"),
       h(
         "button",
-        { class: "primary", testid: "finish-setup", disabled: !status?.settings.account || !!w.busy.value, onclick: finish },
+        {
+          class: "primary",
+          testid: "finish-setup",
+          disabled: !status?.settings.account || !!w.busy.value,
+          onclick: finish,
+        },
         "Open the preview",
       ),
     ),

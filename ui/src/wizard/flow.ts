@@ -5,7 +5,7 @@ import { batch } from "@preact/signals-core";
 import { api, toAppError } from "../api";
 import type { Product } from "../bindings/Product";
 import type { SetupStatus } from "../bindings/SetupStatus";
-import { type StepId, firstOpenStep } from "../setup-model";
+import { firstOpenStep, type StepId } from "../setup-model";
 import { resetWizard, updateForm, w } from "./state";
 
 export interface WizardHooks {

@@ -47,13 +47,26 @@ function adoptionBox(a: IamAdoption): HTMLElement {
           a.current_trust_policy ?? "(the role is wa-sync's or absent; only the policy is taken over)",
         ),
       ),
-      h("div", {}, h("h4", {}, "Trust policy after"), h("pre", { class: "policy", testid: "adopt-new-trust" }, a.new_trust_policy)),
+      h(
+        "div",
+        {},
+        h("h4", {}, "Trust policy after"),
+        h("pre", { class: "policy", testid: "adopt-new-trust" }, a.new_trust_policy),
+      ),
     ),
     h(
       "div",
       { class: "run-buttons" },
-      h("button", { class: "primary", testid: "adopt-confirm", disabled: !!w.busy.value, onclick: () => void createRole(true) }, "Take it over"),
-      h("button", { testid: "adopt-cancel", disabled: !!w.busy.value, onclick: () => (w.adoption.value = null) }, "Keep it as it is"),
+      h(
+        "button",
+        { class: "primary", testid: "adopt-confirm", disabled: !!w.busy.value, onclick: () => void createRole(true) },
+        "Take it over",
+      ),
+      h(
+        "button",
+        { testid: "adopt-cancel", disabled: !!w.busy.value, onclick: () => (w.adoption.value = null) },
+        "Keep it as it is",
+      ),
     ),
   );
 }
@@ -114,7 +127,9 @@ function filesAction(p: IamPlan): HTMLElement {
       "The two policies and a script for the AWS CLI, for someone with IAM rights. You choose the folder.",
     ),
     h("button", { testid: "iam-export", disabled: !!w.busy.value, onclick: exportFiles }, "Save the files\u2026"),
-    exported ? h("ul", { class: "small", testid: "iam-exported" }, ...exported.files.map((f) => h("li", { class: "mono" }, f))) : null,
+    exported
+      ? h("ul", { class: "small", testid: "iam-exported" }, ...exported.files.map((f) => h("li", { class: "mono" }, f)))
+      : null,
     h("p", { class: "muted small" }, "Then paste the ARN the script prints:"),
     arn,
     h("button", { testid: "set-role-arn", disabled: !!w.busy.value, onclick: useRoleArn }, "Use this role"),
@@ -132,7 +147,9 @@ export function planView(p: IamPlan): HTMLElement {
       "Role: ",
       h("code", { testid: "plan-role-arn" }, p.role_arn),
       " \u00b7 external ID ",
-      p.external_id ? h("code", { testid: "plan-external-id" }, p.external_id) : h("span", { testid: "plan-external-id" }, "none"),
+      p.external_id
+        ? h("code", { testid: "plan-external-id" }, p.external_id)
+        : h("span", { testid: "plan-external-id" }, "none"),
     ),
     h(
       "div",

@@ -82,7 +82,11 @@ function externalIdField(): HTMLElement {
       "div",
       { class: "tag-add" },
       extId,
-      h("button", { testid: "save-external-id", disabled: !!w.busy.value, onclick: saveExternalId }, "Use this external ID"),
+      h(
+        "button",
+        { testid: "save-external-id", disabled: !!w.busy.value, onclick: saveExternalId },
+        "Use this external ID",
+      ),
     ),
   );
 }
@@ -108,7 +112,12 @@ function verifyResult(v: VerifyView): HTMLElement {
             { testid: `verify-${c.check}`, class: c.ok ? "" : "failed" },
             h("td", {}, h("span", { class: `flag ${c.ok ? "ok" : "bad"}` }, c.ok ? "ok" : "missing")),
             h("td", { class: "mono small" }, c.check),
-            h("td", { class: "small" }, c.detail, c.fix ? h("div", { class: "fix", testid: "verify-fix" }, c.fix) : null),
+            h(
+              "td",
+              { class: "small" },
+              c.detail,
+              c.fix ? h("div", { class: "fix", testid: "verify-fix" }, c.fix) : null,
+            ),
           ),
         ),
       ),

@@ -1,7 +1,7 @@
 // The guided setup's state, as signals. What a text field holds is read with `peek()` where the
 // field is built, so typing into it never rebuilds the step under the user's fingers.
 
-import { type Signal, batch, signal } from "@preact/signals-core";
+import { batch, type Signal, signal } from "@preact/signals-core";
 import type { AccountView } from "../bindings/AccountView";
 import type { AppError } from "../bindings/AppError";
 import type { AwsProfile } from "../bindings/AwsProfile";

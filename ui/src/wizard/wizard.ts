@@ -5,7 +5,7 @@
 
 import { type Child, h } from "../dom";
 import { type StepId, stepsFor } from "../setup-model";
-import { type Unmount, mount, unmountAll } from "../view";
+import { mount, type Unmount, unmountAll } from "../view";
 import { accountStep } from "./account";
 import { awsStep } from "./aws";
 import { conformityStep } from "./connect";
@@ -64,7 +64,11 @@ export function wizardScreen(host: HTMLElement): Unmount {
         "div",
         { class: "wizard-head" },
         h("h1", {}, "Set up wa-sync"),
-        h("button", { class: "link", testid: "try-demo", onclick: () => leave("demo") }, "Just looking? Try with demo data"),
+        h(
+          "button",
+          { class: "link", testid: "try-demo", onclick: () => leave("demo") },
+          "Just looking? Try with demo data",
+        ),
       ),
       steps,
       body,
