@@ -227,7 +227,9 @@ mockIPC(async (cmd, args) => {
 const { server, url } = await serve({
   root: `${repo}ui/dist`,
   modules: `${repo}node_modules`,
-  inject: `<script type="module" src="/__test__/mock.js"></script>`,
+  // As in the app (tauri.conf.json's freezePrototype), Object.prototype is frozen before any of
+  // the UI's code runs, so code that assigns over its names fails here as it would there.
+  inject: `<script>Object.freeze(Object.prototype);</script>\n<script type="module" src="/__test__/mock.js"></script>`,
   routes: { "/__test__/mock.js": () => ["text/javascript", mock] },
 });
 
