@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks the shipped lens, best-practice and mapping data against each other and prints coverage.
 
-Run from anywhere: python3 tests/mapping/check_data.py [--markdown] [--rev GIT_REV]
-With --rev, the data files are read from that git revision instead of the work tree (to show the
-coverage before a change). Exits non-zero, listing every problem, when the data is inconsistent.
+Run from anywhere: python3 tests/mapping/check_data.py [--markdown] [--rev GIT_REV] [--compare GIT_REV]
+With --rev, the data files are read from that git revision instead of the work tree; --compare prints
+Markdown tables of the coverage at that revision next to the coverage now (the figures of
+docs/mapping-review.md). Exits non-zero, listing every problem, when the data is inconsistent.
 """
 
 import argparse
@@ -219,7 +220,10 @@ def main():
     parser.add_argument("--rev", help="read the data from this git revision")
     parser.add_argument("--markdown", action="store_true", help="print coverage as Markdown tables")
     parser.add_argument("--best-practices", action="store_true", help="also list rules per best practice")
+    parser.add_argument("--compare", metavar="GIT_REV", help="Markdown tables: coverage at GIT_REV and now")
     args = parser.parse_args()
+    if args.compare:
+        return compare(args.compare)
     lens, _, mapping, best_practices, bp_mapping, problems, exceptions = load(args.rev)
     for p in problems:
         print(f"PROBLEM: {p}", file=sys.stderr)
@@ -255,6 +259,42 @@ def main():
         print(f"\n{len(problems)} problem(s); see above", file=sys.stderr)
         return 1
     return 0
+
+
+def compare(rev):
+    """Coverage at `rev` next to coverage now, as Markdown; problems of the old data are not checked."""
+    before = load(rev)
+    after = load(None)
+    for p in after[5]:
+        print(f"PROBLEM: {p}", file=sys.stderr)
+    b_pillars, b_questions, _ = coverage(before[0], before[2], before[3], before[4])
+    a_pillars, a_questions, a_rules_per_bp = coverage(after[0], after[2], after[3], after[4])
+    print(f"Before ({rev}): {sum(1 for q, _, _ in before[2].values() if q)} of {len(before[2])} rules mapped, "
+          f"{before[6]} outside their Conformity categories, {len(before[4])} mapped to best practices. "
+          f"After: {sum(1 for q, _, _ in after[2].values() if q)} mapped, {after[6]} outside their categories, "
+          f"{len(after[4])} mapped to best practices.")
+    print()
+    print("| Pillar | Rules before | Rules after | Questions with a rule before | after | Best practices with a rule before | after |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for b, a in zip(b_pillars, a_pillars):
+        print(f"| {a[0]} | {b[1]} | {a[1]} | {b[2]}/{b[3]} | {a[2]}/{a[3]} | {b[4]}/{a[5]} | {a[4]}/{a[5]} |")
+    total_b = sum(p[4] for p in b_pillars)
+    total_a = sum(p[4] for p in a_pillars)
+    total = sum(p[5] for p in a_pillars)
+    print(f"| **All** | | | {sum(p[2] for p in b_pillars)}/{len(after[0])} | {sum(p[2] for p in a_pillars)}/{len(after[0])} "
+          f"| {total_b}/{total} | {total_a}/{total} |")
+    print()
+    print("| # | Question | Rules before | Rules after | Best practices with a rule (after) |")
+    print("|---|---|---:|---:|---:|")
+    for b, a in zip(b_questions, a_questions):
+        changed = "**" if b[2] != a[2] else ""
+        print(f"| {a[0]} | {a[1]} | {b[2]} | {changed}{a[2]}{changed} | {a[3]}/{a[4]} |")
+    print()
+    print("| Best practice | Title | Rules |")
+    print("|---|---|---:|")
+    for bp, (_, _, title) in after[3].items():
+        print(f"| {bp} | {title} | {a_rules_per_bp[bp]} |")
+    return 1 if after[5] else 0
 
 
 if __name__ == "__main__":
