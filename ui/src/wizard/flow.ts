@@ -3,6 +3,7 @@
 
 import { batch } from "@preact/signals-core";
 import { api, toAppError } from "../api";
+import type { AppError } from "../bindings/AppError";
 import type { Product } from "../bindings/Product";
 import type { SetupStatus } from "../bindings/SetupStatus";
 import { firstOpenStep, type StepId } from "../setup-model";
@@ -19,6 +20,8 @@ export interface WizardHooks {
 
 const noHooks: WizardHooks = { onDone: () => {}, onDemo: () => {}, onChange: () => {} };
 let hooks = noHooks;
+/** Which opening of the wizard is current: a load still under way from an earlier one is dropped. */
+let opening = 0;
 
 export function leave(to: "done" | "demo"): void {
   if (to === "done") hooks.onDone();
@@ -33,7 +36,7 @@ export function settingsChanged(): void {
 export function openWizard(with_: WizardHooks, step?: StepId): void {
   hooks = with_;
   resetWizard();
-  void load(step);
+  void load(++opening, step);
 }
 
 /** Shows a configured (or proposed) endpoint in the form, the URL winning over the region;
@@ -72,15 +75,22 @@ function fillFrom(s: SetupStatus, step?: StepId): void {
   w.step.value = step ?? firstOpenStep(s.settings, s.key, s.visionone_key);
 }
 
-async function load(step?: StepId): Promise<void> {
+async function load(current: number, step?: StepId): Promise<void> {
+  let status: SetupStatus | null = null;
+  let error: AppError | null = null;
   try {
-    const s = await api.setupStatus();
-    batch(() => fillFrom(s, step));
+    status = await api.setupStatus();
   } catch (e) {
-    w.error.value = toAppError(e);
+    error = toAppError(e);
   }
-  w.busy.value = null;
-  await enterStep(w.step.value);
+  if (current !== opening) return;
+  batch(() => {
+    if (status) fillFrom(status, step);
+    w.error.value = error;
+    w.busy.value = null;
+  });
+  // Without a status there is nothing to load, and entering the step would clear the error.
+  if (status) await enterStep(w.step.value);
 }
 
 export async function refreshStatus(): Promise<void> {
