@@ -67,29 +67,37 @@ function visionOneAccountStep(chosen: string | null): Child[] {
 }
 
 function copyExternalId(): void {
+  // Where the clipboard is refused, the ID stays on screen to select by hand; that is no error of
+  // the setup, so it is said beside the button, not in the step's error line.
   void navigator.clipboard
     ?.writeText(w.externalId.value ?? "")
     .then(() => {
-      w.copied.value = true;
+      w.copy.value = "copied";
     })
     .catch(() => {
-      w.error.value = { code: "clipboard", message: "Could not copy: select the ID and copy it by hand." };
+      w.copy.value = "failed";
     });
 }
 
-function externalIdRow(): HTMLElement {
+function externalIdRow(): Child[] {
   const id = w.externalId.value;
-  return h(
-    "div",
-    { class: "external-id" },
-    h("span", {}, "External ID"),
-    h("code", { testid: "external-id" }, id ?? "\u2026"),
+  const copy = w.copy.value;
+  return [
     h(
-      "button",
-      { testid: "copy-external-id", disabled: !id, onclick: copyExternalId },
-      w.copied.value ? "Copied" : "Copy",
+      "div",
+      { class: "external-id" },
+      h("span", {}, "External ID"),
+      h("code", { testid: "external-id" }, id ?? "\u2026"),
+      h(
+        "button",
+        { testid: "copy-external-id", disabled: !id, onclick: copyExternalId },
+        copy === "copied" ? "Copied" : "Copy",
+      ),
     ),
-  );
+    copy === "failed"
+      ? h("p", { class: "warning small", testid: "copy-failed" }, "Could not copy: select the ID and copy it by hand.")
+      : null,
+  ];
 }
 
 export function accountStep(): Child[] {
@@ -102,7 +110,7 @@ export function accountStep(): Child[] {
       { class: "muted" },
       "The external ID is your Conformity organisation's. The role's trust policy demands it, so nobody else can make Conformity or wa-sync use your role.",
     ),
-    externalIdRow(),
+    ...externalIdRow(),
     h("h3", {}, "Which Conformity account's checks?"),
     accounts(chosen, "This Conformity organisation has no AWS accounts."),
     nav("conformity", { label: "Next: AWS workload", step: "aws", enabled: !!chosen }),

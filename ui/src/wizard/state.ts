@@ -48,7 +48,8 @@ function initial() {
     /** Conformity's organisation external ID. */
     externalId: null as string | null,
     accounts: null as AccountView[] | null,
-    copied: false,
+    /** What the external ID's Copy button did. */
+    copy: "idle" as "idle" | "copied" | "failed",
     profiles: [] as AwsProfile[],
     /** "" is the default credential chain. */
     profile: "",
