@@ -4,9 +4,9 @@
 //!
 //! Environment variables are process-wide, so every test that sets them holds [`ENV`].
 
-use crate::commands::AppState;
 use crate::dialogs::ScriptedDialogs;
 use crate::keys::{MemoryKeyStore, OsKeychain};
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
@@ -475,7 +475,7 @@ fn a_failed_keychain_save_is_reported_and_the_old_key_is_not_used() {
 
 #[test]
 fn aws_profiles_are_read_from_the_config_files() {
-    let profiles = crate::setup::parse_profiles(
+    let profiles = crate::aws::parse_profiles(
         "[default]\nregion=us-east-1\n[profile a]\nsso_session = x\n[sso-session x]\nsso_region=eu-west-1\n[profile r]\nrole_arn=arn\nsource_profile=a\n",
         "[default]\naws_access_key_id=AKIA\n[b]\naws_access_key_id=AKIB\n",
     );

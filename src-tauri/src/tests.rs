@@ -13,7 +13,7 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 pub(crate) fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime> {
     crate::setup(
         mock_builder(),
-        crate::commands::AppState::with_data_dir(start_demo, dir),
+        crate::state::AppState::with_data_dir(start_demo, dir),
     )
     .build(tauri::generate_context!())
     .expect("the app builds with the mock runtime")
@@ -27,7 +27,7 @@ fn app() -> (App<MockRuntime>, tempfile::TempDir) {
 /// The app with file dialogs answered by the test.
 fn app_with_dialogs() -> (App<MockRuntime>, tempfile::TempDir, Arc<ScriptedDialogs>) {
     let dir = tempfile::tempdir().unwrap();
-    let state = crate::commands::AppState::with_data_dir(false, dir.path());
+    let state = crate::state::AppState::with_data_dir(false, dir.path());
     let dialogs = Arc::new(ScriptedDialogs::default());
     state.set_dialogs(dialogs.clone());
     let app = crate::setup(mock_builder(), state)
@@ -173,7 +173,7 @@ fn errors_are_code_and_message() {
 fn a_run_id_in_use_is_refused_and_cancel_reports_unknown_runs() {
     let (app, _dir) = app();
     let main = window(&app, "main");
-    let state = tauri::Manager::state::<crate::commands::AppState>(&app);
+    let state = tauri::Manager::state::<crate::state::AppState>(&app);
     let _held = state.start_for_test(9);
     let err = invoke(&main, "preview", demo_request(9, &[])).unwrap_err();
     assert_eq!(err["code"], "busy");
@@ -191,7 +191,7 @@ fn a_run_id_in_use_is_refused_and_cancel_reports_unknown_runs() {
 
 #[tokio::test]
 async fn cancelling_stops_a_running_preview() {
-    let state = crate::commands::AppState::new(false);
+    let state = crate::state::AppState::new(false);
     let cancelled = state.start_for_test(5);
     let slow = async {
         tokio::time::sleep(std::time::Duration::from_secs(30)).await;
@@ -556,7 +556,8 @@ fn the_files_source_reads_only_what_the_open_dialog_picked() {
 /// is kept, and a retry writes the rest.
 #[test]
 fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
-    use crate::commands::{run_push, AppState};
+    use crate::commands::push::run_push;
+    use crate::state::AppState;
     use crate::types::{ProgressEvent, PushRequest};
     use tauri::ipc::{Channel, InvokeResponseBody};
     use wa_sync_engine::usecase::Cancel;
@@ -704,7 +705,7 @@ mod bindings {
     /// Every type that crosses the bridge (what the commands take and return, and the events);
     /// their dependencies are followed from here.
     fn generated() -> BTreeMap<String, String> {
-        use crate::{diagnostics, error, keys, settings, setup, types};
+        use crate::{aws, diagnostics, error, keys, settings, setup, types};
         use wa_sync_engine::{mapping::coverage, preview, sync};
         let mut all = Generated::default();
         // The engine's reports.
@@ -738,22 +739,22 @@ mod bindings {
         all.visit::<settings::Settings>();
         all.visit::<settings::VisionOneEndpoint>();
         all.visit::<settings::Writer>();
-        all.visit::<setup::AccountView>();
-        all.visit::<setup::AwsProfile>();
-        all.visit::<setup::ConformityConnection>();
-        all.visit::<setup::ConnectionStatus>();
-        all.visit::<setup::IamCreated>();
-        all.visit::<setup::IamExported>();
-        all.visit::<setup::IamPlan>();
-        all.visit::<setup::PartState>();
-        all.visit::<setup::PartStatus>();
-        all.visit::<setup::Regions>();
-        all.visit::<setup::SetupStatus>();
-        all.visit::<setup::VerifyCheckView>();
-        all.visit::<setup::VerifyView>();
-        all.visit::<setup::VisionOneConnection>();
-        all.visit::<setup::WorkloadList>();
-        all.visit::<setup::WorkloadView>();
+        all.visit::<setup::accounts::AccountView>();
+        all.visit::<aws::AwsProfile>();
+        all.visit::<setup::source::ConformityConnection>();
+        all.visit::<setup::status::ConnectionStatus>();
+        all.visit::<setup::role::IamCreated>();
+        all.visit::<setup::role::IamExported>();
+        all.visit::<setup::role::IamPlan>();
+        all.visit::<setup::status::PartState>();
+        all.visit::<setup::status::PartStatus>();
+        all.visit::<setup::status::Regions>();
+        all.visit::<setup::status::SetupStatus>();
+        all.visit::<setup::verify::VerifyCheckView>();
+        all.visit::<setup::verify::VerifyView>();
+        all.visit::<setup::source::VisionOneConnection>();
+        all.visit::<setup::workloads::WorkloadList>();
+        all.visit::<setup::workloads::WorkloadView>();
         all.0
     }
 

@@ -1,11 +1,11 @@
 //! The Vision One path of the guided setup and the preview, through Tauri's IPC (mock runtime),
 //! against `FakeVisionOne` (and the STS / Well-Architected fakes for the role step).
 
-use crate::commands::AppState;
 use crate::setup_tests::{
     aws_env, env_lock, files_containing, role_arn, start_fakes, workload_arn, Harness, AWS_ACCOUNT,
     GOOD_ID, REGION, ROLE_KEY, ROLE_NAME,
 };
+use crate::state::AppState;
 use serde_json::{json, Value};
 use wa_sync_engine::checks::{NoProgress, TagFilter};
 use wa_sync_engine::conformity::ApiKey;
