@@ -24,7 +24,7 @@ pub async fn preview(
     let (report, collected) = state
         .tracked_run(request.run_id, &on_progress, |cancel| {
             cancellable(cancel, async {
-                let previewed = run_previewed(&state, &request, &on_progress).await?;
+                let previewed = compute_preview(&state, &request, &on_progress).await?;
                 Ok((previewed.report, previewed.collected))
             })
         })
@@ -38,19 +38,10 @@ pub async fn preview(
     Ok(report)
 }
 
-/// The preview itself, apart from cancellation; also used by the command tests.
-pub async fn run_preview(
-    state: &AppState,
-    request: &PreviewRequest,
-    progress: &Channel<ProgressEvent>,
-) -> AppResult<PreviewReport> {
-    Ok(run_previewed(state, request, progress).await?.report)
-}
-
 /// The preview with the counted checks it came from (which a report needs) and the workload it
 /// was computed against (which a push writes to). The checks and the workload are read at the
 /// same time.
-pub(super) async fn run_previewed<'s>(
+pub(super) async fn compute_preview<'s>(
     state: &'s AppState,
     request: &PreviewRequest,
     progress: &Channel<ProgressEvent>,

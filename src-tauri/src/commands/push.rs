@@ -1,6 +1,6 @@
 //! Push and retry: the preview again against the notes as they are now, a backup, then the writes.
 
-use super::preview::run_previewed;
+use super::preview::compute_preview;
 use super::{cancellable, ChannelSyncProgress};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -52,7 +52,7 @@ pub async fn run_push(
     let opted_out: HashSet<&str> = request.opted_out.iter().map(String::as_str).collect();
     let previewed = cancellable(
         cancel.clone(),
-        run_previewed(state, &request.preview, progress),
+        compute_preview(state, &request.preview, progress),
     )
     .await?;
     let _ = progress.send(ProgressEvent::Stage {
@@ -106,7 +106,7 @@ pub async fn retry_failed(
     state
         .tracked_run(run_id, progress, |cancel| async move {
             let previewed =
-                cancellable(cancel.clone(), run_previewed(state, request, progress)).await?;
+                cancellable(cancel.clone(), compute_preview(state, request, progress)).await?;
             let _ = progress.send(ProgressEvent::Stage {
                 stage: "pushing".into(),
             });

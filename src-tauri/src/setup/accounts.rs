@@ -25,7 +25,9 @@ pub async fn source_accounts(state: &AppState) -> AppResult<Vec<AccountView>> {
     Ok(accounts_view(accounts).0)
 }
 
-pub(crate) fn accounts_view(accounts: Vec<wa_sync_engine::conformity::Account>) -> (Vec<AccountView>, u64) {
+pub(crate) fn accounts_view(
+    accounts: Vec<wa_sync_engine::conformity::Account>,
+) -> (Vec<AccountView>, u64) {
     let mut other = 0;
     let mut out = Vec::new();
     for a in accounts {

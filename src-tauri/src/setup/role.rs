@@ -239,50 +239,13 @@ pub async fn run_iam_create(
             ),
         ));
     }
-    let iam_error = |e| {
-        let mut err = aws_error(profile.as_deref(), e);
-        if err.code == "auth" {
-            err.message = format!(
-                "{} Creating the role needs IAM rights (iam:CreatePolicy, iam:GetPolicy, iam:CreatePolicyVersion, \
-                 iam:ListPolicyVersions, iam:GetPolicyVersion, iam:DeletePolicyVersion, iam:GetRole, \
-                 iam:CreateRole, iam:UpdateAssumeRolePolicy, iam:AttachRolePolicy, iam:TagRole, iam:TagPolicy). \
-                 Use an administrator's profile, or save the files and hand the script to someone who has them.",
-                err.message
-            );
-        }
-        err
-    };
+    let iam_error = |e| iam_rights_error(profile.as_deref(), e);
     if !adopt {
         let owned = iam::ownership(&config, &account, &docs.arn.partition, &role_name)
             .await
             .map_err(iam_error)?;
-        let foreign = owned.foreign();
-        if !foreign.is_empty() {
-            return Ok(IamCreated {
-                role_arn: format!(
-                    "arn:{}:iam::{account}:role/{role_name}",
-                    docs.arn.partition
-                ),
-                summary: format!(
-                    "Nothing was changed: {} already exist{} and {} not made by wa-sync (no tag {}={}).",
-                    foreign.join(" and "),
-                    if foreign.len() == 1 { "s" } else { "" },
-                    if foreign.len() == 1 { "was" } else { "were" },
-                    iam::MANAGED_TAG_KEY,
-                    iam::MANAGED_TAG_VALUE,
-                ),
-                policy_arn: owned.policy_arn,
-                adoption: Some(IamAdoption {
-                    foreign,
-                    current_trust_policy: owned
-                        .role
-                        .as_ref()
-                        .filter(|r| !r.managed)
-                        .and_then(|r| r.trust_policy.as_ref())
-                        .map(iam::pretty),
-                    new_trust_policy: iam::pretty(&docs.trust),
-                }),
-            });
+        if let Some(refused) = not_taken_over(owned, &docs, &account, &role_name) {
+            return Ok(refused);
         }
     }
     let outcome = iam::create_or_update(
@@ -297,7 +260,68 @@ pub async fn run_iam_create(
     .await
     .map_err(iam_error)?;
     save_role(state, writer, &role_name, Some(outcome.role_arn.clone()))?;
-    let summary = format!(
+    Ok(IamCreated {
+        summary: created_summary(&outcome),
+        role_arn: outcome.role_arn,
+        policy_arn: outcome.policy_arn,
+        adoption: None,
+    })
+}
+
+/// An IAM call that failed; refused for want of rights, it lists the rights creating the role needs.
+fn iam_rights_error(profile: Option<&str>, e: wa_sync_engine::Error) -> AppError {
+    let mut err = aws_error(profile, e);
+    if err.code == "auth" {
+        err.message = format!(
+            "{} Creating the role needs IAM rights (iam:CreatePolicy, iam:GetPolicy, iam:CreatePolicyVersion, \
+             iam:ListPolicyVersions, iam:GetPolicyVersion, iam:DeletePolicyVersion, iam:GetRole, \
+             iam:CreateRole, iam:UpdateAssumeRolePolicy, iam:AttachRolePolicy, iam:TagRole, iam:TagPolicy). \
+             Use an administrator's profile, or save the files and hand the script to someone who has them.",
+            err.message
+        );
+    }
+    err
+}
+
+/// When a role or policy of that name exists that wa-sync did not make: the answer that changes
+/// nothing and carries what the confirmation before taking it over shows.
+fn not_taken_over(
+    owned: iam::Ownership,
+    docs: &Docs,
+    account: &str,
+    role_name: &str,
+) -> Option<IamCreated> {
+    let foreign = owned.foreign();
+    if foreign.is_empty() {
+        return None;
+    }
+    Some(IamCreated {
+        role_arn: format!("arn:{}:iam::{account}:role/{role_name}", docs.arn.partition),
+        summary: format!(
+            "Nothing was changed: {} already exist{} and {} not made by wa-sync (no tag {}={}).",
+            foreign.join(" and "),
+            if foreign.len() == 1 { "s" } else { "" },
+            if foreign.len() == 1 { "was" } else { "were" },
+            iam::MANAGED_TAG_KEY,
+            iam::MANAGED_TAG_VALUE,
+        ),
+        policy_arn: owned.policy_arn,
+        adoption: Some(IamAdoption {
+            foreign,
+            current_trust_policy: owned
+                .role
+                .as_ref()
+                .filter(|r| !r.managed)
+                .and_then(|r| r.trust_policy.as_ref())
+                .map(iam::pretty),
+            new_trust_policy: iam::pretty(&docs.trust),
+        }),
+    })
+}
+
+/// What a create or update did, in a sentence.
+fn created_summary(outcome: &iam::SetupOutcome) -> String {
+    format!(
         "Policy {} {}; role {} {}.",
         outcome.policy_arn,
         if outcome.policy_created {
@@ -313,13 +337,7 @@ pub async fn run_iam_create(
         } else {
             "updated (trust policy)"
         }
-    );
-    Ok(IamCreated {
-        role_arn: outcome.role_arn,
-        policy_arn: outcome.policy_arn,
-        summary,
-        adoption: None,
-    })
+    )
 }
 
 /// Writes `permissions-policy.json`, `trust-policy.json` and `setup-iam-role.sh` into the

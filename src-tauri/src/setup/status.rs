@@ -3,7 +3,7 @@
 
 use crate::aws::aws_error;
 use crate::endpoints::non_empty_env;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::keys::KeyStatus;
 use crate::settings::{Product, RoleChoice, Settings};
 use crate::setup::DEFAULT_ROLE_NAME;
@@ -11,9 +11,11 @@ use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
+use url::Url;
 use wa_sync_engine::conformity::region::{CLOUD_ONE_REGIONS, LEGACY_REGIONS};
 use wa_sync_engine::credentials::{config_for, sdk_error};
 use wa_sync_engine::visionone::REGIONS as VISIONONE_REGIONS;
+use wa_sync_engine::wellarchitected::WorkloadArn;
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
@@ -108,7 +110,30 @@ pub async fn connection_status(state: State<'_, AppState>) -> AppResult<Connecti
 
 pub async fn run_connection_status(state: &AppState) -> ConnectionStatus {
     let settings = state.settings();
-    let part = |state: PartState, detail: String| PartStatus { state, detail };
+    let conformity = source_part(state, &settings).await;
+    let workload = workload_part(state).await;
+    let role = role_part(&settings);
+    ConnectionStatus {
+        can_preview: conformity.state == PartState::Ok,
+        can_push: conformity.state == PartState::Ok && workload.state == PartState::Ok,
+        conformity,
+        workload,
+        role,
+    }
+}
+
+impl PartStatus {
+    fn new(state: PartState, detail: impl Into<String>) -> Self {
+        PartStatus {
+            state,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The source's part of the badge: the product's endpoint answers the key, and which account is
+/// chosen.
+async fn source_part(state: &AppState, settings: &Settings) -> PartStatus {
     let product = settings.product;
     let (set_up, reached) = match product {
         Product::VisionOne => (
@@ -131,9 +156,11 @@ pub async fn run_connection_status(state: &AppState) -> ConnectionStatus {
             },
         ),
     };
-    let conformity = match reached {
-        Err(e) if !set_up => part(PartState::Missing, format!("not set up ({})", e.message)),
-        Err(e) => part(
+    match reached {
+        Err(e) if !set_up => {
+            PartStatus::new(PartState::Missing, format!("not set up ({})", e.message))
+        }
+        Err(e) => PartStatus::new(
             if e.code == "missing_key" {
                 PartState::Missing
             } else {
@@ -141,98 +168,99 @@ pub async fn run_connection_status(state: &AppState) -> ConnectionStatus {
             },
             e.message,
         ),
-        Ok((_, Err(e))) => part(PartState::Failed, e.to_string()),
-        Ok((base_url, Ok(()))) => {
-            let (at, on) = match product {
-                Product::Conformity => ("", ""),
-                Product::VisionOne => ("Vision One at ", "Vision One "),
-            };
-            match &settings.account {
-                None => part(
-                    PartState::Missing,
-                    format!("connected to {at}{base_url}; no account chosen yet"),
-                ),
-                Some(a) => part(
-                    PartState::Ok,
-                    format!(
-                        "{} ({}) on {on}{}; key \u{2026}{}",
-                        a.name,
-                        a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
-                        base_url.host_str().unwrap_or_default(),
-                        state.key(product).status().last_four.unwrap_or_default()
-                    ),
-                ),
-            }
-        }
+        Ok((_, Err(e))) => PartStatus::new(PartState::Failed, e.to_string()),
+        Ok((base_url, Ok(()))) => account_part(state, settings, &base_url),
+    }
+}
+
+/// A reachable source: which account is chosen on it.
+fn account_part(state: &AppState, settings: &Settings, base_url: &Url) -> PartStatus {
+    let product = settings.product;
+    let (at, on) = match product {
+        Product::Conformity => ("", ""),
+        Product::VisionOne => ("Vision One at ", "Vision One "),
     };
-    let workload = match state.workload_arn() {
-        Err(e) => part(PartState::Missing, e.message),
-        Ok(arn) => {
-            let result = async {
-                let auth = state.aws_auth().await?;
-                let config = config_for(&auth, &arn.region)
-                    .await
-                    .map_err(|e| aws_error(auth.profile.as_deref(), e))?;
-                let wa = aws_sdk_wellarchitected::Client::new(&config);
-                let out = wa
-                    .get_workload()
-                    .workload_id(&arn.workload_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        aws_error(
-                            auth.profile.as_deref(),
-                            sdk_error("Well-Architected GetWorkload", &e),
-                        )
-                    })?;
-                let name = out
-                    .workload()
-                    .and_then(|w| w.workload_name())
-                    .unwrap_or_default()
-                    .to_string();
-                Ok::<_, AppError>(format!(
-                    "{name} ({}), read {}",
-                    arn.region,
-                    match &auth.role_arn {
-                        Some(r) => format!("through role {}", r.rsplit('/').next().unwrap_or(r)),
-                        None => format!(
-                            "with {}",
-                            auth.profile
-                                .as_deref()
-                                .map_or("the default AWS credentials".to_string(), |p| format!(
-                                    "profile {p}"
-                                ))
-                        ),
-                    }
+    match &settings.account {
+        None => PartStatus::new(
+            PartState::Missing,
+            format!("connected to {at}{base_url}; no account chosen yet"),
+        ),
+        Some(a) => PartStatus::new(
+            PartState::Ok,
+            format!(
+                "{} ({}) on {on}{}; key \u{2026}{}",
+                a.name,
+                a.aws_account_id.as_deref().unwrap_or("no AWS account ID"),
+                base_url.host_str().unwrap_or_default(),
+                state.key(product).status().last_four.unwrap_or_default()
+            ),
+        ),
+    }
+}
+
+/// The workload's part of the badge: it is set, and readable the way a push would read it.
+async fn workload_part(state: &AppState) -> PartStatus {
+    match state.workload_arn() {
+        Err(e) => PartStatus::new(PartState::Missing, e.message),
+        Ok(arn) => match read_workload(state, &arn).await {
+            Ok(detail) => PartStatus::new(PartState::Ok, detail),
+            Err(e) => PartStatus::new(PartState::Failed, e.message),
+        },
+    }
+}
+
+/// Reads the workload (through the role when one is set) and says what it is and how it was read.
+async fn read_workload(state: &AppState, arn: &WorkloadArn) -> AppResult<String> {
+    let auth = state.aws_auth().await?;
+    let config = config_for(&auth, &arn.region)
+        .await
+        .map_err(|e| aws_error(auth.profile.as_deref(), e))?;
+    let wa = aws_sdk_wellarchitected::Client::new(&config);
+    let out = wa
+        .get_workload()
+        .workload_id(&arn.workload_id)
+        .send()
+        .await
+        .map_err(|e| {
+            aws_error(
+                auth.profile.as_deref(),
+                sdk_error("Well-Architected GetWorkload", &e),
+            )
+        })?;
+    let name = out
+        .workload()
+        .and_then(|w| w.workload_name())
+        .unwrap_or_default()
+        .to_string();
+    let read_as = match &auth.role_arn {
+        Some(r) => format!("through role {}", r.rsplit('/').next().unwrap_or(r)),
+        None => format!(
+            "with {}",
+            auth.profile
+                .as_deref()
+                .map_or("the default AWS credentials".to_string(), |p| format!(
+                    "profile {p}"
                 ))
-            }
-            .await;
-            match result {
-                Ok(detail) => part(PartState::Ok, detail),
-                Err(e) => part(PartState::Failed, e.message),
-            }
-        }
+        ),
     };
-    let role = match &settings.role {
+    Ok(format!("{name} ({}), read {read_as}", arn.region))
+}
+
+/// The role's part of the badge: set, and verified.
+fn role_part(settings: &Settings) -> PartStatus {
+    match &settings.role {
         Some(RoleChoice {
             role_arn: Some(arn),
             verified_at: Some(at),
             ..
-        }) => part(PartState::Ok, format!("{arn}, verified {at}")),
+        }) => PartStatus::new(PartState::Ok, format!("{arn}, verified {at}")),
         Some(RoleChoice {
             role_arn: Some(arn),
             ..
-        }) => part(PartState::Failed, format!("{arn}, not verified yet")),
-        _ => part(
+        }) => PartStatus::new(PartState::Failed, format!("{arn}, not verified yet")),
+        _ => PartStatus::new(
             PartState::Missing,
-            "no role: wa-sync writes with your own AWS credentials".into(),
+            "no role: wa-sync writes with your own AWS credentials",
         ),
-    };
-    ConnectionStatus {
-        can_preview: conformity.state == PartState::Ok,
-        can_push: conformity.state == PartState::Ok && workload.state == PartState::Ok,
-        conformity,
-        workload,
-        role,
     }
 }
