@@ -2,7 +2,7 @@
 //! credentials files (names and kinds, never a credential), and AWS errors worded for them (an
 //! SSO profile's expired login says how to sign in again).
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use ts_rs::TS;
@@ -120,13 +120,13 @@ pub fn aws_error(profile: Option<&str>, e: wa_sync_engine::Error) -> AppError {
         .any(|w| text.contains(w));
     if sso && looks_like_login {
         let name = profile.unwrap_or("default");
-        err.code = "sso_login".into();
+        err.code = ErrorCode::SsoLogin;
         err.message = format!(
             "The AWS profile {name:?} signs in through AWS IAM Identity Center (SSO) and needs a fresh \
              login: run `aws sso login --profile {name}` in a terminal, then press Retry. ({})",
             err.message
         );
-    } else if err.code == "auth" && profile.is_none() && text.contains("credential") {
+    } else if err.code == ErrorCode::Auth && profile.is_none() && text.contains("credential") {
         err.message = format!(
             "{} No AWS credentials were found in the default chain: pick a profile from your AWS config, \
              or run `aws configure` (or `aws sso login`) first.",

@@ -2,7 +2,7 @@
 //! checked base URL, and a client for it. Shared by the setup (which tests an endpoint before
 //! keeping it) and the state (which opens the configured one).
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{ConformityEndpoint, VisionOneEndpoint};
 use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
 use wa_sync_engine::visionone::{
@@ -23,7 +23,7 @@ pub fn resolve_endpoint(endpoint: &ConformityEndpoint) -> AppResult<String> {
             (None, Some(region)) => base_url_for_region(&region)?,
             (None, None) => {
                 return Err(AppError::new(
-                    "bad_input",
+                    ErrorCode::BadInput,
                     "Conformity is not set up yet: choose its region (or enter its API URL) in the setup",
                 ))
             }
@@ -45,7 +45,7 @@ pub fn resolve_visionone_endpoint(endpoint: &VisionOneEndpoint) -> AppResult<Str
         (Some(url), _) if !url.trim().is_empty() => url.trim().to_string(),
         (_, Some(region)) if !region.trim().is_empty() => visionone_region_url(region)?,
         _ => return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             "Vision One is not set up yet: choose its region (or enter its API URL) in the setup",
         )),
     };

@@ -8,7 +8,7 @@ use crate::dialogs::Dialogs;
 use crate::endpoints::{
     make_client, make_visionone_client, resolve_endpoint, resolve_visionone_endpoint,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, RoleChoice, Settings};
 use crate::types::{PreviewRequest, ProgressEvent};
@@ -133,12 +133,17 @@ impl AppState {
             .expect("dialogs lock")
             .clone()
             .ok_or_else(|| {
-                AppError::new("internal", "no file dialog is available in this window")
+                AppError::new(
+                    ErrorCode::Internal,
+                    "no file dialog is available in this window",
+                )
             })?;
         let start = crate::dialogs::start_dir(self.settings().last_folder.as_deref());
         tokio::task::spawn_blocking(move || open(dialogs.as_ref(), start))
             .await
-            .map_err(|e| AppError::new("internal", format!("the file dialog stopped: {e}")))
+            .map_err(|e| {
+                AppError::new(ErrorCode::Internal, format!("the file dialog stopped: {e}"))
+            })
     }
 
     /// The next dialog opens in `folder`.
@@ -162,7 +167,7 @@ impl AppState {
         let mut runs = self.runs.lock().expect("runs lock");
         if runs.contains_key(&run_id) {
             return Err(AppError::new(
-                "busy",
+                ErrorCode::Busy,
                 format!("run {run_id} is already going; wait for it or cancel it"),
             ));
         }
@@ -321,7 +326,7 @@ impl AppState {
             .and_then(|a| a.workload_arn)
             .ok_or_else(|| {
                 AppError::new(
-                    "bad_input",
+                    ErrorCode::BadInput,
                     "no workload is set up yet: open Settings > Run the setup again and pick one",
                 )
             })?;

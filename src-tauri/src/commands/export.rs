@@ -1,7 +1,7 @@
 //! The report of the last preview or push, written where the user chooses in the save dialog.
 
 use crate::dialogs::DialogRequest;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::types::{ExportDone, ExportFormat, ExportRequest, ReportOf};
 use std::path::{Path, PathBuf};
@@ -29,14 +29,17 @@ pub async fn export_report(
         let last = state.last.lock().expect("last lock");
         let last = last.as_ref().ok_or_else(|| {
             AppError::new(
-                "bad_input",
+                ErrorCode::BadInput,
                 "run a preview first: there is nothing to export",
             )
         })?;
         let report = match request.of {
             ReportOf::Preview => last.preview.clone(),
             ReportOf::Result => last.result.clone().ok_or_else(|| {
-                AppError::new("bad_input", "there is no push result to export: push first")
+                AppError::new(
+                    ErrorCode::BadInput,
+                    "there is no push result to export: push first",
+                )
             })?,
         };
         (report, last.collected.clone())
@@ -69,7 +72,7 @@ pub async fn export_report(
         let bytes = rendered.bytes;
         wa_sync_engine::atomic_file::write(&out, &bytes).map_err(|e| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("cannot write the report {}: {e}", out.display()),
             )
         })?;
@@ -80,7 +83,7 @@ pub async fn export_report(
         })
     })
     .await
-    .map_err(|e| AppError::new("internal", format!("the export stopped: {e}")))??;
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
     if let Some(folder) = folder {
         state.remember_folder(&folder)?;
     }
@@ -107,7 +110,7 @@ fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
     let mut out = chosen.to_path_buf();
     if !out.is_absolute() {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "{} is not an absolute file path; choose the file in the save dialog",
                 out.display()
@@ -116,7 +119,7 @@ fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
     }
     if out.file_name().is_none() || out.is_dir() {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!("{} is a folder; choose a file name", out.display()),
         ));
     }
@@ -126,7 +129,7 @@ fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
     match out.parent() {
         Some(dir) if dir.is_dir() => Ok(out),
         _ => Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!("the folder of {} does not exist", out.display()),
         )),
     }

@@ -14,7 +14,7 @@ pub mod push;
 pub mod restore;
 pub mod source;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::types::ProgressEvent;
 use std::sync::OnceLock;
 use tauri::ipc::Channel;
@@ -29,7 +29,7 @@ fn mapping() -> &'static Mapping {
 }
 
 fn parse_tags(tags: &[String]) -> AppResult<TagFilter> {
-    TagFilter::parse(tags).map_err(|e| AppError::new("bad_input", e.to_string()))
+    TagFilter::parse(tags).map_err(|e| AppError::new(ErrorCode::BadInput, e.to_string()))
 }
 
 /// Forwards the engine's page-by-page progress to the UI.

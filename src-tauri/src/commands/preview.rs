@@ -3,7 +3,7 @@
 
 use super::source::OpenedSource;
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{AppState, LastRun};
 use crate::types::{PreviewRequest, ProgressEvent, SourceRequest};
 use std::sync::Arc;
@@ -49,7 +49,7 @@ pub(super) async fn compute_preview<'s>(
     let tags = parse_tags(&request.filter_tags)?;
     let mode = NotesMode::parse(&request.notes_mode).ok_or_else(|| {
         AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "unknown notes mode {:?}: use replace-block or overwrite",
                 request.notes_mode

@@ -2,7 +2,7 @@
 
 use super::preview::compute_preview;
 use super::{cancellable, ChannelSyncProgress};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::types::{ProgressEvent, PushRequest, SourceRequest};
 use std::collections::HashSet;
@@ -27,7 +27,7 @@ pub async fn push(
         SourceRequest::Demo | SourceRequest::Configured
     ) {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             "the app pushes the demo to its workload, or the configured account to the configured workload; use `wa-sync sync` for others",
         ));
     }
@@ -89,7 +89,7 @@ pub async fn retry_failed(
             Some(found) => found,
             None => {
                 return Err(AppError::new(
-                    "bad_input",
+                    ErrorCode::BadInput,
                     "there is no push to retry: push first",
                 ))
             }
@@ -97,7 +97,7 @@ pub async fn retry_failed(
     };
     if usecase::to_retry(&previous).is_empty() {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             "no question failed or was left unwritten in the last push: nothing to retry",
         ));
     }

@@ -1,7 +1,7 @@
 //! The backups of the notes, and putting back what a sync wrote.
 
 use super::ChannelSyncProgress;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::types::{ProgressEvent, RestorePlan, RestoreQuestionView};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ async fn backup_target<'a>(state: &'a AppState, backup: &Backup) -> AppResult<Wo
             Ok(Workload::Aws(state.aws_workload().await?).into())
         }
         _ => Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "this backup is of workload {} ({}), which is not the one set up in the app; restore it with `wa-sync restore --backup FILE`",
                 backup.workload_name, backup.workload_arn
@@ -45,7 +45,7 @@ fn known_backup(state: &AppState, path: &str) -> AppResult<(PathBuf, Backup)> {
         .find(|b| b.path == Path::new(path))
         .ok_or_else(|| {
             AppError::new(
-                "not_found",
+                ErrorCode::NotFound,
                 format!("{path} is not one of the app's backups; pick one from the list"),
             )
         })?;
@@ -120,6 +120,6 @@ pub async fn restore(
 pub async fn reset_demo(state: State<'_, AppState>) -> AppResult<()> {
     match &state.demo {
         Workload::Demo(w) => Ok(w.reset().await?),
-        Workload::Aws(_) => Err(AppError::new("bad_input", "not the demo workload")),
+        Workload::Aws(_) => Err(AppError::new(ErrorCode::BadInput, "not the demo workload")),
     }
 }

@@ -2,7 +2,7 @@
 //! the bridge), and the open dialog of the files source.
 
 use crate::dialogs::DialogRequest;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::Product;
 use crate::state::AppState;
 use crate::types::{CheckFiles, SourceRequest};
@@ -47,7 +47,7 @@ impl OpenedSource {
                     .clone();
                 if picked.checks.is_empty() {
                     return Err(AppError::new(
-                        "bad_input",
+                        ErrorCode::BadInput,
                         "choose at least one saved checks file first (Choose files)",
                     ));
                 }
@@ -69,7 +69,7 @@ impl OpenedSource {
                 let settings = state.settings();
                 let account = settings.account.ok_or_else(|| {
                     AppError::new(
-                        "bad_input",
+                        ErrorCode::BadInput,
                         "no account is set up yet: run the setup (Settings > Run the setup)",
                     )
                 })?;
@@ -148,7 +148,7 @@ pub async fn run_choose_checks_files(
             .is_empty()
     {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             "choose the saved checks files first; the rule settings go with them",
         ));
     }

@@ -1,6 +1,6 @@
 //! The account step: the source's AWS accounts, and the one the checks are read from.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{AccountChoice, Product, Settings};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -70,7 +70,7 @@ pub async fn run_choose_account(state: &AppState, account_id: String) -> AppResu
         .find(|a| a.id == account_id)
         .ok_or_else(|| {
             AppError::new(
-                "not_found",
+                ErrorCode::NotFound,
                 format!(
                     "{product} has no AWS account with ID {account_id:?}; pick one from the list"
                 ),

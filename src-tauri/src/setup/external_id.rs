@@ -1,6 +1,6 @@
 //! Vision One's external ID step (Conformity's is the organisation's and cannot be chosen).
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{Product, RoleChoice, Settings};
 use crate::setup::DEFAULT_ROLE_NAME;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ pub fn set_external_id(
 pub fn run_set_external_id(state: &AppState, external_id: Option<String>) -> AppResult<Settings> {
     if state.settings().product != Product::VisionOne {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             "with Conformity the role uses your organisation's external ID; it cannot be changed here",
         ));
     }
@@ -32,7 +32,7 @@ pub fn run_set_external_id(state: &AppState, external_id: Option<String>) -> App
                 .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c));
         if !ok {
             return Err(AppError::new(
-                "bad_input",
+                ErrorCode::BadInput,
                 "an external ID has 2 to 1224 letters, digits or +=,.@:/-_ characters",
             ));
         }

@@ -2,7 +2,7 @@
 //! updated from here, exported as files and a script, or a role made elsewhere remembered.
 
 use crate::aws::aws_error;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{Product, RoleChoice, Settings, Writer};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
         Product::VisionOne => {
             if writer != Writer::App {
                 return Err(AppError::new(
-                    "bad_input",
+                    ErrorCode::BadInput,
                     "with Vision One, wa-sync on this computer writes the notes: there is no hosted sync to trust",
                 ));
             }
@@ -114,7 +114,7 @@ async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
 fn check_role_name(name: &str) -> AppResult<()> {
     iam::validate_role_name(name).map_err(|_| {
         AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!("{name:?} cannot be an IAM role name: use 1-64 letters, digits or +=,.@_-"),
         )
     })
@@ -230,7 +230,7 @@ pub async fn run_iam_create(
         .map_err(|e| aws_error(profile.as_deref(), e))?;
     if account != docs.arn.account_id {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "your AWS credentials are for account {account}, but the workload is in account {}; the role \
                  must be in the workload's account. Pick a profile of account {} in the AWS step, or save the \
@@ -271,7 +271,7 @@ pub async fn run_iam_create(
 /// An IAM call that failed; refused for want of rights, it lists the rights creating the role needs.
 fn iam_rights_error(profile: Option<&str>, e: wa_sync_engine::Error) -> AppError {
     let mut err = aws_error(profile, e);
-    if err.code == "auth" {
+    if err.code == ErrorCode::Auth {
         err.message = format!(
             "{} Creating the role needs IAM rights (iam:CreatePolicy, iam:GetPolicy, iam:CreatePolicyVersion, \
              iam:ListPolicyVersions, iam:GetPolicyVersion, iam:DeletePolicyVersion, iam:GetRole, \
@@ -374,7 +374,7 @@ pub async fn run_iam_export(
     };
     if !dir.is_absolute() || !dir.is_dir() {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!("{} is not a folder; choose a folder", dir.display()),
         ));
     }
@@ -404,7 +404,7 @@ pub fn set_role_arn(
     let account = role_arn.split(':').nth(4).unwrap_or_default();
     if account != workload.account_id {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "the role is in account {account}, but the workload is in account {}: the role must be in the workload's account",
                 workload.account_id

@@ -4,7 +4,7 @@
 use crate::endpoints::{
     make_client, make_visionone_client, resolve_endpoint, resolve_visionone_endpoint,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::{KeyStatus, ProductKey};
 use crate::settings::{ConformityEndpoint, Product, Settings, VisionOneEndpoint, Writer};
 use crate::setup::accounts::{accounts_view, AccountView};
@@ -123,7 +123,7 @@ fn tidy_endpoint(
     let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
     if region.is_none() && url.is_none() {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             connect_words(product).no_endpoint,
         ));
     }
@@ -153,7 +153,7 @@ impl<'a> KeyTrial<'a> {
         let typed = match api_key.as_deref().map(str::trim) {
             Some(k) if !k.is_empty() => Some(ApiKey::for_product(slot.kind(), k).map_err(|e| {
                 // ApiKey::new never quotes the key; keep it that way whatever the engine says.
-                AppError::new(e.code(), e.to_string())
+                AppError::from(e)
             })?),
             _ => None,
         };
@@ -162,7 +162,7 @@ impl<'a> KeyTrial<'a> {
             None => {
                 let status = slot.status();
                 let key = state.key_for(product, base.as_str()).map_err(|mut e| {
-                    if e.code == "key_host" {
+                    if e.code == ErrorCode::KeyHost {
                         e.message = format!(
                             "{}. To connect to {}, type the key again (Replace key).",
                             e.message,
@@ -195,7 +195,7 @@ impl<'a> KeyTrial<'a> {
 fn refusal(product: Product, url_given: bool, e: wa_sync_engine::Error) -> AppError {
     let words = connect_words(product);
     let mut err = AppError::from(e);
-    if err.code == "auth" {
+    if err.code == ErrorCode::Auth {
         err.message = format!(
             "{} The key was not saved.{}",
             err.message,
@@ -208,7 +208,7 @@ fn refusal(product: Product, url_given: bool, e: wa_sync_engine::Error) -> AppEr
                 )
             }
         );
-    } else if err.code == "network" || err.code == "not_found" {
+    } else if err.code == ErrorCode::Network || err.code == ErrorCode::NotFound {
         err.message = format!(
             "{} Check the region or the API URL ({}). The key was not saved.",
             err.message, words.url_shape

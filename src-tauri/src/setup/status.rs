@@ -3,7 +3,7 @@
 
 use crate::aws::aws_error;
 use crate::endpoints::non_empty_env;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorCode};
 use crate::keys::KeyStatus;
 use crate::settings::{Product, RoleChoice, Settings};
 use crate::setup::DEFAULT_ROLE_NAME;
@@ -161,7 +161,7 @@ async fn source_part(state: &AppState, settings: &Settings) -> PartStatus {
             PartStatus::new(PartState::Missing, format!("not set up ({})", e.message))
         }
         Err(e) => PartStatus::new(
-            if e.code == "missing_key" {
+            if e.code == ErrorCode::MissingKey {
                 PartState::Missing
             } else {
                 PartState::Failed

@@ -2,7 +2,7 @@
 //! each failed check says what to fix.
 
 use crate::aws::aws_error;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{RoleChoice, Writer};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -88,7 +88,7 @@ pub async fn run_iam_verify(state: &AppState) -> AppResult<VerifyView> {
         .filter(|r| r.role_arn.is_some())
         .ok_or_else(|| {
             AppError::new(
-                "bad_input",
+                ErrorCode::BadInput,
                 "no role yet: create it here, or enter the ARN of the role the script created",
             )
         })?;

@@ -1,7 +1,7 @@
 //! The AWS step: the profile, the region and the workload the notes go to.
 
 use crate::aws::{aws_error, read_profiles, AwsProfile};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{AwsChoice, Settings};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ fn validate_region(region: &str) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!("{region:?} is not an AWS region (for example eu-west-1)"),
         ))
     }
@@ -58,7 +58,7 @@ fn validate_profile(profile: &Option<String>) -> AppResult<()> {
     if let Some(p) = profile {
         if !read_profiles().iter().any(|x| &x.name == p) {
             return Err(AppError::new(
-                "bad_input",
+                ErrorCode::BadInput,
                 format!("there is no AWS profile {p:?} in your AWS config; pick one from the list"),
             ));
         }
@@ -141,7 +141,7 @@ pub async fn choose_workload(
         .find(|w| w.arn == workload_arn)
         .ok_or_else(|| {
             AppError::new(
-                "not_found",
+                ErrorCode::NotFound,
                 format!(
                     "{workload_arn} is not among the workloads these credentials see in {region}"
                 ),
@@ -149,7 +149,7 @@ pub async fn choose_workload(
         })?;
     if !w.has_lens {
         return Err(AppError::new(
-            "bad_input",
+            ErrorCode::BadInput,
             format!(
                 "the workload {:?} is not reviewed with the AWS Well-Architected Framework lens \
                  ({LENS_ALIAS}); add the lens in the Well-Architected Tool (workload > Lenses), then pick it again",

@@ -40,6 +40,7 @@ fn generated() -> BTreeMap<String, String> {
     // The app's own types.
     all.visit::<diagnostics::Diagnostics>();
     all.visit::<error::AppError>();
+    all.visit::<error::ErrorCode>();
     all.visit::<keys::KeySource>();
     all.visit::<keys::KeyStatus>();
     all.visit::<types::AppInfo>();

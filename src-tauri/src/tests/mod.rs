@@ -203,7 +203,7 @@ async fn cancelling_stops_a_running_preview() {
         .await
         .expect("cancel is prompt")
         .unwrap_err();
-    assert_eq!(err.code, "cancelled");
+    assert_eq!(err.code, crate::error::ErrorCode::Cancelled);
 }
 
 #[test]
