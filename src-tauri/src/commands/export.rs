@@ -5,8 +5,10 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::types::{ExportDone, ExportFormat, ExportRequest, ReportOf};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 use tauri::State;
+use wa_sync_engine::preview::{Collected, PreviewReport};
 use wa_sync_engine::report::{Format, Report};
 
 /// Writes the report of the last preview, or of the last push's result, to the file the user
@@ -25,25 +27,7 @@ pub async fn export_report(
         ExportFormat::Html => (Format::Html, "HTML"),
         ExportFormat::Pdf => (Format::Pdf, "PDF"),
     };
-    let (report, collected) = {
-        let last = state.last.lock().expect("last lock");
-        let last = last.as_ref().ok_or_else(|| {
-            AppError::new(
-                ErrorCode::BadInput,
-                "run a preview first: there is nothing to export",
-            )
-        })?;
-        let report = match request.of {
-            ReportOf::Preview => last.preview.clone(),
-            ReportOf::Result => last.result.clone().ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::BadInput,
-                    "there is no push result to export: push first",
-                )
-            })?,
-        };
-        (report, last.collected.clone())
-    };
+    let (report, collected) = last_report(&state, request.of)?;
     let dialog = DialogRequest {
         title: "Export report".into(),
         start_dir: PathBuf::new(),
@@ -66,28 +50,57 @@ pub async fn export_report(
     };
     let out = export_path(&chosen, format)?;
     let folder = out.parent().map(Path::to_path_buf);
-    let done = tokio::task::spawn_blocking(move || {
-        let report = Report::build(&report, &collected, SystemTime::now(), None);
-        let rendered = format.render_with_warnings(&report);
-        let bytes = rendered.bytes;
-        wa_sync_engine::atomic_file::write(&out, &bytes).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("cannot write the report {}: {e}", out.display()),
-            )
-        })?;
-        Ok::<_, AppError>(ExportDone {
-            path: out.display().to_string(),
-            bytes: bytes.len() as u64,
-            warnings: rendered.warnings,
-        })
-    })
-    .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
+    let done = tokio::task::spawn_blocking(move || write_report(&out, format, &report, &collected))
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
     if let Some(folder) = folder {
         state.remember_folder(&folder)?;
     }
     Ok(Some(done))
+}
+
+/// The report the request names: the last preview's, or the last push's result.
+fn last_report(state: &AppState, of: ReportOf) -> AppResult<(PreviewReport, Arc<Collected>)> {
+    let last = state.last.lock().expect("last lock");
+    let last = last.as_ref().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::BadInput,
+            "run a preview first: there is nothing to export",
+        )
+    })?;
+    let report = match of {
+        ReportOf::Preview => last.preview.clone(),
+        ReportOf::Result => last.result.clone().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::BadInput,
+                "there is no push result to export: push first",
+            )
+        })?,
+    };
+    Ok((report, last.collected.clone()))
+}
+
+/// Renders the report and writes it to `out` atomically (blocking: a PDF takes a while).
+fn write_report(
+    out: &Path,
+    format: Format,
+    report: &PreviewReport,
+    collected: &Collected,
+) -> AppResult<ExportDone> {
+    let report = Report::build(report, collected, SystemTime::now(), None);
+    let rendered = format.render_with_warnings(&report);
+    let bytes = rendered.bytes;
+    wa_sync_engine::atomic_file::write(out, &bytes).map_err(|e| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("cannot write the report {}: {e}", out.display()),
+        )
+    })?;
+    Ok(ExportDone {
+        path: out.display().to_string(),
+        bytes: bytes.len() as u64,
+        warnings: rendered.warnings,
+    })
 }
 
 /// The name the save dialog proposes: the UI's suggestion when it is a plain file name, else a

@@ -94,12 +94,7 @@ fn iam_create_asks_before_taking_over_a_role_it_did_not_make_against_moto() {
     let data = tempfile::tempdir().unwrap();
     aws_env(home.path(), &fakes);
     let mut app = Harness::new(AppState::with_data_dir(false, data.path()));
-    app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
-    app.ok("choose_account", json!({"accountId": "acc-shop"}));
-    app.ok(
-        "choose_workload",
-        json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(GOOD_ID)}),
-    );
+    app.set_up_shop(&fakes);
     // IAM and STS from here on are moto's (its accounts are 123456789012, as the workload's).
     std::env::set_var("AWS_ENDPOINT_URL_IAM", &moto.1);
     std::env::set_var("AWS_ENDPOINT_URL_STS", &moto.1);

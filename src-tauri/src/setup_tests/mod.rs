@@ -196,6 +196,17 @@ impl Harness {
         out
     }
 
+    /// Conformity connected with the good key, the shop account and the good workload chosen:
+    /// the setup the push and IAM tests start from.
+    pub(crate) fn set_up_shop(&mut self, fakes: &Fakes) {
+        self.ok("conformity_connect", connect_body(fakes, Some(KEY)));
+        self.ok("choose_account", json!({"accountId": "acc-shop"}));
+        self.ok(
+            "choose_workload",
+            json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(GOOD_ID)}),
+        );
+    }
+
     pub(crate) fn ok(&mut self, cmd: &str, body: Value) -> Value {
         self.call(cmd, body.clone())
             .unwrap_or_else(|e| panic!("{cmd} {body} failed: {e}"))

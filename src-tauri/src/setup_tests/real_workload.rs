@@ -2,6 +2,7 @@
 //! (fake) AWS workload.
 
 use super::*;
+use crate::tests::questions_with;
 
 #[test]
 fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload() {
@@ -249,12 +250,7 @@ fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload(
     let preview = app.ok("preview", request(1));
     assert_eq!(preview["account_id"], "acc-shop");
     assert_eq!(preview["workload_arn"], workload_arn(GOOD_ID));
-    let would = preview["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .count();
+    let would = questions_with(&preview, "would-change").len();
     assert!(would > 5, "{would}");
     // (verify rewrote one question's notes unchanged each time it passed)
     let verified_updates = fakes.wa.answer_updates().len();
@@ -262,12 +258,7 @@ fn full_setup_against_the_fakes_then_preview_push_and_restore_the_real_workload(
         "push",
         json!({"request": {"preview": request(2)["request"], "opted_out": []}, "onProgress": "__CHANNEL__:2"}),
     );
-    let written = pushed["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "written")
-        .count();
+    let written = questions_with(&pushed, "written").len();
     assert_eq!(written, would);
     let updates = fakes.wa.answer_updates()[verified_updates..].to_vec();
     assert_eq!(updates.len(), would);
@@ -309,12 +300,7 @@ fn retry_pushes_only_the_failed_questions_again_after_a_new_backup() {
     let data = tempfile::tempdir().unwrap();
     aws_env(home.path(), &fakes);
     let mut app = Harness::new(AppState::with_data_dir(false, data.path()));
-    app.ok("conformity_connect", connect_body(&fakes, Some(KEY)));
-    app.ok("choose_account", json!({"accountId": "acc-shop"}));
-    app.ok(
-        "choose_workload",
-        json!({"profile": "dev", "region": REGION, "workloadArn": workload_arn(GOOD_ID)}),
-    );
+    app.set_up_shop(&fakes);
     let request = |run_id: u32| {
         json!({"run_id": run_id, "source": {"kind": "configured"}, "filter_tags": [],
                "notes_mode": "replace-block"})
@@ -323,13 +309,7 @@ fn retry_pushes_only_the_failed_questions_again_after_a_new_backup() {
         "preview",
         json!({"request": request(1), "onProgress": "__CHANNEL__:1"}),
     );
-    let would: Vec<String> = preview["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .map(|q| q["question_id"].as_str().unwrap().to_string())
-        .collect();
+    let would: Vec<String> = questions_with(&preview, "would-change");
     assert!(would.len() > 5, "{would:?}");
     let flaky = would[2].clone();
     fakes

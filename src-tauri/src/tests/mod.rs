@@ -68,6 +68,17 @@ pub(crate) fn invoke(
     .map(|b| b.deserialize::<Value>().expect("JSON response"))
 }
 
+/// The IDs of a report's questions with `status` (`written`, `would-change`, …).
+pub(crate) fn questions_with(report: &Value, status: &str) -> Vec<String> {
+    report["questions"]
+        .as_array()
+        .expect("a report has questions")
+        .iter()
+        .filter(|q| q["status"] == status)
+        .map(|q| q["question_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn demo_request(run_id: u32, tags: &[&str]) -> Value {
     json!({
         "request": {
@@ -88,12 +99,7 @@ fn preview_of_the_demo_matches_the_engine() {
     assert_eq!(report["account_id"], "demo-account");
     assert_eq!(report["questions"].as_array().unwrap().len(), 57);
     assert_eq!(report["pillars"].as_array().unwrap().len(), 6);
-    let not_covered = report["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "not-covered")
-        .count();
+    let not_covered = questions_with(&report, "not-covered").len();
     assert!(not_covered > 0);
     // Against the fresh demo workload: the reviewer's notes are kept above the new block.
     let sec1 = report["questions"]
@@ -243,13 +249,7 @@ fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
     let (app, _dir) = app();
     let main = window(&app, "main");
     let before = invoke(&main, "preview", demo_request(1, &[])).unwrap();
-    let would: Vec<String> = before["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .map(|q| q["question_id"].as_str().unwrap().to_string())
-        .collect();
+    let would: Vec<String> = questions_with(&before, "would-change");
     assert!(would.len() > 10);
     let push = json!({
         "request": { "preview": demo_request(2, &[])["request"], "opted_out": [would[0]] },
@@ -456,12 +456,7 @@ fn export_writes_each_format_of_the_preview_and_the_push_result() {
     export("json", &path, "result").unwrap();
     let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(v["backup"], pushed["backup"]);
-    let written = v["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "written")
-        .count();
+    let written = questions_with(&v, "written").len();
     assert!(written > 10, "{written}");
     // An existing file is replaced whole.
     export("csv", &out.path().join("preview.csv"), "result").unwrap();
@@ -583,16 +578,8 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
         tauri::async_runtime::block_on(run_push(state.inner(), &request, cancel, &progress))
             .expect("a cancelled push still returns what it did");
     let result = serde_json::to_value(&result).unwrap();
-    let with = |status: &str| -> Vec<String> {
-        result["questions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|q| q["status"] == status)
-            .map(|q| q["question_id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let (written, not_written) = (with("written"), with("not-written"));
+    let written = questions_with(&result, "written");
+    let not_written = questions_with(&result, "not-written");
     assert!(!written.is_empty(), "the first write finished");
     assert!(
         written.len() <= wa_sync_engine::sync::writer::MAX_WINDOW + 1,
@@ -656,12 +643,7 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
         .all(|s| s == "written"));
     assert!(statuses(&retried, &written).iter().all(|s| s == "written"));
     let again = invoke(&main, "preview", demo_request(6, &[])).unwrap();
-    let left = again["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .count();
+    let left = questions_with(&again, "would-change").len();
     assert_eq!(left, 0, "everything is written now");
     drop(dir);
 }
