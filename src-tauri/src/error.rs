@@ -193,7 +193,8 @@ mod tests {
             let engine_code = e.code();
             let app = super::AppError::from(e);
             assert_eq!(app.code, expected);
-            assert_eq!(app.code.as_str(), engine_code);
+            // What the UI receives is what the command line prints.
+            assert_eq!(serde_json::to_value(app.code).unwrap(), engine_code);
             assert_eq!(app.message, "what went wrong");
         }
     }
