@@ -47,7 +47,7 @@ export function isAppError(e: unknown): e is AppError {
 /** Any rejection as an AppError, so the UI has one shape to show. */
 export function toAppError(e: unknown): AppError {
   if (e instanceof Error) return { code: "internal", message: e.message };
-  if (isAppError(e)) return { code: String(e.code), message: String(e.message) };
+  if (isAppError(e)) return { code: e.code, message: String(e.message) };
   return { code: "internal", message: String(e) };
 }
 

@@ -667,7 +667,7 @@ function accountStep(): Child[] {
                 render();
               })
               .catch(() => {
-                w.error = { code: "clipboard", message: "Could not copy: select the ID and copy it by hand." };
+                w.error = { code: "unavailable", message: "Could not copy: select the ID and copy it by hand." };
                 render();
               });
           },
