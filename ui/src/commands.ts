@@ -8,6 +8,7 @@ import type { AccountView } from "./bindings/AccountView";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AwsProfile } from "./bindings/AwsProfile";
 import type { BackupInfo } from "./bindings/BackupInfo";
+import type { CheckFiles } from "./bindings/CheckFiles";
 import type { ConformityConnection } from "./bindings/ConformityConnection";
 import type { ConformityEndpoint } from "./bindings/ConformityEndpoint";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
@@ -53,6 +54,8 @@ export interface Commands {
   restore_plan: { args: { path: string }; result: RestorePlan };
   restore: { args: { path: string; onProgress: Progress }; result: RestoreReport };
   reset_demo: { args: NoArgs; result: null };
+  /** Opens the file dialog for exported checks (no screen uses it yet); null: the user cancelled. */
+  choose_checks_files: { args: { ruleSettings: boolean }; result: CheckFiles | null };
   export_report: { args: { request: ExportRequest }; result: ExportDone | null };
   setup_status: { args: NoArgs; result: SetupStatus };
   conformity_connect: { args: { endpoint: ConformityEndpoint; apiKey: string | null }; result: ConformityConnection };
