@@ -1,11 +1,14 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
+use crate::checks::RiskLevel;
 use crate::checks::{demo, files, Check, Progress, RuleSettings, TagFilter};
 use crate::conformity::{ConformityClient, FetchStats};
 use crate::mapping::{Lens, Mapping};
 use crate::notes::{self, NotesMode};
-use crate::summary::{Aggregator, LeftOut, Summary, Tally, UnmappedRule};
+use crate::summary::{
+    Aggregator, FailingResource, LeftOut, RuleTally, Summary, Tally, UnmappedRule,
+};
 use crate::visionone::VisionOneClient;
 use crate::Result;
 use serde::Serialize;
@@ -272,6 +275,47 @@ pub struct QuestionReport {
     pub current_notes: Option<String>,
     pub status: QuestionStatus,
     pub error: Option<String>,
+    /// Every rule with counted checks for the question, in review order, with its evidence.
+    pub rules: Vec<RuleEvidence>,
+}
+
+/// One rule of a question with what a reviewer acts on (docs/spec/cli-contract.md, "Evidence
+/// per question").
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct RuleEvidence {
+    pub rule_id: String,
+    pub title: Option<String>,
+    pub risk_level: Option<RiskLevel>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub successes: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failures: u64,
+    /// The riskiest failing checks, riskiest first (a bounded number of them).
+    pub failing_resources: Vec<FailingResource>,
+    /// How many counted failures the rule has, kept or not.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failing_resources_total: u64,
+    pub knowledge_base_url: Option<String>,
+}
+
+impl RuleEvidence {
+    pub fn of(rule: &RuleTally) -> RuleEvidence {
+        RuleEvidence {
+            rule_id: rule.rule_id.clone(),
+            title: rule.title.clone(),
+            risk_level: rule.risk_level(),
+            successes: rule.tally.successes(),
+            failures: rule.tally.failures(),
+            failing_resources: rule.failing_resources.clone(),
+            failing_resources_total: rule.tally.failures(),
+            knowledge_base_url: rule.knowledge_base_url.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -400,6 +444,7 @@ pub fn report(
                 current_notes: current,
                 status,
                 error,
+                rules: q.rules.iter().map(RuleEvidence::of).collect(),
             }
         })
         .collect();

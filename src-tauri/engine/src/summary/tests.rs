@@ -1,5 +1,5 @@
 use super::*;
-use crate::checks::RuleSetting;
+use crate::checks::{Evidence, RuleSetting};
 use crate::mapping::Origin;
 use proptest::prelude::*;
 
@@ -19,6 +19,7 @@ fn check(rule_id: &str, status: Status, risk: RiskLevel) -> Check<'_> {
         suppressed: false,
         excluded: false,
         not_scored: false,
+        evidence: Evidence::default(),
     }
 }
 
@@ -184,6 +185,7 @@ proptest! {
                 suppressed: flags % 7 == 0,
                 excluded: flags % 11 == 0,
                 not_scored: flags % 13 == 0,
+                evidence: Evidence::default(),
             });
         }
         let summary = agg.finish();
