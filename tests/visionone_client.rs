@@ -710,7 +710,10 @@ async fn a_service_that_429s_above_a_rate_is_not_driven_into_a_storm() {
 
 fn without_resource_links(mut summary: Summary) -> Summary {
     let rules = summary.rules.iter_mut();
-    let question_rules = summary.questions.iter_mut().flat_map(|q| q.rules.iter_mut());
+    let question_rules = summary
+        .questions
+        .iter_mut()
+        .flat_map(|q| q.rules.iter_mut());
     for rule in rules.chain(question_rules) {
         for resource in &mut rule.failing_resources {
             resource.link = None;
