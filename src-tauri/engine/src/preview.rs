@@ -349,9 +349,54 @@ pub struct PreviewReport {
     pub backup: Option<String>,
     pub lens: String,
     pub lens_version: String,
+    /// The lens version the Well-Architected Tool reports for the workload, when one was read.
+    pub workload_lens_version: Option<WorkloadLens>,
     pub mapping_reviewed: String,
     pub unmapped_rules: Vec<UnmappedRule>,
     pub warnings: Vec<String>,
+}
+
+/// The workload's lens version as the service reports it: information, since wa-sync goes by
+/// the question IDs the workload actually has.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct WorkloadLens {
+    pub version: String,
+    /// The workload has exactly the questions of the lens data wa-sync ships.
+    pub same_questions: bool,
+    /// The lens data records this version as having those questions.
+    pub recorded: bool,
+}
+
+/// How the workload's question IDs differ from the lens's (`missing …; extra, left untouched:
+/// …`), or `None` when they are the same.
+fn questions_differ(lens: &Lens, workload: &CurrentNotes) -> Option<String> {
+    let mut missing: Vec<&str> = lens
+        .questions
+        .iter()
+        .map(|q| q.question_id.as_str())
+        .filter(|q| !workload.notes.contains_key(*q))
+        .collect();
+    let mut extra: Vec<&str> = workload
+        .notes
+        .keys()
+        .filter(|q| lens.index_of(q).is_none())
+        .map(String::as_str)
+        .collect();
+    missing.sort_unstable();
+    extra.sort_unstable();
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("extra, left untouched: {}", extra.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The notes each question of a workload has now, as read from the Well-Architected Tool.
@@ -382,27 +427,13 @@ pub fn report(
         ));
     }
     if let Some(workload) = workload {
-        if workload.lens_version != mapping.lens_version {
+        if let Some(differ) = questions_differ(lens, workload) {
             warnings.push(format!(
-                "the workload's lens version is {}, the mapping was reviewed for {}; question IDs may differ",
+                "the workload's lens version is {}, and its questions differ from those the mapping was reviewed for ({}): {differ}",
                 workload.lens_version, mapping.lens_version
             ));
         }
-        let mut unknown: Vec<&str> = workload
-            .notes
-            .keys()
-            .filter(|q| lens.index_of(q).is_none())
-            .map(String::as_str)
-            .collect();
-        unknown.sort_unstable();
-        if !unknown.is_empty() {
-            warnings.push(format!(
-                "the workload has questions the mapping does not know, left untouched: {}",
-                unknown.join(", ")
-            ));
-        }
     }
-    let mut missing = Vec::new();
     let questions = summary
         .questions
         .iter()
@@ -413,7 +444,6 @@ pub fn report(
             let (notes, status, error) = if !q.covered {
                 (None, QuestionStatus::NotCovered, None)
             } else if workload.is_some() && current.is_none() {
-                missing.push(q.question_id.as_str());
                 (
                     None,
                     QuestionStatus::Failed,
@@ -448,12 +478,6 @@ pub fn report(
             }
         })
         .collect();
-    if !missing.is_empty() {
-        warnings.push(format!(
-            "mapped questions the workload lacks, not written: {}",
-            missing.join(", ")
-        ));
-    }
     PreviewReport {
         account_id: account_id.map(str::to_string),
         workload_arn: workload.map(|w| w.workload_arn.clone()),
@@ -479,6 +503,11 @@ pub fn report(
         backup: None,
         lens: mapping.lens_alias.clone(),
         lens_version: mapping.lens_version.clone(),
+        workload_lens_version: workload.map(|w| WorkloadLens {
+            version: w.lens_version.clone(),
+            same_questions: questions_differ(lens, w).is_none(),
+            recorded: lens.has_same_questions(&w.lens_version),
+        }),
         mapping_reviewed: mapping.reviewed.clone(),
         unmapped_rules: summary.unmapped_rules.clone(),
         warnings,
