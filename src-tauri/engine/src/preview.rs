@@ -4,7 +4,7 @@
 use crate::checks::RiskLevel;
 use crate::checks::{demo, files, Check, Progress, RuleSettings, TagFilter};
 use crate::conformity::{ConformityClient, FetchStats};
-use crate::mapping::{Lens, Mapping};
+use crate::mapping::{BestPractices, Lens, Mapping};
 use crate::notes::{self, NotesMode};
 use crate::summary::{
     Aggregator, FailingResource, LeftOut, RuleTally, Summary, Tally, UnmappedRule,
@@ -277,6 +277,72 @@ pub struct QuestionReport {
     pub error: Option<String>,
     /// Every rule with counted checks for the question, in review order, with its evidence.
     pub rules: Vec<RuleEvidence>,
+    /// Every best practice of the question, in lens order, with the rules that give evidence
+    /// for it. Information for the reviewer: no choice is ever ticked or unticked.
+    pub best_practices: Vec<BestPracticeEvidence>,
+}
+
+/// What the counted rules say about one best practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub enum EvidenceStatus {
+    /// At least one counted failure among its rules.
+    Failing,
+    /// Its rules have counted checks, all passing.
+    Passing,
+    /// No rule with counted checks gives evidence for it.
+    NoEvidence,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct BestPracticeEvidence {
+    pub id: String,
+    pub choice_id: String,
+    pub title: String,
+    /// The question's counted rules that give evidence for it, in review order.
+    pub rule_ids: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failures: u64,
+    pub status: EvidenceStatus,
+}
+
+impl BestPracticeEvidence {
+    /// Every best practice of `question`, with what its counted rules say.
+    pub fn of_question(data: &BestPractices, question: &QuestionSummary) -> Vec<BestPracticeEvidence> {
+        data.of_question(&question.question_id)
+            .map(|practice| {
+                let rules: Vec<&RuleTally> = question
+                    .rules
+                    .iter()
+                    .filter(|r| data.of_rule(&r.rule_id).any(|p| p.id == practice.id))
+                    .collect();
+                let failures = rules.iter().map(|r| r.tally.failures()).sum();
+                let status = match (rules.is_empty(), failures) {
+                    (true, _) => EvidenceStatus::NoEvidence,
+                    (false, 0) => EvidenceStatus::Passing,
+                    (false, _) => EvidenceStatus::Failing,
+                };
+                BestPracticeEvidence {
+                    id: practice.id.clone(),
+                    choice_id: practice.choice_id.clone(),
+                    title: practice.title.clone(),
+                    rule_ids: rules.iter().map(|r| r.rule_id.clone()).collect(),
+                    failures,
+                    status,
+                }
+            })
+            .collect()
+    }
 }
 
 /// One rule of a question with what a reviewer acts on (docs/spec/cli-contract.md, "Evidence
@@ -418,6 +484,7 @@ pub fn report(
     mode: NotesMode,
 ) -> PreviewReport {
     let lens = Lens::builtin();
+    let best_practices = BestPractices::builtin();
     let summary = &collected.summary;
     let mut warnings = Vec::new();
     if collected.stats.fetched < collected.stats.available {
@@ -475,6 +542,7 @@ pub fn report(
                 status,
                 error,
                 rules: q.rules.iter().map(RuleEvidence::of).collect(),
+                best_practices: BestPracticeEvidence::of_question(best_practices, q),
             }
         })
         .collect();
