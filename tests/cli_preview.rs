@@ -193,6 +193,7 @@ async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
         check("IAM-049", "FAILURE", "HIGH", 15, &app),
         check("IAM-049", "SUCCESS", "HIGH", 4, &app),
         check("IAM-023", "SUCCESS", "MEDIUM", 2, &app),
+        check("IAM-001", "FAILURE", "LOW", 3, &app),
     ]
     .concat();
     let fake = fake_with(checks).await;
@@ -227,7 +228,7 @@ async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
         .iter()
         .map(|r| r["rule_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["IAM-049", "IAM-023"]);
+    assert_eq!(ids, ["IAM-049", "IAM-001", "IAM-023"]);
     let iam049 = &rules[0];
     let title = wa_sync_fakes::visionone::catalogue_title("IAM-049").unwrap();
     assert_eq!(iam049["title"], title);
@@ -261,7 +262,7 @@ async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
         first["link"],
         "https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#IAM-049-FAILURE-0"
     );
-    let iam023 = &rules[1];
+    let iam023 = &rules[2];
     assert_eq!(
         iam023["risk_level"], "MEDIUM",
         "no failures: the highest among its successes"
@@ -275,6 +276,36 @@ async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
         .find(|q| q["question_id"] == "backing-up-data")
         .unwrap();
     assert_eq!(uncovered["rules"], serde_json::json!([]));
+
+    // Best practices of SEC 2 in lens order, each with the question's rules that speak to it
+    // (IAM-049's best practice belongs to SEC 3, so it speaks to none of them here).
+    let practices = sec2["best_practices"].as_array().unwrap();
+    let ids: Vec<&str> = practices
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "SEC02-BP01",
+            "SEC02-BP02",
+            "SEC02-BP03",
+            "SEC02-BP04",
+            "SEC02-BP05",
+            "SEC02-BP06"
+        ]
+    );
+    assert_eq!(
+        practices[3],
+        serde_json::json!({"id": "SEC02-BP04", "choice_id": "sec_identities_identity_provider",
+            "title": "Rely on a centralized identity provider", "rule_ids": ["IAM-023"],
+            "failures": 0, "status": "passing"})
+    );
+    assert_eq!(practices[4]["rule_ids"], serde_json::json!(["IAM-001"]));
+    assert_eq!(practices[4]["failures"], 3);
+    assert_eq!(practices[4]["status"], "failing");
+    assert_eq!(practices[0]["status"], "no-evidence");
+    assert_eq!(practices[0]["rule_ids"], serde_json::json!([]));
 }
 
 #[tokio::test(flavor = "multi_thread")]

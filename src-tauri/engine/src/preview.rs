@@ -1,13 +1,12 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
-use crate::checks::RiskLevel;
-use crate::checks::{demo, files, Check, Progress, RuleSettings, TagFilter};
+use crate::checks::{demo, files, Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::conformity::{ConformityClient, FetchStats};
 use crate::mapping::{BestPractices, Lens, Mapping};
 use crate::notes::{self, NotesMode};
 use crate::summary::{
-    Aggregator, FailingResource, LeftOut, RuleTally, Summary, Tally, UnmappedRule,
+    Aggregator, FailingResource, LeftOut, QuestionSummary, RuleTally, Summary, Tally, UnmappedRule,
 };
 use crate::visionone::VisionOneClient;
 use crate::Result;
@@ -318,7 +317,10 @@ pub struct BestPracticeEvidence {
 
 impl BestPracticeEvidence {
     /// Every best practice of `question`, with what its counted rules say.
-    pub fn of_question(data: &BestPractices, question: &QuestionSummary) -> Vec<BestPracticeEvidence> {
+    pub fn of_question(
+        data: &BestPractices,
+        question: &QuestionSummary,
+    ) -> Vec<BestPracticeEvidence> {
         data.of_question(&question.question_id)
             .map(|practice| {
                 let rules: Vec<&RuleTally> = question

@@ -174,7 +174,10 @@ mod tests {
         let ids: Vec<&str> = data.of_rule("IAM-001").map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["SEC02-BP01", "SEC02-BP02"]);
         assert_eq!(data.of_rule("S3-001").count(), 0);
-        let ids: Vec<&str> = data.of_question("identities").map(|p| p.id.as_str()).collect();
+        let ids: Vec<&str> = data
+            .of_question("identities")
+            .map(|p| p.id.as_str())
+            .collect();
         assert_eq!(ids, ["SEC02-BP01", "SEC02-BP02"]);
         assert_eq!(
             data.get("REL09-BP01").unwrap().choice_id,
@@ -189,7 +192,10 @@ mod tests {
             "rule_id\tbest_practice_ids\treason\nIAM-001\tSEC99-BP01\twhy\n",
         )
         .unwrap_err();
-        assert!(unknown.contains("IAM-001") && unknown.contains("SEC99-BP01"), "{unknown}");
+        assert!(
+            unknown.contains("IAM-001") && unknown.contains("SEC99-BP01"),
+            "{unknown}"
+        );
         let twice = BestPractices::parse(
             PRACTICES,
             "rule_id\tbest_practice_ids\treason\nIAM-001\tSEC02-BP01\ta\nIAM-001\tSEC02-BP02\tb\n",
@@ -197,6 +203,9 @@ mod tests {
         .unwrap_err();
         assert!(twice.contains("IAM-001"), "{twice}");
         let header = BestPractices::parse("id\ttitle\n", "").unwrap_err();
-        assert!(header.contains("question_id\\tbest_practice_id"), "{header}");
+        assert!(
+            header.contains("question_id\\tbest_practice_id"),
+            "{header}"
+        );
     }
 }

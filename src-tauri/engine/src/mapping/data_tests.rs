@@ -120,7 +120,11 @@ fn every_best_practice_belongs_to_a_lens_question_and_has_a_unique_choice_id() {
             "choice {} twice",
             practice.choice_id
         );
-        assert!(!practice.title.trim().is_empty(), "{} has no title", practice.id);
+        assert!(
+            !practice.title.trim().is_empty(),
+            "{} has no title",
+            practice.id
+        );
     }
     for question in &lens.questions {
         assert!(
@@ -138,10 +142,18 @@ fn every_mapped_rule_has_best_practices_within_its_questions() {
     for entry in mapping.entries() {
         let practices: Vec<_> = data.of_rule(&entry.rule_id).collect();
         if entry.question_ids.is_empty() {
-            assert!(practices.is_empty(), "{} maps to no question", entry.rule_id);
+            assert!(
+                practices.is_empty(),
+                "{} maps to no question",
+                entry.rule_id
+            );
             continue;
         }
-        assert!(!practices.is_empty(), "{} has no best practice", entry.rule_id);
+        assert!(
+            !practices.is_empty(),
+            "{} has no best practice",
+            entry.rule_id
+        );
         for practice in practices {
             assert!(
                 entry.question_ids.contains(&practice.question_id),
@@ -159,6 +171,10 @@ fn every_mapped_rule_has_best_practices_within_its_questions() {
             "{} is not in the question mapping",
             rule.rule_id
         );
-        assert!(!rule.reason.trim().is_empty(), "{} has no reason", rule.rule_id);
+        assert!(
+            !rule.reason.trim().is_empty(),
+            "{} has no reason",
+            rule.rule_id
+        );
     }
 }
