@@ -337,6 +337,12 @@ fn html_is_one_self_contained_well_formed_page() {
         assert!(!line.contains("b-passing"), "{line}");
     }
     assert!(html.contains(&report::SCHEMA.to_string()));
+    // Each failing rule's resources and each question's best practices fold open.
+    let failing_rules: usize = report.questions.iter().map(|q| q.failing_rules().count()).sum();
+    assert!(failing_rules > 0);
+    assert_eq!(html.matches("<summary>Failing resources: ").count(), failing_rules);
+    assert!(html.contains("<summary>Best practices: "));
+    assert_eq!(html.matches("<details").count(), html.matches("</details>").count());
 }
 
 fn hostile_report() -> Report {
