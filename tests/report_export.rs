@@ -52,7 +52,16 @@ fn small_collected(mapping: &Mapping) -> Collected {
         suppressed: false,
         excluded: false,
         not_scored: false,
-        evidence: Evidence::default(),
+        evidence: Evidence {
+            rule_title: None,
+            resource: Some("shop-bucket"),
+            resource_name: None,
+            region: Some("us-east-1"),
+            service: Some("S3"),
+            message: Some("shop-bucket fails the rule's check"),
+            link: Some("https://console.example/shop-bucket"),
+            knowledge_base_url: Some("https://kb.example/rule.html"),
+        },
     };
     use RiskLevel::*;
     use Status::*;
@@ -338,11 +347,21 @@ fn html_is_one_self_contained_well_formed_page() {
     }
     assert!(html.contains(&report::SCHEMA.to_string()));
     // Each failing rule's resources and each question's best practices fold open.
-    let failing_rules: usize = report.questions.iter().map(|q| q.failing_rules().count()).sum();
+    let failing_rules: usize = report
+        .questions
+        .iter()
+        .map(|q| q.failing_rules().count())
+        .sum();
     assert!(failing_rules > 0);
-    assert_eq!(html.matches("<summary>Failing resources: ").count(), failing_rules);
+    assert_eq!(
+        html.matches("<summary>Failing resources: ").count(),
+        failing_rules
+    );
     assert!(html.contains("<summary>Best practices: "));
-    assert_eq!(html.matches("<details").count(), html.matches("</details>").count());
+    assert_eq!(
+        html.matches("<details").count(),
+        html.matches("</details>").count()
+    );
 }
 
 fn hostile_report() -> Report {
@@ -458,6 +477,17 @@ fn pdf_parses_back_with_every_question_and_the_totals() {
         assert!(text.contains(&q.question_id), "{} missing", q.question_id);
         assert!(text.contains(&q.number), "{} missing", q.number);
     }
+    assert!(text.contains("Appendix: evidence by question"));
+    let riskiest = report
+        .questions
+        .iter()
+        .flat_map(|q| q.failing_rules())
+        .find_map(|r| r.failing_resources.first())
+        .unwrap();
+    assert!(
+        text.contains(riskiest.resource.as_deref().unwrap()),
+        "{riskiest:?}"
+    );
     let thousands = |n: u64| {
         let s = n.to_string();
         let mut out = String::new();
