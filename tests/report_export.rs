@@ -382,7 +382,16 @@ fn hostile_report() -> Report {
             "+SUM(1,2)\r\n@x | [link](y)".to_string(),
         ),
     ]);
-    Report::build(&preview, &collected, fixed_time(), Some(&titles))
+    let mut report = Report::build(&preview, &collected, fixed_time(), Some(&titles));
+    // Failing resources and links come from the check data too.
+    for rule in report.questions.iter_mut().flat_map(|q| q.rules.iter_mut()) {
+        rule.knowledge_base_url = Some("https://kb.example/a>b<script>".into());
+        for f in &mut rule.failing_resources {
+            f.resource = Some("=cmd|' /C calc'!A0".into());
+            f.message = Some("<img src=x onerror=alert(2)> [link](y) | x".into());
+        }
+    }
+    report
 }
 
 #[test]
@@ -396,10 +405,16 @@ fn hostile_titles_and_tags_are_escaped_everywhere() {
     );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(html.contains("&quot;&gt;&lt;script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
 
     let md = String::from_utf8(Format::Markdown.render(&report)).unwrap();
     assert!(!md.contains("<script") && !md.contains("<img"));
     assert!(md.contains("\\[link\\](y)"), "markdown link syntax escaped");
+    assert!(md.contains("&lt;img src=x onerror=alert(2)&gt; \\[link\\](y) \\| x"));
+    assert!(
+        !md.contains("kb.example"),
+        "a URL that could end its autolink is left out"
+    );
     // Every row of a table has as many cell separators as the table's header.
     let mut header_pipes = None;
     for line in md.lines() {
