@@ -1,15 +1,17 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
-use crate::checks::{demo, files, Check, Progress, RuleSettings, TagFilter};
-use crate::conformity::{ConformityClient, FetchStats};
+use crate::checks::{demo, Check, Progress, RuleSettings, TagFilter};
+use crate::conformity::{files, ConformityClient};
+use crate::source::FetchStats;
+// Where callers have always found it; the workload's notes belong to `wellarchitected`.
 use crate::mapping::{Lens, Mapping};
 use crate::notes::{self, NotesMode};
 use crate::summary::{Aggregator, LeftOut, Summary, Tally, UnmappedRule};
 use crate::visionone::VisionOneClient;
+pub use crate::wellarchitected::CurrentNotes;
 use crate::Result;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Where the checks come from.
@@ -308,15 +310,6 @@ pub struct PreviewReport {
     pub mapping_reviewed: String,
     pub unmapped_rules: Vec<UnmappedRule>,
     pub warnings: Vec<String>,
-}
-
-/// The notes each question of a workload has now, as read from the Well-Architected Tool.
-#[derive(Clone, Debug, Default)]
-pub struct CurrentNotes {
-    pub workload_arn: String,
-    pub lens_version: String,
-    /// Question ID → notes (empty when the question has none).
-    pub notes: HashMap<String, String>,
 }
 
 /// Every question's new notes and status. Without a workload, covered questions would change.

@@ -2,7 +2,6 @@
 //! the built-in demo data), so counting never needs to know where a check came from.
 
 pub mod demo;
-pub mod files;
 pub mod tags;
 
 use serde::{Deserialize, Serialize};

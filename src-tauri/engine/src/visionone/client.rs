@@ -1,11 +1,12 @@
 use super::filter;
 use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
 use crate::checks::{Check, NoProgress, Progress, RiskLevel, RuleSettings, Status, TagFilter};
-use crate::conformity::{Account, ApiKey, FetchStats};
 use crate::http::pacing::MAX_CONCURRENCY;
 use crate::http::retry::RetryPolicy;
 use crate::http::{Transport, TransportOptions, MAX_BODY_BYTES};
+use crate::keychain::ApiKey;
 use crate::mapping::RuleCatalogue;
+use crate::source::{Account, FetchStats};
 use crate::{Error, Result};
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::header::{self, HeaderValue};

@@ -6,7 +6,7 @@
 //! risk level is still an error that names the check, as with Conformity.
 
 use crate::checks::{Check, RiskLevel, RuleSetting, RuleSettings, Status};
-use crate::conformity::Account;
+use crate::source::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
