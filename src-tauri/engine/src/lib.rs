@@ -28,7 +28,7 @@ pub mod usecase;
 pub mod visionone;
 pub mod wellarchitected;
 
-pub use error::{Error, Result};
+pub use error::{Error, Field, Result};
 
 /// The version recorded in backups and reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -110,7 +110,7 @@ impl ConformityClient {
     ) -> Result<Vec<u8>> {
         let url = crate::url::join(&self.base, path);
         let advice =
-            "wait a few minutes and try again, or lower the request rate with --conformity-rps";
+            "wait a few minutes and try again, or set a lower requests-per-second ceiling for Conformity";
         let answer = self
             .transport
             .send(&url, path, advice, |http| {
