@@ -5,8 +5,8 @@
 
 use std::process::Command;
 
-/// What a terminal would show for `args` (stdout and stderr together), and what went to
-/// `stderr_file` when the command line sends stderr there instead.
+/// What a terminal would show for `args` (a shell command line's arguments: stdout and stderr
+/// together, unless `args` redirects one).
 fn on_a_terminal(args: &str) -> String {
     let home = tempfile::tempdir().unwrap();
     let command = format!("{} {args}", env!("CARGO_BIN_EXE_wa-sync"));
@@ -14,6 +14,8 @@ fn on_a_terminal(args: &str) -> String {
         .args(["-q", "-e", "-c", &command, "/dev/null"])
         .env_clear()
         .env("HOME", home.path())
+        // A terminal that moves its cursor (indicatif draws nothing on TERM=dumb or none).
+        .env("TERM", "xterm-256color")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
         .expect("util-linux's script runs the command on a terminal");
