@@ -16,14 +16,20 @@ use url::Url;
 /// Where a product's API keys come from. The CLI uses [`SystemKeys`]; the app its own store
 /// (the same keychain, or memory in tests).
 pub trait Keys {
+    /// The face's error type, so a face keeps its own kinds of key failure (the app's "saved
+    /// for another host").
+    type Error: From<Error>;
+
     /// The key to send to `base`; a stored key only when it was verified with that base URL.
-    fn key_for(&self, product: KeyKind, base: &Url) -> Result<ApiKey>;
+    fn key_for(&self, product: KeyKind, base: &Url) -> Result<ApiKey, Self::Error>;
 }
 
 /// The product's environment variable, else the keychain's key for that host.
 pub struct SystemKeys;
 
 impl Keys for SystemKeys {
+    type Error = Error;
+
     fn key_for(&self, product: KeyKind, base: &Url) -> Result<ApiKey> {
         keychain::load_for(product, base)
     }
@@ -75,7 +81,10 @@ impl Endpoint {
     }
 
     /// A Conformity client with its key; fails before any request.
-    pub fn conformity_client(&self, keys: &dyn Keys) -> Result<ConformityClient> {
+    pub fn conformity_client<K: Keys + ?Sized>(
+        &self,
+        keys: &K,
+    ) -> Result<ConformityClient, K::Error> {
         let base = self.conformity_base()?;
         let requests_per_second = self.rate_ceiling(Field::ConformityRps)?;
         let key = keys.key_for(KeyKind::Conformity, &base)?;
@@ -83,11 +92,14 @@ impl Endpoint {
             requests_per_second,
             ..ClientOptions::default()
         };
-        ConformityClient::new(base, key, options)
+        Ok(ConformityClient::new(base, key, options)?)
     }
 
     /// A Vision One client with its key; fails before any request.
-    pub fn vision_one_client(&self, keys: &dyn Keys) -> Result<VisionOneClient> {
+    pub fn vision_one_client<K: Keys + ?Sized>(
+        &self,
+        keys: &K,
+    ) -> Result<VisionOneClient, K::Error> {
         let base = self.vision_one_base()?;
         let requests_per_second = self.rate_ceiling(Field::VisionOneRps)?;
         let key = keys.key_for(KeyKind::VisionOne, &base)?;
@@ -95,7 +107,7 @@ impl Endpoint {
             requests_per_second,
             ..VisionOneOptions::default()
         };
-        VisionOneClient::new(base, key, options)
+        Ok(VisionOneClient::new(base, key, options)?)
     }
 }
 
@@ -146,12 +158,12 @@ pub enum OpenedSource {
 impl OpenedSource {
     /// Checks everything (the account ID, the tag filter the product must express, the
     /// endpoint, the key) before any request.
-    pub fn open(
+    pub fn open<K: Keys + ?Sized>(
         config: SourceConfig,
         api: &ApiConfig,
         tags: &TagFilter,
-        keys: &dyn Keys,
-    ) -> Result<Self> {
+        keys: &K,
+    ) -> Result<Self, K::Error> {
         Ok(match config {
             SourceConfig::Demo { account_id } => {
                 if let Some(id) = &account_id {
@@ -168,7 +180,8 @@ impl OpenedSource {
                 if checks.is_empty() {
                     return Err(Error::bad_input(
                         "no saved checks file given: choose at least one",
-                    ));
+                    )
+                    .into());
                 }
                 OpenedSource::Files {
                     checks,
@@ -246,16 +259,24 @@ pub async fn count(source: &OpenedSource, tags: &TagFilter) -> Result<TagMatchCo
 }
 
 /// The product's accounts.
-pub async fn accounts(product: KeyKind, api: &ApiConfig, keys: &dyn Keys) -> Result<Vec<Account>> {
-    match product {
-        KeyKind::Conformity => api.conformity.conformity_client(keys)?.accounts().await,
-        KeyKind::VisionOne => api.vision_one.vision_one_client(keys)?.accounts().await,
-    }
+pub async fn accounts<K: Keys + ?Sized>(
+    product: KeyKind,
+    api: &ApiConfig,
+    keys: &K,
+) -> Result<Vec<Account>, K::Error> {
+    Ok(match product {
+        KeyKind::Conformity => api.conformity.conformity_client(keys)?.accounts().await?,
+        KeyKind::VisionOne => api.vision_one.vision_one_client(keys)?.accounts().await?,
+    })
 }
 
 /// The Conformity organisation's external ID (Vision One has none).
-pub async fn external_id(api: &ApiConfig, keys: &dyn Keys) -> Result<String> {
-    api.conformity.conformity_client(keys)?.external_id().await
+pub async fn external_id<K: Keys + ?Sized>(api: &ApiConfig, keys: &K) -> Result<String, K::Error> {
+    Ok(api
+        .conformity
+        .conformity_client(keys)?
+        .external_id()
+        .await?)
 }
 
 #[cfg(test)]
@@ -264,6 +285,7 @@ mod tests {
 
     struct NoKeys;
     impl Keys for NoKeys {
+        type Error = Error;
         fn key_for(&self, product: KeyKind, _base: &Url) -> Result<ApiKey> {
             Err(Error::MissingKey(format!("no {} key", product.product())))
         }
