@@ -134,6 +134,7 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	npm run typecheck
+	npx biome check --error-on-warnings ui tests/ui biome.json
 	# ui/src/bindings must be what the Rust types generate; the test says how to regenerate.
 	cargo test -p wa-sync-app --locked --lib -- bindings
 

@@ -2,7 +2,7 @@
 //! every app command is declared here so that Tauri's permission system knows it (a command not
 //! granted by a capability cannot be called).
 
-/// The commands of `src/commands.rs` and `src/setup.rs`; keep in step with `tauri::generate_handler!` in `lib.rs`.
+/// The commands of `src/commands/` and `src/setup/`; keep in step with `tauri::generate_handler!` in `lib.rs`.
 const COMMANDS: &[&str] = &[
     "preview",
     "cancel",
@@ -17,7 +17,7 @@ const COMMANDS: &[&str] = &[
     "retry_failed",
     "export_report",
     "choose_checks_files",
-    // The guided setup (src/setup.rs).
+    // The guided setup (src/setup/).
     "setup_status",
     "conformity_connect",
     "conformity_forget_key",

@@ -183,6 +183,131 @@ async fn preview_json_reproduces_the_seed_note_from_the_api() {
     assert!(!stdout(&output).contains("Cl1Secret") && !stderr(&output).contains("Cl1Secret"));
 }
 
+/// Per question, each rule with its title, knowledge-base page and riskiest failing resources,
+/// at most the bound however many fail (docs/spec/cli-contract.md, "Evidence per question").
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
+    let app = ["App::shop"];
+    let checks = [
+        check("IAM-049", "FAILURE", "LOW", 120, &app),
+        check("IAM-049", "FAILURE", "HIGH", 15, &app),
+        check("IAM-049", "SUCCESS", "HIGH", 4, &app),
+        check("IAM-023", "SUCCESS", "MEDIUM", 2, &app),
+        check("IAM-001", "FAILURE", "LOW", 3, &app),
+    ]
+    .concat();
+    let fake = fake_with(checks).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = identities_mapping(dir.path());
+    let url = fake.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        wa_sync(
+            &[
+                "preview",
+                "--account-id",
+                ACCOUNT,
+                "--mapping",
+                &mapping,
+                "--json",
+            ],
+            &[("CONFORMITY_API_URL", &url), ("CONFORMITY_API_KEY", KEY)],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let sec2 = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question_id"] == "identities")
+        .unwrap();
+    let rules = sec2["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["IAM-049", "IAM-001", "IAM-023"]);
+    let iam049 = &rules[0];
+    let title = wa_sync_fakes::visionone::catalogue_title("IAM-049").unwrap();
+    assert_eq!(iam049["title"], title);
+    assert_eq!(iam049["risk_level"], "HIGH");
+    assert_eq!(
+        (iam049["successes"].as_u64(), iam049["failures"].as_u64()),
+        (Some(4), Some(135))
+    );
+    assert_eq!(iam049["failing_resources_total"], 135);
+    assert_eq!(
+        iam049["knowledge_base_url"],
+        "https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/IAM/iam-049.html"
+    );
+    let failing = iam049["failing_resources"].as_array().unwrap();
+    assert_eq!(failing.len(), 100, "the bound");
+    let risks: Vec<&str> = failing
+        .iter()
+        .map(|f| f["risk_level"].as_str().unwrap())
+        .collect();
+    assert!(risks[..15].iter().all(|r| *r == "HIGH"), "{risks:?}");
+    assert!(risks[15..].iter().all(|r| *r == "LOW"), "{risks:?}");
+    let first = &failing[0];
+    assert_eq!(first["resource"], "IAM-049-FAILURE-0");
+    assert_eq!(first["region"], "us-east-1");
+    assert_eq!(first["service"], "IAM");
+    assert_eq!(
+        first["message"],
+        format!("{title}: IAM-049-FAILURE-0 fails")
+    );
+    assert_eq!(
+        first["link"],
+        "https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#IAM-049-FAILURE-0"
+    );
+    let iam023 = &rules[2];
+    assert_eq!(
+        iam023["risk_level"], "MEDIUM",
+        "no failures: the highest among its successes"
+    );
+    assert_eq!(iam023["failing_resources"], serde_json::json!([]));
+    assert_eq!(iam023["failing_resources_total"], 0);
+    let uncovered = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question_id"] == "backing-up-data")
+        .unwrap();
+    assert_eq!(uncovered["rules"], serde_json::json!([]));
+
+    // Best practices of SEC 2 in lens order, each with the question's rules that speak to it
+    // (IAM-049's best practice belongs to SEC 3, so it speaks to none of them here).
+    let practices = sec2["best_practices"].as_array().unwrap();
+    let ids: Vec<&str> = practices
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "SEC02-BP01",
+            "SEC02-BP02",
+            "SEC02-BP03",
+            "SEC02-BP04",
+            "SEC02-BP05",
+            "SEC02-BP06"
+        ]
+    );
+    assert_eq!(
+        practices[3],
+        serde_json::json!({"id": "SEC02-BP04", "choice_id": "sec_identities_identity_provider",
+            "title": "Rely on a centralized identity provider", "rule_ids": ["IAM-023"],
+            "failures": 0, "status": "passing"})
+    );
+    assert_eq!(practices[4]["rule_ids"], serde_json::json!(["IAM-001"]));
+    assert_eq!(practices[4]["failures"], 3);
+    assert_eq!(practices[4]["status"], "failing");
+    assert_eq!(practices[0]["status"], "no-evidence");
+    assert_eq!(practices[0]["rule_ids"], serde_json::json!([]));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn external_id_and_accounts() {
     let fake = fake_with(vec![]).await;

@@ -639,6 +639,53 @@ async fn an_older_lens_version_is_named_and_unknown_questions_are_left_alone() {
         .contains("warning: the workload's lens version is 2023-04-10"));
 }
 
+/// The service reports a lens version of its own (a date the mapping does not name): with every
+/// question ID matching there is no warning, only the version as information; a missing
+/// question is named.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lens_version_of_its_own_warns_only_when_the_question_ids_differ() {
+    let mut newer = state();
+    newer.workloads[0].lenses[0].version = "2025-02-25".into();
+    let wa = FakeWellArchitected::start(newer.clone()).await;
+    let env = Env::new(&wa);
+    let out = env
+        .run(&["preview", "--demo", "--workload-arn", &arn(), "--json"])
+        .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    assert_eq!(
+        report["workload_lens_version"],
+        serde_json::json!({"version": "2025-02-25", "same_questions": true, "recorded": false})
+    );
+    let text = env
+        .run(&["preview", "--demo", "--workload-arn", &arn()])
+        .await;
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("lens version 2025-02-25 with the same questions as the mapping's"),
+        "{text}"
+    );
+    assert!(!text.contains("warning"), "{text}");
+
+    newer.workloads[0].lenses[0]
+        .answers
+        .retain(|a| a.question_id != "backing-up-data");
+    let wa = FakeWellArchitected::start(newer).await;
+    let env = Env::new(&wa);
+    let out = env
+        .run(&["preview", "--demo", "--workload-arn", &arn(), "--json"])
+        .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(warning.contains("2025-02-25"), "{warning}");
+    assert!(warning.contains("missing backing-up-data"), "{warning}");
+    assert_eq!(report["workload_lens_version"]["same_questions"], false);
+}
+
 fn all_notes(wa: &FakeWellArchitected) -> Vec<String> {
     wa.state().workloads[0].lenses[0]
         .answers

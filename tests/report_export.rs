@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wa_sync_engine::checks::{
-    Check, NoProgress, RiskLevel, RuleSetting, RuleSettings, Status, TagFilter,
+    Check, Evidence, NoProgress, RiskLevel, RuleSetting, RuleSettings, Status, TagFilter,
 };
 use wa_sync_engine::conformity::FetchStats;
 use wa_sync_engine::mapping::{Lens, Mapping};
@@ -52,6 +52,7 @@ fn small_collected(mapping: &Mapping) -> Collected {
         suppressed: false,
         excluded: false,
         not_scored: false,
+        evidence: Evidence::default(),
     };
     use RiskLevel::*;
     use Status::*;

@@ -9,7 +9,7 @@
 //! A saved key is bound to the base URL it passed its live test with and is sent to no other:
 //! connecting elsewhere needs the key typed again. The environment's key is not bound.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::Product;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -266,7 +266,7 @@ impl ProductKey {
         let var = self.kind().env_var();
         let Some(key) = key else {
             return Err(AppError::new(
-                "missing_key",
+                ErrorCode::MissingKey,
                 match status.keychain_problem {
                     Some(p) => format!("no {name} API key: {p}"),
                     None => format!(
@@ -280,7 +280,10 @@ impl ProductKey {
             None => Ok(key),
             Some(s) if s.is_for(base) => Ok(key),
             Some(s) if s.bound_to.is_none() && configured.is_some_and(|c| c == base) => Ok(key),
-            Some(s) => Err(AppError::new("key_host", s.refusal(self.kind(), base))),
+            Some(s) => Err(AppError::new(
+                ErrorCode::KeyHost,
+                s.refusal(self.kind(), base),
+            )),
         }
     }
 
@@ -309,7 +312,7 @@ impl ProductKey {
         *self.save_failure.lock().expect("save failure lock") = None;
         self.store.forget().map_err(|e| {
             let (plain, details) = explain_keychain(self.kind(), &e, false);
-            AppError::new("keychain", format!("{plain} (details: {details})"))
+            AppError::new(ErrorCode::Keychain, format!("{plain} (details: {details})"))
         })?;
         Ok(self.status())
     }

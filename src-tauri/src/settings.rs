@@ -3,7 +3,7 @@
 //! Conformity when it is needed (Conformity says it may change), and AWS credentials stay in the
 //! user's AWS config. Only names, IDs and ARNs are written here.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -161,7 +161,7 @@ impl Settings {
     pub fn save(&self, dir: &Path) -> AppResult<()> {
         let io = |what: &str, e: std::io::Error| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("cannot {what} the settings in {}: {e}", dir.display()),
             )
         };

@@ -1,11 +1,12 @@
 //! The Vision One path of the guided setup and the preview, through Tauri's IPC (mock runtime),
 //! against `FakeVisionOne` (and the STS / Well-Architected fakes for the role step).
 
-use crate::commands::AppState;
 use crate::setup_tests::{
     aws_env, env_lock, files_containing, role_arn, start_fakes, workload_arn, Harness, AWS_ACCOUNT,
     GOOD_ID, REGION, ROLE_KEY, ROLE_NAME,
 };
+use crate::state::AppState;
+use crate::tests::questions_with;
 use serde_json::{json, Value};
 use wa_sync_engine::checks::{NoProgress, TagFilter};
 use wa_sync_engine::conformity::ApiKey;
@@ -229,12 +230,7 @@ fn vision_one_setup_tests_the_key_picks_an_account_and_previews_like_the_engine(
         json!({"request": {"preview": configured_request(4, &["Environment::production"])["request"], "opted_out": []}, "onProgress": "__CHANNEL__:2"}),
     );
     assert_eq!(pushed["account_id"], V1_ACCOUNT);
-    let written = pushed["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "written")
-        .count();
+    let written = questions_with(&pushed, "written").len();
     assert!(written > 5, "{written}");
     let updates = fakes.wa.answer_updates()[before..].to_vec();
     assert_eq!(updates.len(), written);

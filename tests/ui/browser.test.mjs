@@ -1,10 +1,11 @@
 // The built UI (ui/dist) in Debian's Chromium through playwright-core, with the Rust side
 // replaced by @tauri-apps/api/mocks. The preview answers are real `wa-sync preview --demo --json`
 // output (tests/ui/fixtures). Run: npm run build && npm run test:browser
-import { chromium } from "playwright-core";
-import { readFileSync, existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -226,14 +227,22 @@ mockIPC(async (cmd, args) => {
 const { server, url } = await serve({
   root: `${repo}ui/dist`,
   modules: `${repo}node_modules`,
-  inject: `<script type="module" src="/__test__/mock.js"></script>`,
+  // As in the app (tauri.conf.json's freezePrototype), Object.prototype is frozen before any of
+  // the UI's code runs, so code that assigns over its names fails here as it would there.
+  inject: `<script>Object.freeze(Object.prototype);</script>\n<script type="module" src="/__test__/mock.js"></script>`,
   routes: { "/__test__/mock.js": () => ["text/javascript", mock] },
 });
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+  ],
 });
 const problems = [];
 let passed = 0;
@@ -304,24 +313,35 @@ try {
 
   await step("tag chips: help, validation, live count, filtered preview", async () => {
     assert.match(await tid("tag-help").innerText(), /exactly, ignoring case/);
-    await page.waitForFunction(() => /4,886 of 7,000/.test(document.querySelector('[data-testid="tag-match-count"]').textContent));
+    await page.waitForFunction(() =>
+      /4,886 of 7,000/.test(document.querySelector('[data-testid="tag-match-count"]').textContent),
+    );
     await tid("tag-input").fill("App::");
     await tid("tag-add").click();
     assert.match(await tid("tag-error").innerText(), /one side of :: is empty/);
     await tid("tag-input").fill("App::checkout");
     await tid("tag-input").press("Enter");
-    await page.waitForFunction(() => /1,636 of 7,000/.test(document.querySelector('[data-testid="tag-match-count"]').textContent));
+    await page.waitForFunction(() =>
+      /1,636 of 7,000/.test(document.querySelector('[data-testid="tag-match-count"]').textContent),
+    );
     assert.equal(await tid("tag-chip").count(), 1);
     // The preview on screen no longer matches the chips: Push waits for a new preview.
     assert.match(await tid("preview-stale").innerText(), /tags changed since this preview/);
     assert.equal(await tid("push").isDisabled(), true);
     assert.equal(await tid("push").innerText(), "Push", "no count from a preview of other tags");
     await tid("run-preview").click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "1,636");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "1,636",
+    );
     assert.equal(await tid("preview-stale").count(), 0);
     assert.equal(await tid("push").isDisabled(), false);
     const calls = await page.evaluate(() => window.__calls.filter((c) => c[0] === "preview"));
-    assert.deepEqual(calls.at(-1)[1].request, { run_id: 2, source: { kind: "demo" }, filter_tags: ["App::checkout"], notes_mode: "replace-block" });
+    assert.deepEqual(calls.at(-1)[1].request, {
+      run_id: 2,
+      source: { kind: "demo" },
+      filter_tags: ["App::checkout"],
+      notes_mode: "replace-block",
+    });
     assert.match(calls.at(-1)[1].onProgress, /^__CHANNEL__:\d+$/);
   });
 
@@ -336,12 +356,23 @@ try {
   await step("export the preview: format menu, native save dialog, the Rust side writes it", async () => {
     await tid("export-preview").waitFor();
     assert.equal(await tid("export-format-preview").inputValue(), "html");
-    assert.deepEqual(await tid("export-format-preview").locator("option").allInnerTexts(), ["JSON", "CSV", "Markdown", "HTML", "PDF"]);
+    assert.deepEqual(await tid("export-format-preview").locator("option").allInnerTexts(), [
+      "JSON",
+      "CSV",
+      "Markdown",
+      "HTML",
+      "PDF",
+    ]);
     await tid("export-format-preview").selectOption("pdf");
-    await page.evaluate(() => { window.__savePath = "/home/me/reports/board.pdf"; });
+    await page.evaluate(() => {
+      window.__savePath = "/home/me/reports/board.pdf";
+    });
     await tid("export-report-preview").click();
     await tid("export-done-preview").waitFor();
-    assert.match(await tid("export-done-preview").innerText(), /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf\. No installed font has the character U\+10FFFD/);
+    assert.match(
+      await tid("export-done-preview").innerText(),
+      /Saved the PDF report \(123,456 bytes\) to \/home\/me\/reports\/board\.pdf\. No installed font has the character U\+10FFFD/,
+    );
     const call = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
     // Only the format, a suggested file name and which report: no path, no report content crosses
     // the bridge, and the UI opens no dialog itself.
@@ -349,71 +380,91 @@ try {
     assert.deepEqual(call, { request: { format: "pdf", file_name: call.request.file_name, of: "preview" } });
     assert.equal(await page.evaluate(() => window.__calls.some((c) => c[0].startsWith("plugin:dialog"))), false);
     // Cancelling the dialog shows nothing new; a failure is shown with its code.
-    await page.evaluate(() => { window.__savePath = null; });
+    await page.evaluate(() => {
+      window.__savePath = null;
+    });
     const before = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").length);
     await tid("export-report-preview").click();
     await page.waitForFunction((n) => window.__calls.filter((c) => c[0] === "export_report").length === n + 1, before);
     await page.waitForFunction(() => !document.querySelector('[data-testid="export-report-preview"]')?.disabled);
     assert.equal(await tid("export-done-preview").count(), 0);
-    await page.evaluate(() => { window.__savePath = "/readonly/board.pdf"; });
+    await page.evaluate(() => {
+      window.__savePath = "/readonly/board.pdf";
+    });
     await tid("export-report-preview").click();
-    await page.waitForFunction(() => /Permission denied \(io\)/.test(document.querySelector('[data-testid="export-done-preview"]')?.textContent ?? ""));
-    await page.evaluate(() => { delete window.__savePath; });
+    await page.waitForFunction(() =>
+      /Permission denied \(io\)/.test(document.querySelector('[data-testid="export-done-preview"]')?.textContent ?? ""),
+    );
+    await page.evaluate(() => {
+      delete window.__savePath;
+    });
   });
 
-  await step("push: progress, result table with the failed ones and retry, then restore with confirmation", async () => {
-    await tid("tag-chip").locator("button").first().click();
-    await tid("tag-chip").locator("button").first().click();
-    await tid("run-preview").click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "4,886");
-    assert.equal(await tid("no-backups").isVisible(), true);
-    await tid("opt-evolve-ops").uncheck();
-    assert.match(await tid("push").innerText(), /Push 48 to the demo workload/);
-    await tid("push").click();
-    await tid("push-result").waitFor();
-    assert.match(await tid("push-written").innerText(), /Written\s+47/);
-    assert.match(await tid("push-failed").innerText(), /Failed\s+1/);
-    assert.match(await tid("push-result").innerText(), /ThrottlingException/);
-    await tid("retry-failed").waitFor();
-    const pushCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "push").at(-1)[1].request);
-    assert.deepEqual(pushCall.opted_out, ["evolve-ops"]);
-    // The result screen exports the result.
-    assert.equal(await tid("export-preview").count(), 0);
-    await tid("export-format-result").selectOption("csv");
-    await tid("export-report-result").click();
-    await tid("export-done-result").waitFor();
-    const exportCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
-    assert.deepEqual(exportCall.request.of, "result");
-    assert.equal(exportCall.request.format, "csv");
-    assert.match(exportCall.request.file_name, /^wa-sync-push-result-.*\.csv$/);
-    mkdirSync(`${repo}tests/ui/out`, { recursive: true });
-    await tid("push-result").screenshot({ path: `${repo}tests/ui/out/push-result-retry.png` });
-    // Retry the failed: its own command, only a run ID (the Rust side knows what failed).
-    assert.match(await tid("retry-failed").innerText(), /Retry the 1 failed/);
-    await tid("retry-failed").click();
-    await page.waitForFunction(() => /Failed\s+0/.test(document.querySelector('[data-testid="push-failed"]')?.innerText ?? ""));
-    const retryCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "retry_failed").at(-1)[1]);
-    assert.deepEqual(Object.keys(retryCall).sort(), ["onProgress", "runId"]);
-    assert.match(await tid("push-written").innerText(), /Written\s+48/);
-    assert.equal(await tid("retry-failed").count(), 0);
-    // The tiles and the detail say what the push did, not what a preview would do.
-    assert.equal(await tid("total-written").locator(".stat-value").innerText(), "48");
-    assert.equal(await tid("total-would-change").locator(".stat-value").innerText(), "0");
-    await tid("question-row-priorities").click();
-    await page.waitForFunction(() => /as written/.test(document.querySelector('[data-testid="question-detail"]')?.textContent ?? ""));
-    const written = JSON.parse(fixture("preview-demo.json")).questions.find((q) => q.question_id === "priorities");
-    assert.equal((await tid("current-notes").innerText()).trim(), written.notes.trim());
-    assert.match(await tid("push-backup").innerText(), /wa-sync-backup-y\.json/);
-    await tid("backup-0").waitFor();
-    assert.deepEqual(await tid("backup-list").locator("th").allInnerTexts(), ["Taken", "Before", "Questions", ""]);
-    assert.match(await tid("backup-0").innerText(), /a push\s+48/);
-    await tid("restore-0").click();
-    await tid("restore-confirm").waitFor();
-    assert.match(await tid("restore-confirm").innerText(), /1 question gets its notes from 2026-11-26T23:00:00Z back/);
-    await tid("restore-confirm-yes").click();
-    await tid("restore-result").waitFor();
-    assert.match(await tid("restore-result").innerText(), /Restored 1 question\./);
-  });
+  await step(
+    "push: progress, result table with the failed ones and retry, then restore with confirmation",
+    async () => {
+      await tid("tag-chip").locator("button").first().click();
+      await tid("tag-chip").locator("button").first().click();
+      await tid("run-preview").click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "4,886",
+      );
+      assert.equal(await tid("no-backups").isVisible(), true);
+      await tid("opt-evolve-ops").uncheck();
+      assert.match(await tid("push").innerText(), /Push 48 to the demo workload/);
+      await tid("push").click();
+      await tid("push-result").waitFor();
+      assert.match(await tid("push-written").innerText(), /Written\s+47/);
+      assert.match(await tid("push-failed").innerText(), /Failed\s+1/);
+      assert.match(await tid("push-result").innerText(), /ThrottlingException/);
+      await tid("retry-failed").waitFor();
+      const pushCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "push").at(-1)[1].request);
+      assert.deepEqual(pushCall.opted_out, ["evolve-ops"]);
+      // The result screen exports the result.
+      assert.equal(await tid("export-preview").count(), 0);
+      await tid("export-format-result").selectOption("csv");
+      await tid("export-report-result").click();
+      await tid("export-done-result").waitFor();
+      const exportCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "export_report").at(-1)[1]);
+      assert.deepEqual(exportCall.request.of, "result");
+      assert.equal(exportCall.request.format, "csv");
+      assert.match(exportCall.request.file_name, /^wa-sync-push-result-.*\.csv$/);
+      mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+      await tid("push-result").screenshot({ path: `${repo}tests/ui/out/push-result-retry.png` });
+      // Retry the failed: its own command, only a run ID (the Rust side knows what failed).
+      assert.match(await tid("retry-failed").innerText(), /Retry the 1 failed/);
+      await tid("retry-failed").click();
+      await page.waitForFunction(() =>
+        /Failed\s+0/.test(document.querySelector('[data-testid="push-failed"]')?.innerText ?? ""),
+      );
+      const retryCall = await page.evaluate(() => window.__calls.filter((c) => c[0] === "retry_failed").at(-1)[1]);
+      assert.deepEqual(Object.keys(retryCall).sort(), ["onProgress", "runId"]);
+      assert.match(await tid("push-written").innerText(), /Written\s+48/);
+      assert.equal(await tid("retry-failed").count(), 0);
+      // The tiles and the detail say what the push did, not what a preview would do.
+      assert.equal(await tid("total-written").locator(".stat-value").innerText(), "48");
+      assert.equal(await tid("total-would-change").locator(".stat-value").innerText(), "0");
+      await tid("question-row-priorities").click();
+      await page.waitForFunction(() =>
+        /as written/.test(document.querySelector('[data-testid="question-detail"]')?.textContent ?? ""),
+      );
+      const written = JSON.parse(fixture("preview-demo.json")).questions.find((q) => q.question_id === "priorities");
+      assert.equal((await tid("current-notes").innerText()).trim(), written.notes.trim());
+      assert.match(await tid("push-backup").innerText(), /wa-sync-backup-y\.json/);
+      await tid("backup-0").waitFor();
+      assert.deepEqual(await tid("backup-list").locator("th").allInnerTexts(), ["Taken", "Before", "Questions", ""]);
+      assert.match(await tid("backup-0").innerText(), /a push\s+48/);
+      await tid("restore-0").click();
+      await tid("restore-confirm").waitFor();
+      assert.match(
+        await tid("restore-confirm").innerText(),
+        /1 question gets its notes from 2026-11-26T23:00:00Z back/,
+      );
+      await tid("restore-confirm-yes").click();
+      await tid("restore-result").waitFor();
+      assert.match(await tid("restore-result").innerText(), /Restored 1 question\./);
+    },
+  );
 
   await step("before any setup, the connection page offers to set up, not to run the setup again", async () => {
     await tid("connection-badge").click();
@@ -424,7 +475,9 @@ try {
     assert.equal(await tid("connection-parts").count(), 0);
     await tid("settings-demo").click();
     await tid("pillar-chart").waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "4,886");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="checks-fetched"] .stat-value')?.textContent === "4,886",
+    );
   });
 
   mkdirSync(`${repo}tests/ui/out`, { recursive: true });
@@ -441,37 +494,44 @@ try {
   const KEY = "tmc-browser:TheWholeSecretKeyWXYZ";
   await wp.goto(`${url}?wizard`);
 
-  await step("wizard 1: a wrong key is refused and not kept; the right one is saved, only its last four shown", async () => {
-    await wt("wizard-conformity").waitFor();
-    assert.equal(await wt("key-status").innerText(), "Not saved.");
-    assert.equal(await wt("connection-badge").innerText(), "Not set up");
-    await wt("conformity-region").selectOption("ie-1");
-    await wt("api-key").fill("tmc-browser:wrong");
-    await wt("conformity-connect").click();
-    await wt("wizard-error").waitFor();
-    assert.match(await wt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
-    assert.equal(await wt("api-key").inputValue(), "", "the field is cleared after sending");
-    await shot("1-conformity-error");
-    await wt("api-key").fill(KEY);
-    await wt("api-key").press("Enter");
-    await wt("conformity-ok").waitFor();
-    // Accounts of other clouds are counted aside, as with Vision One.
-    assert.match(await wt("conformity-ok").innerText(), /AWS accounts? \(1 of other clouds left out\)\.$/);
-    assert.equal(await wt("key-status").innerText(), "Saved in the OS keychain (ends in \u2026WXYZ).");
-    const connect = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "conformity_connect").at(-1)[1]);
-    assert.deepEqual(connect.endpoint, { region: "ie-1", url: null });
-    assert.ok(!(await wp.content()).includes(KEY), "the key is nowhere in the page");
-    await wt("replace-key").waitFor();
-    await wt("forget-key").waitFor();
-    await shot("1-conformity");
-  });
+  await step(
+    "wizard 1: a wrong key is refused and not kept; the right one is saved, only its last four shown",
+    async () => {
+      await wt("wizard-conformity").waitFor();
+      assert.equal(await wt("key-status").innerText(), "Not saved.");
+      assert.equal(await wt("connection-badge").innerText(), "Not set up");
+      await wt("conformity-region").selectOption("ie-1");
+      await wt("api-key").fill("tmc-browser:wrong");
+      await wt("conformity-connect").click();
+      await wt("wizard-error").waitFor();
+      assert.match(await wt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
+      assert.equal(await wt("api-key").inputValue(), "", "the field is cleared after sending");
+      await shot("1-conformity-error");
+      await wt("api-key").fill(KEY);
+      await wt("api-key").press("Enter");
+      await wt("conformity-ok").waitFor();
+      // Accounts of other clouds are counted aside, as with Vision One.
+      assert.match(await wt("conformity-ok").innerText(), /AWS accounts? \(1 of other clouds left out\)\.$/);
+      assert.equal(await wt("key-status").innerText(), "Saved in the OS keychain (ends in \u2026WXYZ).");
+      const connect = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "conformity_connect").at(-1)[1]);
+      assert.deepEqual(connect.endpoint, { region: "ie-1", url: null });
+      assert.ok(!(await wp.content()).includes(KEY), "the key is nowhere in the page");
+      await wt("replace-key").waitFor();
+      await wt("forget-key").waitFor();
+      await shot("1-conformity");
+    },
+  );
 
   await step("wizard 2: external ID with a copy button; AWS accounts to pick from", async () => {
     await wt("wizard-next").click();
     await wt("wizard-account").waitFor();
-    await wp.waitForFunction(() => document.querySelector('[data-testid="external-id"]')?.textContent === "ext-org-1234");
+    await wp.waitForFunction(
+      () => document.querySelector('[data-testid="external-id"]')?.textContent === "ext-org-1234",
+    );
     await wt("copy-external-id").click();
-    await wp.waitForFunction(() => document.querySelector('[data-testid="copy-external-id"]')?.textContent === "Copied");
+    await wp.waitForFunction(
+      () => document.querySelector('[data-testid="copy-external-id"]')?.textContent === "Copied",
+    );
     assert.equal(await wp.evaluate(() => navigator.clipboard.readText()), "ext-org-1234");
     assert.match(await wt("account-list").innerText(), /Shop \(production\)\s+123456789012/);
     assert.equal(await wt("wizard-next").isDisabled(), true);
@@ -505,40 +565,59 @@ try {
     await shot("3-aws");
   });
 
-  await step("wizard 4: the writer changes the trust policy; create, a failed verify with its fix, then a passing one", async () => {
-    await wt("wizard-next").click();
-    await wt("iam-plan").waitFor();
-    assert.match(await wt("trust-policy").innerText(), /"sts:ExternalId": "ext-org-1234"/);
-    assert.match(await wt("permissions-policy").innerText(), /wellarchitected:UpdateAnswer/);
-    await wt("writer-both").check();
-    await wp.waitForFunction(() => /717210094962/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""));
-    assert.equal(await wt("export-dir").count(), 0, "the folder is chosen in the dialog the Rust side opens");
-    await wt("iam-export").click();
-    await wt("iam-exported").waitFor();
-    assert.match(await wt("iam-exported").innerText(), /setup-iam-role\.sh/);
-    assert.deepEqual(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_export").at(-1)[1]), { writer: "both", roleName: "WaSyncWellArchitectedNotes" });
-    // A role of that name that wa-sync did not make: its trust now beside the new one, and
-    // nothing changes until the user confirms.
-    await wt("iam-create").click();
-    await wt("iam-adopt").waitFor();
-    assert.match(await wt("adopt-what").innerText(), /role WaSyncWellArchitectedNotes already exists and was not made by wa-sync/);
-    assert.match(await wt("adopt-current-trust").innerText(), /999999999999/);
-    assert.match(await wt("adopt-new-trust").innerText(), /123456789012/);
-    assert.equal(await wt("iam-created").count(), 0);
-    await wt("adopt-confirm").click();
-    await wt("iam-created").waitFor();
-    assert.equal(await wt("iam-adopt").count(), 0);
-    assert.equal(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_create").at(-1)[1].adopt), true);
-    assert.match(await wt("iam-created").innerText(), /role arn:aws:iam::123456789012:role\/WaSyncWellArchitectedNotes created/);
-    await wt("iam-verify").click();
-    await wt("verify-result").waitFor();
-    assert.match(await wt("verify-summary").innerText(), /does not work yet/);
-    assert.match(await wt("verify-wellarchitected:UpdateAnswer").innerText(), /missing.*Add wellarchitected:UpdateAnswer/s);
-    await shot("4-role-failed-verify");
-    await wt("iam-verify").click();
-    await wp.waitForFunction(() => /The role works/.test(document.querySelector('[data-testid="verify-summary"]')?.textContent ?? ""));
-    await shot("4-role");
-  });
+  await step(
+    "wizard 4: the writer changes the trust policy; create, a failed verify with its fix, then a passing one",
+    async () => {
+      await wt("wizard-next").click();
+      await wt("iam-plan").waitFor();
+      assert.match(await wt("trust-policy").innerText(), /"sts:ExternalId": "ext-org-1234"/);
+      assert.match(await wt("permissions-policy").innerText(), /wellarchitected:UpdateAnswer/);
+      await wt("writer-both").check();
+      await wp.waitForFunction(() =>
+        /717210094962/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""),
+      );
+      assert.equal(await wt("export-dir").count(), 0, "the folder is chosen in the dialog the Rust side opens");
+      await wt("iam-export").click();
+      await wt("iam-exported").waitFor();
+      assert.match(await wt("iam-exported").innerText(), /setup-iam-role\.sh/);
+      assert.deepEqual(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_export").at(-1)[1]), {
+        writer: "both",
+        roleName: "WaSyncWellArchitectedNotes",
+      });
+      // A role of that name that wa-sync did not make: its trust now beside the new one, and
+      // nothing changes until the user confirms.
+      await wt("iam-create").click();
+      await wt("iam-adopt").waitFor();
+      assert.match(
+        await wt("adopt-what").innerText(),
+        /role WaSyncWellArchitectedNotes already exists and was not made by wa-sync/,
+      );
+      assert.match(await wt("adopt-current-trust").innerText(), /999999999999/);
+      assert.match(await wt("adopt-new-trust").innerText(), /123456789012/);
+      assert.equal(await wt("iam-created").count(), 0);
+      await wt("adopt-confirm").click();
+      await wt("iam-created").waitFor();
+      assert.equal(await wt("iam-adopt").count(), 0);
+      assert.equal(await wp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_create").at(-1)[1].adopt), true);
+      assert.match(
+        await wt("iam-created").innerText(),
+        /role arn:aws:iam::123456789012:role\/WaSyncWellArchitectedNotes created/,
+      );
+      await wt("iam-verify").click();
+      await wt("verify-result").waitFor();
+      assert.match(await wt("verify-summary").innerText(), /does not work yet/);
+      assert.match(
+        await wt("verify-wellarchitected:UpdateAnswer").innerText(),
+        /missing.*Add wellarchitected:UpdateAnswer/s,
+      );
+      await shot("4-role-failed-verify");
+      await wt("iam-verify").click();
+      await wp.waitForFunction(() =>
+        /The role works/.test(document.querySelector('[data-testid="verify-summary"]')?.textContent ?? ""),
+      );
+      await shot("4-role");
+    },
+  );
 
   await step("wizard 5: summary, then the preview of the configured account, pushing to the workload", async () => {
     await wt("wizard-next").click();
@@ -548,16 +627,27 @@ try {
     await shot("5-done");
     await wt("finish-setup").click();
     await wt("configured-banner").waitFor();
-    assert.match(await wt("configured-banner").innerText(), /Shop \(production\).*workload \u201cShop\u201d \(eu-west-1\)/s);
-    await wp.waitForFunction(() => /Push \d+ to \u201cShop\u201d/.test(document.querySelector('[data-testid="push"]')?.textContent ?? ""));
+    assert.match(
+      await wt("configured-banner").innerText(),
+      /Shop \(production\).*workload \u201cShop\u201d \(eu-west-1\)/s,
+    );
+    await wp.waitForFunction(() =>
+      /Push \d+ to \u201cShop\u201d/.test(document.querySelector('[data-testid="push"]')?.textContent ?? ""),
+    );
     const preview = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
     assert.deepEqual(preview.source, { kind: "configured" });
     // The configured Conformity account's count comes from Conformity, before the preview.
-    await wp.waitForFunction(() => /300 of 300 checks in Conformity match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
+    await wp.waitForFunction(() =>
+      /300 of 300 checks in Conformity match/.test(
+        document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? "",
+      ),
+    );
     const count = await wp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
     assert.deepEqual(count, { tags: [], source: { kind: "configured" } });
     assert.equal(await wt("reset-demo").count(), 0);
-    await wp.waitForFunction(() => document.querySelector('[data-testid="connection-badge"]')?.textContent === "Connected");
+    await wp.waitForFunction(
+      () => document.querySelector('[data-testid="connection-badge"]')?.textContent === "Connected",
+    );
   });
 
   await step("settings: the badge opens the connection; the setup runs again; forget is one click", async () => {
@@ -570,7 +660,9 @@ try {
     await wt("forget-key").click();
     await wp.waitForFunction(() => document.querySelector('[data-testid="key-status"]')?.textContent === "Not saved.");
     await wt("api-key").waitFor();
-    const afterFirst = await wp.evaluate(() => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("TheWholeSecretKey")).length);
+    const afterFirst = await wp.evaluate(
+      () => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("TheWholeSecretKey")).length,
+    );
     assert.equal(afterFirst, 1, "the key crossed the bridge exactly once, into conformity_connect");
   });
 
@@ -610,33 +702,38 @@ try {
     assert.match(await vt("wizard-step-conformity").innerText(), /1\. Vision One/);
   });
 
-  await step("vision one 1: regions or a custom URL, the beta note, a wrong key refused, the right one saved", async () => {
-    assert.deepEqual(
-      await vt("visionone-region").locator("option").evaluateAll((os) => os.map((o) => o.value)),
-      ["us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov", "__url"],
-    );
-    assert.match(await vt("visionone-beta").innerText(), /Trend marks .* as beta/);
-    await vt("visionone-region").selectOption("__url");
-    await vt("visionone-url").waitFor();
-    await vt("visionone-region").selectOption("eu");
-    assert.equal(await vt("visionone-url").count(), 0);
-    assert.equal(await vt("visionone-key-status").innerText(), "Not saved.");
-    await vt("visionone-api-key").fill("eyJwrong");
-    await vt("visionone-connect").click();
-    await vt("wizard-error").waitFor();
-    assert.match(await vt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
-    assert.equal(await vt("visionone-api-key").inputValue(), "");
-    await vt("visionone-api-key").fill(V1KEY);
-    await vt("visionone-api-key").press("Enter");
-    await vt("visionone-ok").waitFor();
-    assert.match(await vt("visionone-ok").innerText(), /1 AWS account \(2 of other clouds left out\)/);
-    assert.equal(await vt("visionone-key-status").innerText(), "Saved in the OS keychain (ends in \u2026QRST).");
-    const connect = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "visionone_connect").at(-1)[1]);
-    assert.deepEqual(connect.endpoint, { region: "eu", url: null });
-    assert.ok(!(await vp.content()).includes(V1KEY), "the key is nowhere in the page");
-    await vt("visionone-forget-key").waitFor();
-    await vshot("1-connect");
-  });
+  await step(
+    "vision one 1: regions or a custom URL, the beta note, a wrong key refused, the right one saved",
+    async () => {
+      assert.deepEqual(
+        await vt("visionone-region")
+          .locator("option")
+          .evaluateAll((os) => os.map((o) => o.value)),
+        ["us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov", "__url"],
+      );
+      assert.match(await vt("visionone-beta").innerText(), /Trend marks .* as beta/);
+      await vt("visionone-region").selectOption("__url");
+      await vt("visionone-url").waitFor();
+      await vt("visionone-region").selectOption("eu");
+      assert.equal(await vt("visionone-url").count(), 0);
+      assert.equal(await vt("visionone-key-status").innerText(), "Not saved.");
+      await vt("visionone-api-key").fill("eyJwrong");
+      await vt("visionone-connect").click();
+      await vt("wizard-error").waitFor();
+      assert.match(await vt("wizard-error").innerText(), /refused the API key.*not saved\. \(auth\)$/s);
+      assert.equal(await vt("visionone-api-key").inputValue(), "");
+      await vt("visionone-api-key").fill(V1KEY);
+      await vt("visionone-api-key").press("Enter");
+      await vt("visionone-ok").waitFor();
+      assert.match(await vt("visionone-ok").innerText(), /1 AWS account \(2 of other clouds left out\)/);
+      assert.equal(await vt("visionone-key-status").innerText(), "Saved in the OS keychain (ends in \u2026QRST).");
+      const connect = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "visionone_connect").at(-1)[1]);
+      assert.deepEqual(connect.endpoint, { region: "eu", url: null });
+      assert.ok(!(await vp.content()).includes(V1KEY), "the key is nowhere in the page");
+      await vt("visionone-forget-key").waitFor();
+      await vshot("1-connect");
+    },
+  );
 
   await step("vision one 2: the account picker, without Conformity's external ID", async () => {
     await vt("wizard-next").click();
@@ -672,42 +769,64 @@ try {
     assert.match(await vt("wizard-error").innerText(), /only letters/);
     await vt("role-external-id").fill("my-team-ext-42");
     await vt("save-external-id").click();
-    await vp.waitForFunction(() => /"sts:ExternalId": "my-team-ext-42"/.test(document.querySelector('[data-testid="trust-policy"]')?.textContent ?? ""));
+    await vp.waitForFunction(() =>
+      /"sts:ExternalId": "my-team-ext-42"/.test(
+        document.querySelector('[data-testid="trust-policy"]')?.textContent ?? "",
+      ),
+    );
     assert.equal(await vt("plan-external-id").innerText(), "my-team-ext-42");
     await vt("role-arn").fill("arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes");
     await vt("set-role-arn").click();
     await vp.waitForFunction(() => !document.querySelector('[data-testid="iam-verify"]')?.disabled);
-    const writers = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "iam_plan" || c[0] === "set_role_arn").map((c) => c[1].writer));
-    assert.ok(writers.every((x) => x === "app"), writers.join());
+    const writers = await vp.evaluate(() =>
+      window.__calls.filter((c) => c[0] === "iam_plan" || c[0] === "set_role_arn").map((c) => c[1].writer),
+    );
+    assert.ok(
+      writers.every((x) => x === "app"),
+      writers.join(),
+    );
     await vshot("4-role");
   });
 
-  await step("vision one 5: summary, then the preview with whole-tag help, the live count and the engine's refusal", async () => {
-    await vt("wizard-next").click();
-    await vt("setup-summary").waitFor();
-    assert.match(await vt("summary-conformity").innerText(), /Vision One\s+eu \(Cloud Posture, beta endpoints\)/);
-    assert.match(await vt("summary-key").innerText(), /keychain.*QRST/);
-    assert.match(await vt("summary-role").innerText(), /external ID my-team-ext-42/);
-    await vt("finish-setup").click();
-    await vt("configured-banner").waitFor();
-    assert.match(await vt("configured-banner").innerText(), /Production \(Vision One\).*beta/s);
-    assert.match(await vt("tag-help").innerText(), /whole tags only/);
-    await vp.waitForFunction(() => /300 of 300 checks in Vision One match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
-    await vt("tag-input").fill("Environment::production");
-    await vt("tag-add").click();
-    await vp.waitForFunction(() => /42 of 300 checks in Vision One match/.test(document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? ""));
-    const count = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
-    assert.deepEqual(count, { tags: ["Environment::production"], source: { kind: "configured" } });
-    await vt("tag-input").fill("production");
-    await vt("tag-add").click();
-    await vt("tag-error").waitFor();
-    assert.match(await vt("tag-error").innerText(), /not a whole key::value tag: Vision One matches whole tags only/);
-    await vshot("5-preview-tags");
-    const preview = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
-    assert.deepEqual(preview.source, { kind: "configured" });
-    const keyCalls = await vp.evaluate(() => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("BrowserSecretKey")).length);
-    assert.equal(keyCalls, 1, "the key crossed the bridge exactly once, into visionone_connect");
-  });
+  await step(
+    "vision one 5: summary, then the preview with whole-tag help, the live count and the engine's refusal",
+    async () => {
+      await vt("wizard-next").click();
+      await vt("setup-summary").waitFor();
+      assert.match(await vt("summary-conformity").innerText(), /Vision One\s+eu \(Cloud Posture, beta endpoints\)/);
+      assert.match(await vt("summary-key").innerText(), /keychain.*QRST/);
+      assert.match(await vt("summary-role").innerText(), /external ID my-team-ext-42/);
+      await vt("finish-setup").click();
+      await vt("configured-banner").waitFor();
+      assert.match(await vt("configured-banner").innerText(), /Production \(Vision One\).*beta/s);
+      assert.match(await vt("tag-help").innerText(), /whole tags only/);
+      await vp.waitForFunction(() =>
+        /300 of 300 checks in Vision One match/.test(
+          document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? "",
+        ),
+      );
+      await vt("tag-input").fill("Environment::production");
+      await vt("tag-add").click();
+      await vp.waitForFunction(() =>
+        /42 of 300 checks in Vision One match/.test(
+          document.querySelector('[data-testid="tag-match-count"]')?.textContent ?? "",
+        ),
+      );
+      const count = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "tag_match_count").at(-1)[1]);
+      assert.deepEqual(count, { tags: ["Environment::production"], source: { kind: "configured" } });
+      await vt("tag-input").fill("production");
+      await vt("tag-add").click();
+      await vt("tag-error").waitFor();
+      assert.match(await vt("tag-error").innerText(), /not a whole key::value tag: Vision One matches whole tags only/);
+      await vshot("5-preview-tags");
+      const preview = await vp.evaluate(() => window.__calls.filter((c) => c[0] === "preview").at(-1)[1].request);
+      assert.deepEqual(preview.source, { kind: "configured" });
+      const keyCalls = await vp.evaluate(
+        () => window.__calls.slice(1).filter((c) => JSON.stringify(c).includes("BrowserSecretKey")).length,
+      );
+      assert.equal(keyCalls, 1, "the key crossed the bridge exactly once, into visionone_connect");
+    },
+  );
   await ctx.close();
 
   assert.deepEqual(problems, []);

@@ -3,9 +3,10 @@
 // the question list and a note diff render, then pushes (the result's tiles and a written
 // question's notes) and restores.
 // Run: make app-debug && npm run test:e2e   (needs `cargo install tauri-driver --locked`)
+
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import assert from "node:assert/strict";
 import { openApp, requireBinaries, screenshots, steps } from "./support/webdriver.mjs";
 
 requireBinaries();
@@ -64,17 +65,25 @@ try {
   await step("tag chips count matching checks and filter the preview (real Rust)", async () => {
     await tid("tag-input").setValue("App::checkout");
     await tid("tag-add").click();
-    await browser.waitUntil(async () => /^[\d,]+ of [\d,]+ demo checks match$/.test(await tid("tag-match-count").getText()) &&
-      !(await tid("tag-match-count").getText()).startsWith("4,886"), { timeout: 5000 });
+    await browser.waitUntil(
+      async () =>
+        /^[\d,]+ of [\d,]+ demo checks match$/.test(await tid("tag-match-count").getText()) &&
+        !(await tid("tag-match-count").getText()).startsWith("4,886"),
+      { timeout: 5000 },
+    );
     await tid("run-preview").click();
-    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "1,636", { timeout: 10000 });
+    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "1,636", {
+      timeout: 10000,
+    });
   });
 
   await step("push to the demo workload, then restore the backup", async () => {
     // Back to all checks, so the reviewer's notes of SEC 1 are in play.
     await tid("tag-chip").$("button").click();
     await tid("run-preview").click();
-    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "4,886", { timeout: 10000 });
+    await browser.waitUntil(async () => (await tid("checks-fetched").$(".stat-value").getText()) === "4,886", {
+      timeout: 10000,
+    });
     await tid("opt-evolve-ops").scrollIntoView();
     await tid("opt-evolve-ops").click(); // opt one question out
     const label = await tid("push").getText();
@@ -96,14 +105,18 @@ try {
     assert.equal(await tid("backup-0").$("td:nth-child(3)").getText(), String(toWrite));
     // A new preview: what was written is now unchanged; the opted-out question still would change.
     await tid("run-preview").click();
-    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === String(toWrite), { timeout: 10000 });
+    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === String(toWrite), {
+      timeout: 10000,
+    });
     await tid("restore-0").click();
     await tid("restore-confirm").waitForDisplayed({ timeout: 5000 });
     assert.match(await tid("restore-confirm").getText(), new RegExp(`${toWrite} questions get their notes`));
     await tid("restore-confirm-yes").click();
     await tid("restore-result").waitForDisplayed({ timeout: 10000 });
     assert.match(await tid("restore-result").getText(), new RegExp(`Restored ${toWrite} questions`));
-    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === "0", { timeout: 10000 });
+    await browser.waitUntil(async () => (await tid("total-unchanged").$(".stat-value").getText()) === "0", {
+      timeout: 10000,
+    });
   });
 
   await screenshots(browser, "")("e2e");

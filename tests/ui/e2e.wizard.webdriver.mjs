@@ -4,10 +4,19 @@
 // key -> account -> workload -> role (verify) -> preview -> push, then asks the fakes what they
 // were sent.
 // Run: make app-debug && cargo build -p wa-sync-fakes --bin fake-services && npm run test:e2e:wizard
+
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import assert from "node:assert/strict";
-import { filesContaining, isolatedEnv, openApp, requireBinaries, screenshots, startFakes, steps } from "./support/webdriver.mjs";
+import {
+  filesContaining,
+  isolatedEnv,
+  openApp,
+  requireBinaries,
+  screenshots,
+  startFakes,
+  steps,
+} from "./support/webdriver.mjs";
 
 requireBinaries({ fakes: true });
 const { fakes, recorded, stop: stopFakes } = await startFakes();
@@ -29,7 +38,10 @@ try {
   app = await openApp(env);
   const { browser, tid } = app;
   const next = async (stepId) => {
-    await browser.waitUntil(async () => (await tid("wizard-next").isEnabled()), { timeout: 10000, timeoutMsg: "Next stays disabled" });
+    await browser.waitUntil(async () => await tid("wizard-next").isEnabled(), {
+      timeout: 10000,
+      timeoutMsg: "Next stays disabled",
+    });
     await tid("wizard-next").click();
     await tid(`wizard-${stepId}`).waitForDisplayed({ timeout: 10000 });
   };
@@ -53,7 +65,10 @@ try {
   await step("2. account: external ID fetched, the AWS account picked", async () => {
     await next("account");
     await browser.waitUntil(async () => (await tid("external-id").getText()) === fakes.external_id, { timeout: 10000 });
-    assert.match(await tid("account-list").getText(), new RegExp(`${fakes.account_name.replace(/[()]/g, "\\$&")}\\s*${fakes.aws_account_id}`));
+    assert.match(
+      await tid("account-list").getText(),
+      new RegExp(`${fakes.account_name.replace(/[()]/g, "\\$&")}\\s*${fakes.aws_account_id}`),
+    );
     await tid(`account-${fakes.account_id}`).click();
   });
 
@@ -64,7 +79,10 @@ try {
     await tid("list-workloads").click();
     await tid("workload-list").waitForDisplayed({ timeout: 15000 });
     assert.match(await tid("aws-identity").getText(), new RegExp(`account ${fakes.aws_account_id}`));
-    assert.match(await tid(`workload-row-${fakes.workload_name}`).getText(), /Well-Architected lens.*same AWS account/s);
+    assert.match(
+      await tid(`workload-row-${fakes.workload_name}`).getText(),
+      /Well-Architected lens.*same AWS account/s,
+    );
     await tid(`workload-${fakes.workload_name}`).click();
     await shot("3-workload");
   });
@@ -76,12 +94,20 @@ try {
     assert.match(await tid("permissions-policy").getText(), new RegExp(fakes.workload_arn));
     await tid("role-arn").setValue(fakes.role_arn);
     await tid("set-role-arn").click();
-    await browser.waitUntil(async () => (await tid("iam-verify").isEnabled()), { timeout: 10000 });
+    await browser.waitUntil(async () => await tid("iam-verify").isEnabled(), { timeout: 10000 });
     await tid("iam-verify").click();
-    await browser.waitUntil(async () => /The role works/.test(await tid("verify-summary").getText().catch(() => "")), {
-      timeout: 30000,
-      timeoutMsg: "verify did not pass",
-    });
+    await browser.waitUntil(
+      async () =>
+        /The role works/.test(
+          await tid("verify-summary")
+            .getText()
+            .catch(() => ""),
+        ),
+      {
+        timeout: 30000,
+        timeoutMsg: "verify did not pass",
+      },
+    );
     await shot("4-role");
   });
 
@@ -91,7 +117,10 @@ try {
     await tid("setup-summary").waitForDisplayed({ timeout: 10000 });
     await tid("finish-setup").click();
     await tid("configured-banner").waitForDisplayed({ timeout: 10000 });
-    await browser.waitUntil(async () => /Push \d+ to \u201c/.test(await tid("push").getText()), { timeout: 30000, timeoutMsg: "no preview" });
+    await browser.waitUntil(async () => /Push \d+ to \u201c/.test(await tid("push").getText()), {
+      timeout: 30000,
+      timeoutMsg: "no preview",
+    });
     toWrite = Number(/Push (\d+)/.exec(await tid("push").getText())[1]);
     assert.ok(toWrite > 5, `questions to write: ${toWrite}`);
     assert.equal(await tid("checks-fetched").$(".stat-value").getText(), "300");
@@ -115,7 +144,10 @@ try {
       assert.equal(u.workload_id, workloadId);
       assert.equal(u.access_key_id, fakes.role_access_key_id, "written with the role's credentials");
       assert.equal(u.sent_choices, false, "best-practice choices are never sent");
-      assert.match(u.notes, /^Here are your findings from Trend Micro Cloud One Conformity:\nTotal number of Successes: \d+/);
+      assert.match(
+        u.notes,
+        /^Here are your findings from Trend Micro Cloud One Conformity:\nTotal number of Successes: \d+/,
+      );
     }
     const assumed = seen.sts.filter((r) => r.action === "AssumeRole" && r.status === 200);
     assert.ok(assumed.length > 0, "the role was assumed");
@@ -124,8 +156,14 @@ try {
       assert.equal(r.external_id, fakes.external_id);
       assert.equal(r.access_key_id, fakes.access_key_id);
     }
-    assert.ok(seen.conformity.some((r) => r.path === "/api/checks" && r.status === 200), "checks were read");
-    assert.ok(seen.conformity.every((r) => r.status !== 401), "the key was always accepted");
+    assert.ok(
+      seen.conformity.some((r) => r.path === "/api/checks" && r.status === 200),
+      "checks were read",
+    );
+    assert.ok(
+      seen.conformity.every((r) => r.status !== 401),
+      "the key was always accepted",
+    );
   });
 
   await step("the key is in no file of the app's directories", async () => {

@@ -1,10 +1,26 @@
-import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { diffStats, lineDiff } from "../../ui/src/diff";
-import { addChip, sameChips, tagProblem, tagsMatch } from "../../ui/src/tags";
-import { EXPORT_FORMATS, canOptOut, counted, exportFileName, formatScore, leftOutRows, score, statusView, totals } from "../../ui/src/model";
-import { pillarDatasets, pillarLabel } from "../../ui/src/chart";
+import { describe, expect, it } from "vitest";
 import type { PreviewReport } from "../../ui/src/bindings/PreviewReport";
+import { pillarDatasets, pillarLabel } from "../../ui/src/chart";
+import { diffStats, lineDiff } from "../../ui/src/diff";
+import {
+  canOptOut,
+  counted,
+  EXPORT_FORMATS,
+  exportFileName,
+  formatScore,
+  leftOutRows,
+  score,
+  statusView,
+  totals,
+} from "../../ui/src/model";
+import { addChip, sameChips, tagProblem, tagsMatch } from "../../ui/src/tags";
+
+/** What the fixture must have; a missing one fails the test here, by name. */
+function found<T>(x: T | undefined): T {
+  if (x === undefined) throw new Error("not in the fixture");
+  return x;
+}
 
 const report: PreviewReport = JSON.parse(
   readFileSync(new URL("./fixtures/preview-demo.json", import.meta.url), "utf8"),
@@ -79,7 +95,7 @@ describe("report view", () => {
     expect(score(0, 0)).toBeNull();
     expect(formatScore(0.756)).toBe("76%");
     expect(formatScore(null)).toBe("no checks");
-    const sec = report.pillars.find((p) => p.pillar_id === "security")!;
+    const sec = found(report.pillars.find((p) => p.pillar_id === "security"));
     expect(pillarLabel(sec)).toMatch(/^Security {2}\d+%$/);
   });
   it("never shows uncovered questions as green", () => {
@@ -94,7 +110,7 @@ describe("report view", () => {
     }
   });
   it("counts opt-outs apart from would-change", () => {
-    const first = report.questions.find((q) => q.status === "would-change")!;
+    const first = found(report.questions.find((q) => q.status === "would-change"));
     const none = totals(report, new Set());
     const one = totals(report, new Set([first.question_id]));
     expect(one.wouldChange).toBe(none.wouldChange - 1);
@@ -103,9 +119,10 @@ describe("report view", () => {
     expect(statusView("would-change", true).label).toBe("left out by you");
   });
   it("counts what a push wrote, so the tiles after a push are not all zero", () => {
-    const opted = report.questions.find((q) => q.status === "would-change")!;
+    const opted = found(report.questions.find((q) => q.status === "would-change"));
     const pushed = structuredClone(report);
-    for (const q of pushed.questions) if (q.status === "would-change" && q.question_id !== opted.question_id) q.status = "written";
+    for (const q of pushed.questions)
+      if (q.status === "would-change" && q.question_id !== opted.question_id) q.status = "written";
     const before = totals(report, new Set([opted.question_id]));
     const after = totals(pushed, new Set([opted.question_id]));
     expect(before.written).toBe(0);
@@ -115,13 +132,7 @@ describe("report view", () => {
   });
   it("lists every left-out reason with its count", () => {
     const rows = leftOutRows(report.checks.left_out);
-    expect(rows.map((r) => r.key)).toEqual([
-      "disabled_rule",
-      "suppressed",
-      "excluded",
-      "not_scored",
-      "unmapped_rule",
-    ]);
+    expect(rows.map((r) => r.key)).toEqual(["disabled_rule", "suppressed", "excluded", "not_scored", "unmapped_rule"]);
     const sum = rows.reduce((a, r) => a + r.count, 0);
     expect(sum).toBe(report.checks.fetched - report.checks.counted);
     expect(rows.every((r) => r.reason.length > 10)).toBe(true);

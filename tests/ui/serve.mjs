@@ -1,7 +1,8 @@
 // A tiny static server for the built UI (ui/dist) and node_modules, on 127.0.0.1 only.
 // `inject` is HTML put before the app's own module script in index.html (test mocks).
-import { createServer } from "node:http";
+
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 
 const TYPES = {
@@ -34,9 +35,7 @@ export async function serve({ root, modules, inject = "", routes = {} }) {
       if (!file.startsWith(base)) throw new Error("outside the root");
       let body = await readFile(file);
       if (file.endsWith("index.html") && inject) {
-        body = Buffer.from(
-          body.toString("utf8").replace(/<script type="module"/, `${inject}\n<script type="module"`),
-        );
+        body = Buffer.from(body.toString("utf8").replace(/<script type="module"/, `${inject}\n<script type="module"`));
       }
       res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
       res.end(body);

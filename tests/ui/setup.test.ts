@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { KeyStatus } from "../../ui/src/bindings/KeyStatus";
+import type { Settings } from "../../ui/src/bindings/Settings";
 import {
   badgeView,
   externalIdProblem,
@@ -8,11 +10,23 @@ import {
   workloadFlags,
   writersFor,
 } from "../../ui/src/setup-model";
-import type { Settings } from "../../ui/src/bindings/Settings";
-import type { KeyStatus } from "../../ui/src/bindings/KeyStatus";
 
-const none: KeyStatus = { source: "none", saved: false, last_four: null, keychain_problem: null, keychain_details: null, bound_to: null };
-const saved: KeyStatus = { source: "keychain", saved: true, last_four: "WXYZ", keychain_problem: null, keychain_details: null, bound_to: null };
+const none: KeyStatus = {
+  source: "none",
+  saved: false,
+  last_four: null,
+  keychain_problem: null,
+  keychain_details: null,
+  bound_to: null,
+};
+const saved: KeyStatus = {
+  source: "keychain",
+  saved: true,
+  last_four: "WXYZ",
+  keychain_problem: null,
+  keychain_details: null,
+  bound_to: null,
+};
 const empty: Settings = {
   product: "conformity",
   conformity: null,
@@ -34,7 +48,12 @@ describe("setup model", () => {
     expect(firstOpenStep(a, saved)).toBe("aws");
     const w = { ...a, aws: { profile: null, region: "eu-west-1", workload_arn: "arn", workload_name: "W" } };
     expect(firstOpenStep(w, saved)).toBe("role");
-    expect(firstOpenStep({ ...w, role: { writer: "app", role_name: "R", role_arn: "arn:r", verified_at: null, external_id: null } }, saved)).toBe("done");
+    expect(
+      firstOpenStep(
+        { ...w, role: { writer: "app", role_name: "R", role_arn: "arn:r", verified_at: null, external_id: null } },
+        saved,
+      ),
+    ).toBe("done");
   });
 
   it("says where the key is and only its last four characters", () => {
@@ -49,7 +68,14 @@ describe("setup model", () => {
   });
 
   it("flags workloads without the lens or in another account", () => {
-    const w = { arn: "a", name: "n", account_id: "210987654321", region: "eu-west-1", has_lens: false, account_matches: false };
+    const w = {
+      arn: "a",
+      name: "n",
+      account_id: "210987654321",
+      region: "eu-west-1",
+      has_lens: false,
+      account_matches: false,
+    };
     expect(workloadFlags(w).map((f) => f.tone)).toEqual(["bad", "warn"]);
     expect(workloadFlags({ ...w, has_lens: true, account_matches: null }).map((f) => f.tone)).toEqual(["ok"]);
   });
@@ -58,8 +84,12 @@ describe("setup model", () => {
     const ok = { state: "ok" as const, detail: "" };
     const failed = { state: "failed" as const, detail: "x" };
     expect(badgeView(null, true).text).toMatch(/Checking/);
-    expect(badgeView({ conformity: ok, workload: failed, role: ok, can_preview: true, can_push: false }, false).tone).toBe("bad");
-    expect(badgeView({ conformity: ok, workload: ok, role: ok, can_preview: true, can_push: true }, false).text).toBe("Connected");
+    expect(
+      badgeView({ conformity: ok, workload: failed, role: ok, can_preview: true, can_push: false }, false).tone,
+    ).toBe("bad");
+    expect(badgeView({ conformity: ok, workload: ok, role: ok, can_preview: true, can_push: true }, false).text).toBe(
+      "Connected",
+    );
   });
 
   it("Vision One: its own endpoint and key decide the first step", () => {
@@ -85,8 +115,12 @@ describe("setup model", () => {
     expect(keyStatusText({ ...saved, source: "environment", saved: false }, "vision-one")).toMatch(/VISIONONE_API_KEY/);
     const ok = { state: "ok" as const, detail: "" };
     const missing = { state: "missing" as const, detail: "" };
-    expect(badgeView({ conformity: ok, workload: missing, role: missing, can_preview: true, can_push: false }, false, "vision-one").text).toBe(
-      "Vision One only",
-    );
+    expect(
+      badgeView(
+        { conformity: ok, workload: missing, role: missing, can_preview: true, can_push: false },
+        false,
+        "vision-one",
+      ).text,
+    ).toBe("Vision One only");
   });
 });

@@ -6,13 +6,13 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  type ChartDataset,
   Legend,
   LinearScale,
   Tooltip,
-  type ChartDataset,
 } from "chart.js";
 import type { PillarReport } from "./bindings/PillarReport";
-import { RISKS, formatScore, pillarName, score } from "./model";
+import { formatScore, pillarName, RISKS, score } from "./model";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 

@@ -2,7 +2,7 @@
 // side) to the clipboard, for a bug report. Where the clipboard is not available, the text is
 // shown selected so it can be copied by hand.
 
-import { invoke } from "@tauri-apps/api/core";
+import { api } from "./api";
 import type { Diagnostics } from "./bindings/Diagnostics";
 
 const button = document.querySelector<HTMLButtonElement>("[data-testid=copy-diagnostics]");
@@ -18,7 +18,7 @@ function say(text: string): void {
 async function copyDiagnostics(): Promise<void> {
   let report: Diagnostics;
   try {
-    report = await invoke<Diagnostics>("diagnostics");
+    report = await api.diagnostics();
   } catch (e) {
     say(`Diagnostics unavailable: ${typeof e === "object" && e && "message" in e ? String(e.message) : String(e)}`);
     return;

@@ -18,33 +18,34 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const b = splitLines(after);
   const n = a.length;
   const m = b.length;
-  // lcs[i][j] = length of the LCS of a[i..] and b[j..]
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const width = m + 1;
+  // lcs[i * width + j] = length of the LCS of a[i..] and b[j..]; outside the table reads as 0.
+  const lcs = new Uint32Array((n + 1) * width);
+  const at = (i: number, j: number) => lcs[i * width + j] ?? 0;
   for (let i = n - 1; i >= 0; i--) {
-    const row = lcs[i]!;
-    const next = lcs[i + 1]!;
     for (let j = m - 1; j >= 0; j--) {
-      row[j] = a[i] === b[j] ? next[j + 1]! + 1 : Math.max(next[j]!, row[j + 1]!);
+      lcs[i * width + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
     }
   }
   const out: DiffLine[] = [];
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ op: "same", text: a[i]! });
+    const line = a[i] ?? "";
+    if (line === b[j]) {
+      out.push({ op: "same", text: line });
       i++;
       j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
-      out.push({ op: "del", text: a[i]! });
+    } else if (at(i + 1, j) >= at(i, j + 1)) {
+      out.push({ op: "del", text: line });
       i++;
     } else {
-      out.push({ op: "add", text: b[j]! });
+      out.push({ op: "add", text: b[j] ?? "" });
       j++;
     }
   }
-  while (i < n) out.push({ op: "del", text: a[i++]! });
-  while (j < m) out.push({ op: "add", text: b[j++]! });
+  for (; i < n; i++) out.push({ op: "del", text: a[i] ?? "" });
+  for (; j < m; j++) out.push({ op: "add", text: b[j] ?? "" });
   return out;
 }
 

@@ -1,12 +1,12 @@
 // Pure presentation logic over the engine's preview report (kept apart from the DOM so Vitest
 // can test it).
 
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { LeftOut } from "./bindings/LeftOut";
 import type { PreviewReport } from "./bindings/PreviewReport";
 import type { QuestionReport } from "./bindings/QuestionReport";
 import type { QuestionStatus } from "./bindings/QuestionStatus";
 import type { Tally } from "./bindings/Tally";
-import type { LeftOut } from "./bindings/LeftOut";
-import type { ExportFormat } from "./bindings/ExportFormat";
 
 export const PILLARS: ReadonlyArray<{ id: string; name: string; short: string }> = [
   { id: "operationalExcellence", name: "Operational Excellence", short: "OPS" },

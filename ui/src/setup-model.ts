@@ -135,7 +135,11 @@ export function workloadFlags(w: WorkloadView, product?: Product): { text: strin
 }
 
 /** The badge in the header. */
-export function badgeView(c: ConnectionStatus | null, checking: boolean, product?: Product): { text: string; tone: string } {
+export function badgeView(
+  c: ConnectionStatus | null,
+  checking: boolean,
+  product?: Product,
+): { text: string; tone: string } {
   if (checking && !c) return { text: "Checking connection\u2026", tone: "muted" };
   if (!c) return { text: "Not set up", tone: "muted" };
   const parts = [c.conformity, c.workload, c.role];

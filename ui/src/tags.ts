@@ -19,8 +19,9 @@ const MAX_TAG_LEN = 386;
 export function tagProblem(value: string, wholeTagsOnly = false): string | null {
   if (value.trim() === "") return "it is empty";
   if (value.trim() !== value) return "it starts or ends with a space";
-  if (value.includes(",")) return "it contains a comma, which Conformity reads as a separator; add each tag as its own chip";
-  // eslint-disable-next-line no-control-regex
+  if (value.includes(","))
+    return "it contains a comma, which Conformity reads as a separator; add each tag as its own chip";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(value)) return "it contains a control character";
   if ([...value].length > MAX_TAG_LEN) return "it is longer than any AWS tag key::value can be";
   const sep = value.indexOf("::");

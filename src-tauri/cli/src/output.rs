@@ -171,7 +171,19 @@ pub fn preview_text(report: &PreviewReport) -> String {
         report.lens_version
     ));
     if let Some(arn) = &report.workload_arn {
-        out.push_str(&format!("Workload {arn}\n"));
+        out.push_str(&format!("Workload {arn}"));
+        if let Some(lens) = &report.workload_lens_version {
+            let questions = if lens.same_questions {
+                "the same questions as the mapping's"
+            } else {
+                "other questions than the mapping's (see the warning)"
+            };
+            out.push_str(&format!(
+                " · lens version {} with {questions}",
+                lens.version
+            ));
+        }
+        out.push('\n');
     }
     out.push_str(&format!(
         "Checks: {} fetched of {}, {} counted; left out: {} whose rule is disabled, {} suppressed, {} excluded, {} not scored, {} whose rule maps to no question\n\n",

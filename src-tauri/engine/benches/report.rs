@@ -5,7 +5,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::time::{Duration, Instant, UNIX_EPOCH};
-use wa_sync_engine::checks::{Check, RiskLevel, RuleSettings, Status, TagFilter};
+use wa_sync_engine::checks::{Check, Evidence, RiskLevel, RuleSettings, Status, TagFilter};
 use wa_sync_engine::conformity::FetchStats;
 use wa_sync_engine::mapping::Mapping;
 use wa_sync_engine::notes::NotesMode;
@@ -26,6 +26,13 @@ fn collected(mapping: &Mapping) -> Collected {
             suppressed: c.suppressed,
             excluded: c.excluded,
             not_scored: c.not_scored,
+            evidence: Evidence {
+                rule_title: Some(&c.rule_id),
+                resource: Some(&c.resource),
+                region: Some(&c.region),
+                service: Some(&c.service),
+                ..Evidence::default()
+            },
         });
     }
     Collected {

@@ -1,13 +1,14 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
-use crate::checks::{demo, Check, Progress, RuleSettings, TagFilter};
+use crate::checks::{demo, Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::conformity::{files, ConformityClient};
-use crate::source::FetchStats;
-// Where callers have always found it; the workload's notes belong to `wellarchitected`.
-use crate::mapping::{Lens, Mapping};
+use crate::mapping::{BestPractices, Lens, Mapping};
 use crate::notes::{self, NotesMode};
-use crate::summary::{Aggregator, LeftOut, Summary, Tally, UnmappedRule};
+use crate::source::FetchStats;
+use crate::summary::{
+    Aggregator, FailingResource, LeftOut, QuestionSummary, RuleTally, Summary, Tally, UnmappedRule,
+};
 use crate::visionone::VisionOneClient;
 pub use crate::wellarchitected::CurrentNotes;
 use crate::Result;
@@ -274,6 +275,116 @@ pub struct QuestionReport {
     pub current_notes: Option<String>,
     pub status: QuestionStatus,
     pub error: Option<String>,
+    /// Every rule with counted checks for the question, in review order, with its evidence.
+    pub rules: Vec<RuleEvidence>,
+    /// Every best practice of the question, in lens order, with the rules that give evidence
+    /// for it. Information for the reviewer: no choice is ever ticked or unticked.
+    pub best_practices: Vec<BestPracticeEvidence>,
+}
+
+/// What the counted rules say about one best practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub enum EvidenceStatus {
+    /// At least one counted failure among its rules.
+    Failing,
+    /// Its rules have counted checks, all passing.
+    Passing,
+    /// No rule with counted checks gives evidence for it.
+    NoEvidence,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct BestPracticeEvidence {
+    pub id: String,
+    pub choice_id: String,
+    pub title: String,
+    /// The question's counted rules that give evidence for it, in review order.
+    pub rule_ids: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failures: u64,
+    pub status: EvidenceStatus,
+}
+
+impl BestPracticeEvidence {
+    /// Every best practice of `question`, with what its counted rules say.
+    pub fn of_question(
+        data: &BestPractices,
+        question: &QuestionSummary,
+    ) -> Vec<BestPracticeEvidence> {
+        data.of_question(&question.question_id)
+            .map(|practice| {
+                let rules: Vec<&RuleTally> = question
+                    .rules
+                    .iter()
+                    .filter(|r| data.of_rule(&r.rule_id).any(|p| p.id == practice.id))
+                    .collect();
+                let failures = rules.iter().map(|r| r.tally.failures()).sum();
+                let status = match (rules.is_empty(), failures) {
+                    (true, _) => EvidenceStatus::NoEvidence,
+                    (false, 0) => EvidenceStatus::Passing,
+                    (false, _) => EvidenceStatus::Failing,
+                };
+                BestPracticeEvidence {
+                    id: practice.id.clone(),
+                    choice_id: practice.choice_id.clone(),
+                    title: practice.title.clone(),
+                    rule_ids: rules.iter().map(|r| r.rule_id.clone()).collect(),
+                    failures,
+                    status,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One rule of a question with what a reviewer acts on (docs/spec/cli-contract.md, "Evidence
+/// per question").
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct RuleEvidence {
+    pub rule_id: String,
+    pub title: Option<String>,
+    pub risk_level: Option<RiskLevel>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub successes: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failures: u64,
+    /// The riskiest failing checks, riskiest first (a bounded number of them).
+    pub failing_resources: Vec<FailingResource>,
+    /// How many counted failures the rule has, kept or not.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failing_resources_total: u64,
+    pub knowledge_base_url: Option<String>,
+}
+
+impl RuleEvidence {
+    pub fn of(rule: &RuleTally) -> RuleEvidence {
+        RuleEvidence {
+            rule_id: rule.rule_id.clone(),
+            title: rule.title.clone(),
+            risk_level: rule.risk_level(),
+            successes: rule.tally.successes(),
+            failures: rule.tally.failures(),
+            failing_resources: rule.failing_resources.clone(),
+            failing_resources_total: rule.tally.failures(),
+            knowledge_base_url: rule.knowledge_base_url.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -307,9 +418,54 @@ pub struct PreviewReport {
     pub backup: Option<String>,
     pub lens: String,
     pub lens_version: String,
+    /// The lens version the Well-Architected Tool reports for the workload, when one was read.
+    pub workload_lens_version: Option<WorkloadLens>,
     pub mapping_reviewed: String,
     pub unmapped_rules: Vec<UnmappedRule>,
     pub warnings: Vec<String>,
+}
+
+/// The workload's lens version as the service reports it: information, since wa-sync goes by
+/// the question IDs the workload actually has.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct WorkloadLens {
+    pub version: String,
+    /// The workload has exactly the questions of the lens data wa-sync ships.
+    pub same_questions: bool,
+    /// The lens data records this version as having those questions.
+    pub recorded: bool,
+}
+
+/// How the workload's question IDs differ from the lens's (`missing …; extra, left untouched:
+/// …`), or `None` when they are the same.
+fn questions_differ(lens: &Lens, workload: &CurrentNotes) -> Option<String> {
+    let mut missing: Vec<&str> = lens
+        .questions
+        .iter()
+        .map(|q| q.question_id.as_str())
+        .filter(|q| !workload.notes.contains_key(*q))
+        .collect();
+    let mut extra: Vec<&str> = workload
+        .notes
+        .keys()
+        .filter(|q| lens.index_of(q).is_none())
+        .map(String::as_str)
+        .collect();
+    missing.sort_unstable();
+    extra.sort_unstable();
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("extra, left untouched: {}", extra.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// Every question's new notes and status. Without a workload, covered questions would change.
@@ -322,6 +478,7 @@ pub fn report(
     mode: NotesMode,
 ) -> PreviewReport {
     let lens = Lens::builtin();
+    let best_practices = BestPractices::builtin();
     let summary = &collected.summary;
     let mut warnings = Vec::new();
     if collected.stats.fetched < collected.stats.available {
@@ -331,27 +488,13 @@ pub fn report(
         ));
     }
     if let Some(workload) = workload {
-        if workload.lens_version != mapping.lens_version {
+        if let Some(differ) = questions_differ(lens, workload) {
             warnings.push(format!(
-                "the workload's lens version is {}, the mapping was reviewed for {}; question IDs may differ",
+                "the workload's lens version is {}, and its questions differ from those the mapping was reviewed for ({}): {differ}",
                 workload.lens_version, mapping.lens_version
             ));
         }
-        let mut unknown: Vec<&str> = workload
-            .notes
-            .keys()
-            .filter(|q| lens.index_of(q).is_none())
-            .map(String::as_str)
-            .collect();
-        unknown.sort_unstable();
-        if !unknown.is_empty() {
-            warnings.push(format!(
-                "the workload has questions the mapping does not know, left untouched: {}",
-                unknown.join(", ")
-            ));
-        }
     }
-    let mut missing = Vec::new();
     let questions = summary
         .questions
         .iter()
@@ -362,7 +505,6 @@ pub fn report(
             let (notes, status, error) = if !q.covered {
                 (None, QuestionStatus::NotCovered, None)
             } else if workload.is_some() && current.is_none() {
-                missing.push(q.question_id.as_str());
                 (
                     None,
                     QuestionStatus::Failed,
@@ -393,15 +535,11 @@ pub fn report(
                 current_notes: current,
                 status,
                 error,
+                rules: q.rules.iter().map(RuleEvidence::of).collect(),
+                best_practices: BestPracticeEvidence::of_question(best_practices, q),
             }
         })
         .collect();
-    if !missing.is_empty() {
-        warnings.push(format!(
-            "mapped questions the workload lacks, not written: {}",
-            missing.join(", ")
-        ));
-    }
     PreviewReport {
         account_id: account_id.map(str::to_string),
         workload_arn: workload.map(|w| w.workload_arn.clone()),
@@ -427,6 +565,11 @@ pub fn report(
         backup: None,
         lens: mapping.lens_alias.clone(),
         lens_version: mapping.lens_version.clone(),
+        workload_lens_version: workload.map(|w| WorkloadLens {
+            version: w.lens_version.clone(),
+            same_questions: questions_differ(lens, w).is_none(),
+            recorded: lens.has_same_questions(&w.lens_version),
+        }),
         mapping_reviewed: mapping.reviewed.clone(),
         unmapped_rules: summary.unmapped_rules.clone(),
         warnings,

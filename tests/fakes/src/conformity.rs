@@ -604,6 +604,44 @@ fn pretty_risk_level(level: &str) -> &'static str {
     }
 }
 
+/// A check's message, the same from both fakes: `{rule title}: {resource} fails|passes`.
+pub fn check_message(check: &Check, title: &str) -> String {
+    let outcome = if check.status == "SUCCESS" {
+        "passes"
+    } else {
+        "fails"
+    };
+    format!("{title}: {} {outcome}", check.resource)
+}
+
+/// The rule's knowledge-base page (Conformity's `resolution-page-url`, Vision One's
+/// `resolutionReferenceLink`), shaped like Trend's pages.
+pub fn knowledge_base_url(check: &Check) -> String {
+    format!(
+        "https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/{}/{}.html",
+        check.service,
+        check.rule_id.to_ascii_lowercase()
+    )
+}
+
+/// A link to the resource in the AWS console (Conformity's `link`); `None` for a check about no
+/// resource.
+pub fn resource_link(check: &Check) -> Option<String> {
+    if check.resource.is_empty() {
+        return None;
+    }
+    let region = if check.region == "global" {
+        "us-east-1"
+    } else {
+        &check.region
+    };
+    Some(format!(
+        "https://{region}.console.aws.amazon.com/{}/home?region={region}#{}",
+        check.service.to_ascii_lowercase(),
+        check.resource
+    ))
+}
+
 fn check_json(check: &Check, rule: Option<&Rule>) -> Value {
     let title = rule.map_or(check.rule_id.as_str(), |r| r.title.as_str());
     let categories = rule.map(|r| r.categories.as_slice()).unwrap_or_default();
@@ -613,11 +651,6 @@ fn check_json(check: &Check, rule: Option<&Rule>) -> Value {
         format!(":{}", check.resource)
     };
     let (account, service, region) = (&check.account_id, &check.service, &check.region);
-    let outcome = if check.status == "SUCCESS" {
-        "passes"
-    } else {
-        "fails"
-    };
     json!({
         "type": "checks",
         "id": format!("ccc:{account}:{}:{service}:{region}{resource_part}", check.rule_id),
@@ -626,7 +659,10 @@ fn check_json(check: &Check, rule: Option<&Rule>) -> Value {
             "status": check.status,
             "risk-level": check.risk_level,
             "pretty-risk-level": pretty_risk_level(&check.risk_level),
-            "message": format!("{title}: {} {outcome}", check.resource),
+            "message": check_message(check, title),
+            "link": resource_link(check),
+            "link-title": "Open in the AWS console",
+            "resolution-page-url": knowledge_base_url(check),
             "resource": check.resource,
             "resourceName": check.resource,
             "descriptorType": format!("{}-resource", service.to_lowercase()),

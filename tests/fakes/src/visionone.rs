@@ -690,12 +690,8 @@ fn bend_next_link(body: &mut Value, fixture: &Fixture, path: &str) {
 }
 
 fn description(check: &Check) -> String {
-    let outcome = if check.status == "SUCCESS" {
-        "passes"
-    } else {
-        "fails"
-    };
-    format!("{} {} {outcome}", check.rule_id, check.resource)
+    let title = rule_info(&check.rule_id).map_or(check.rule_id.as_str(), |r| r.1.as_str());
+    crate::conformity::check_message(check, title)
 }
 
 /// Rule ID → (title, categories) from the project's catalogue.
@@ -708,6 +704,11 @@ fn catalogue() -> &'static [(String, String, Vec<String>)] {
             .map(|r| (r.id, r.title, r.categories))
             .collect()
     })
+}
+
+/// The title both fakes give a rule of the built-in catalogue.
+pub fn catalogue_title(rule_id: &str) -> Option<&'static str> {
+    rule_info(rule_id).map(|r| r.1.as_str())
 }
 
 fn rule_info(rule_id: &str) -> Option<&'static (String, String, Vec<String>)> {
@@ -744,6 +745,7 @@ fn check_json(check: &Check, style: FieldStyle) -> Value {
         "categories": info.map(|r| r.2.clone()).unwrap_or_default(),
         "tags": check.tags,
         "description": description(check),
+        "resolutionReferenceLink": crate::conformity::knowledge_base_url(check),
         "suppressed": check.suppressed,
         "excluded": check.excluded,
         "notScored": check.not_scored,

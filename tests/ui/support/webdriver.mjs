@@ -12,12 +12,15 @@ export const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const targetDir = process.env.CARGO_TARGET_DIR ?? `${repo}target`;
 export const application = process.env.WA_SYNC_APP ?? `${targetDir}/debug/wa-sync-app`;
 const fakesBin = process.env.WA_SYNC_FAKE_SERVICES ?? `${targetDir}/debug/fake-services`;
-const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find((p) => p === "tauri-driver" || existsSync(p));
+const driverBin = [`${homedir()}/.cargo/bin/tauri-driver`, "tauri-driver"].find(
+  (p) => p === "tauri-driver" || existsSync(p),
+);
 
 /** Fails early, naming the command that builds what is missing. */
 export function requireBinaries({ fakes = false } = {}) {
   if (!existsSync(application)) throw new Error(`no app binary at ${application}: run make app-debug`);
-  if (fakes && !existsSync(fakesBin)) throw new Error(`no ${fakesBin}: run cargo build -p wa-sync-fakes --bin fake-services`);
+  if (fakes && !existsSync(fakesBin))
+    throw new Error(`no ${fakesBin}: run cargo build -p wa-sync-fakes --bin fake-services`);
 }
 
 /** The first line a child prints on stdout, or an error if it exits first or is slow. */
@@ -52,8 +55,18 @@ export function isolatedEnv(dir, fakes, unset = []) {
   writeFileSync(`${dir}/aws-config`, `[default]\nregion = ${fakes.region}\n`);
   writeFileSync(`${dir}/aws-credentials`, "");
   const env = { ...process.env };
-  for (const v of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
-    "CONFORMITY_API_KEY", "CONFORMITY_REGION", "AWS_CA_BUNDLE", ...unset]) delete env[v];
+  for (const v of [
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "CONFORMITY_API_KEY",
+    "CONFORMITY_REGION",
+    "AWS_CA_BUNDLE",
+    ...unset,
+  ])
+    delete env[v];
   return Object.assign(env, {
     RUST_BACKTRACE: "0",
     WA_SYNC_CONFIG_DIR: `${dir}/config`,

@@ -11,6 +11,8 @@ pub const AWS_ACCOUNT_ID: &str = "111122223333";
 /// A rule Conformity might add after the mapping was reviewed, to show how such checks appear.
 pub const NEW_RULE_ID: &str = "Bedrock-001";
 
+/// Conformity's knowledge base of AWS rules.
+const KNOWLEDGE_BASE: &str = "https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/";
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const APPS: [&str; 3] = ["checkout", "catalog", "payments"];
 /// Services whose resources are global rather than regional.
@@ -64,11 +66,11 @@ pub fn checks() -> &'static [CheckRecord] {
 fn generate() -> Vec<CheckRecord> {
     let mut dice = Dice(0x005E_ED0F_DE30);
     let mut checks = Vec::new();
-    let rules = RuleCatalogue::builtin()
-        .rules
-        .iter()
-        .map(|r| r.rule_id.as_str());
+    let catalogue = RuleCatalogue::builtin();
+    let rules = catalogue.rules.iter().map(|r| r.rule_id.as_str());
     for rule_id in rules.chain([NEW_RULE_ID]) {
+        let title = catalogue.get(rule_id).map_or("", |r| r.title.as_str());
+        let named = if title.is_empty() { rule_id } else { title };
         let service = rule_id.split('-').next().unwrap_or(rule_id).to_string();
         let global = GLOBAL_SERVICES.contains(&service.as_str());
         // A rule has a usual risk level, and some rules rate resources differently.
@@ -98,22 +100,32 @@ fn generate() -> Vec<CheckRecord> {
             } else {
                 risk
             };
+            let status = if dice.chance(failure_rate) {
+                Status::Failure
+            } else {
+                Status::Success
+            };
+            let resource = format!("{}-{app}-{n:02}", service.to_ascii_lowercase());
+            let message = match status {
+                Status::Failure => format!("{resource} does not meet \"{named}\""),
+                Status::Success => format!("{resource} meets \"{named}\""),
+            };
             checks.push(CheckRecord {
                 account_id: ACCOUNT_ID.into(),
                 rule_id: rule_id.to_string(),
-                status: if dice.chance(failure_rate) {
-                    Status::Failure
-                } else {
-                    Status::Success
-                },
+                status,
                 risk_level,
                 region: region.into(),
-                resource: format!("{}-{app}-{n:02}", service.to_ascii_lowercase()),
+                resource,
                 service: service.clone(),
                 tags,
                 suppressed: dice.chance(2),
                 excluded: dice.chance(1),
                 not_scored: dice.chance(1),
+                rule_title: title.to_string(),
+                message,
+                // The demo's rules are real, but their pages' names are not all known here.
+                knowledge_base_url: KNOWLEDGE_BASE.to_string(),
             });
         }
     }

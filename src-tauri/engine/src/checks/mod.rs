@@ -33,6 +33,11 @@ pub fn validate_account_id(id: &str) -> crate::Result<()> {
 /// Conformity's risk levels, from lowest to highest so that `Ord` ranks them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub enum RiskLevel {
     Low,
     Medium,
@@ -132,6 +137,35 @@ pub struct Check<'a> {
     pub suppressed: bool,
     pub excluded: bool,
     pub not_scored: bool,
+    /// What a reviewer acts on when the check fails; counting ignores it.
+    pub evidence: Evidence<'a>,
+}
+
+/// The fields of a check that say which resource fails, where, why and what to read about it,
+/// borrowed like the rest of the view: only the failures the counting keeps are ever copied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evidence<'a> {
+    pub rule_title: Option<&'a str>,
+    /// The resource's ID as the source names it.
+    pub resource: Option<&'a str>,
+    /// A readable name, when the source gives one beside the ID.
+    pub resource_name: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub message: Option<&'a str>,
+    /// A link about this resource (Conformity's `link`).
+    pub link: Option<&'a str>,
+    /// The rule's knowledge-base page.
+    pub knowledge_base_url: Option<&'a str>,
+}
+
+/// `url` when it is an absolute `https://` URL with a host, else `None`: links from check data
+/// end up in reports and behind a click, so nothing else (`javascript:`, `file:`, plain http)
+/// may pass.
+pub fn https_only(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let parsed = url::Url::parse(url).ok()?;
+    (parsed.scheme() == "https" && parsed.host_str().is_some_and(|h| !h.is_empty())).then_some(url)
 }
 
 /// An owned check with the fields the demo data and the offline tag filter need.
@@ -148,6 +182,12 @@ pub struct CheckRecord {
     pub suppressed: bool,
     pub excluded: bool,
     pub not_scored: bool,
+    #[serde(default)]
+    pub rule_title: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub knowledge_base_url: String,
 }
 
 impl CheckRecord {
@@ -159,8 +199,23 @@ impl CheckRecord {
             suppressed: self.suppressed,
             excluded: self.excluded,
             not_scored: self.not_scored,
+            evidence: Evidence {
+                rule_title: non_empty(&self.rule_title),
+                resource: non_empty(&self.resource),
+                resource_name: None,
+                region: non_empty(&self.region),
+                service: non_empty(&self.service),
+                message: non_empty(&self.message),
+                link: None,
+                knowledge_base_url: non_empty(&self.knowledge_base_url),
+            },
         }
     }
+}
+
+/// `Some` for a non-empty (after trimming) text: sources write `""` for a field they lack.
+pub fn non_empty(text: &str) -> Option<&str> {
+    (!text.trim().is_empty()).then_some(text)
 }
 
 /// How an account has configured one rule (`GET /accounts/{id}/settings/rules`).
@@ -184,4 +239,120 @@ pub struct NoProgress;
 
 impl Progress for NoProgress {
     fn checks_fetched(&self, _fetched: u64, _total: u64) {}
+}
+
+/// A text field of a check that counting does not need: a string (borrowed when it has no
+/// escapes), and `None` for anything else (null, a number, an object), so an odd value in an
+/// informational field never makes a whole page unreadable.
+#[derive(Debug, Default)]
+pub struct LenientText<'a>(pub Option<std::borrow::Cow<'a, str>>);
+
+impl LenientText<'_> {
+    /// The text when it is not blank.
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref().and_then(non_empty)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for LenientText<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        use std::borrow::Cow;
+
+        struct TextVisitor;
+
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = LenientText<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(LenientText(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(LenientText(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(LenientText(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                deserializer.deserialize_any(TextVisitor)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LenientText(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientText(None))
+            }
+        }
+
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// [`Evidence`] kept past the buffer it was parsed from (checks held back while the size of a
+/// query is not known yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnedEvidence {
+    rule_title: Option<Box<str>>,
+    resource: Option<Box<str>>,
+    resource_name: Option<Box<str>>,
+    region: Option<Box<str>>,
+    service: Option<Box<str>>,
+    message: Option<Box<str>>,
+    link: Option<Box<str>>,
+    knowledge_base_url: Option<Box<str>>,
+}
+
+impl OwnedEvidence {
+    pub fn from_view(evidence: &Evidence<'_>) -> OwnedEvidence {
+        let own = |field: Option<&str>| field.map(Box::from);
+        OwnedEvidence {
+            rule_title: own(evidence.rule_title),
+            resource: own(evidence.resource),
+            resource_name: own(evidence.resource_name),
+            region: own(evidence.region),
+            service: own(evidence.service),
+            message: own(evidence.message),
+            link: own(evidence.link),
+            knowledge_base_url: own(evidence.knowledge_base_url),
+        }
+    }
+
+    pub fn view(&self) -> Evidence<'_> {
+        Evidence {
+            rule_title: self.rule_title.as_deref(),
+            resource: self.resource.as_deref(),
+            resource_name: self.resource_name.as_deref(),
+            region: self.region.as_deref(),
+            service: self.service.as_deref(),
+            message: self.message.as_deref(),
+            link: self.link.as_deref(),
+            knowledge_base_url: self.knowledge_base_url.as_deref(),
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The JSON:API shapes of the Conformity responses wa-sync reads. Unknown fields are ignored;
 //! a missing required field is an error that names it.
 
-use crate::checks::{Check, RiskLevel, RuleSetting, RuleSettings, Status};
+use crate::checks::{Check, Evidence, LenientText, RiskLevel, RuleSetting, RuleSettings, Status};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -192,6 +192,25 @@ pub struct CheckAttributes<'a> {
     /// Kept raw: only an offline tag filter needs them, and most checks are never looked at.
     #[serde(borrow, default)]
     pub tags: Option<&'a RawValue>,
+    #[serde(rename = "rule-title", borrow, default)]
+    pub rule_title: LenientText<'a>,
+    #[serde(borrow, default)]
+    pub resource: LenientText<'a>,
+    #[serde(rename = "resourceName", borrow, default)]
+    pub resource_name: LenientText<'a>,
+    #[serde(borrow, default)]
+    pub region: LenientText<'a>,
+    #[serde(borrow, default)]
+    pub service: LenientText<'a>,
+    #[serde(borrow, default)]
+    pub message: LenientText<'a>,
+    #[serde(borrow, default)]
+    pub link: LenientText<'a>,
+    /// The documentation spells it both ways (docs/reference/conformity-api.md).
+    #[serde(rename = "resolution-page-url", borrow, default)]
+    pub resolution_page_url: LenientText<'a>,
+    #[serde(rename = "resolutionPageUrl", borrow, default)]
+    pub resolution_page_url_camel: LenientText<'a>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +250,19 @@ impl CheckJson<'_> {
             suppressed: attributes.suppressed,
             excluded: attributes.excluded,
             not_scored: attributes.not_scored,
+            evidence: Evidence {
+                rule_title: attributes.rule_title.get(),
+                resource: attributes.resource.get(),
+                resource_name: attributes.resource_name.get(),
+                region: attributes.region.get(),
+                service: attributes.service.get(),
+                message: attributes.message.get(),
+                link: attributes.link.get(),
+                knowledge_base_url: attributes
+                    .resolution_page_url
+                    .get()
+                    .or(attributes.resolution_page_url_camel.get()),
+            },
         })
     }
 

@@ -168,13 +168,13 @@ impl Transport {
                         return Ok(Ok(body));
                     }
                     if status == StatusCode::TOO_MANY_REQUESTS {
-                        permit.finish(Outcome::Throttled);
+                        permit.finish(Outcome::Throttled { retry_after });
                         let wait = retry_after.or(self.options.throttle_wait);
                         ("HTTP 429 Too Many Requests".to_string(), wait)
                     } else if status.is_server_error() {
                         let overloaded = status == StatusCode::SERVICE_UNAVAILABLE;
                         permit.finish(if overloaded {
-                            Outcome::Throttled
+                            Outcome::Throttled { retry_after }
                         } else {
                             Outcome::Neutral
                         });

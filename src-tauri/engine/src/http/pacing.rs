@@ -3,7 +3,14 @@
 //! successes. A throttled service also gets its requests spaced out: at half the rate it accepted
 //! over the last second, halved again on each further throttle, grown back additively with each
 //! success and lifted once it no longer holds anything back (halving concurrency alone cannot
-//! slow one request in flight on a fast link). A configured requests per second is a hard ceiling
+//! slow one request in flight on a fast link). Growth back is quick up to near the rate at which
+//! the service last throttled and slow past it (as CUBIC probes around its last maximum), so the
+//! rate settles just under the service's limit instead of sawing between it and half of it.
+//!
+//! `Retry-After` is the service naming its accounting window: throttles of requests started
+//! within it after a decrease are the same congestion and do not decrease again. When a burst
+//! overshot by far (most of what was sent lately was refused), new requests wait it out
+//! altogether: the service would refuse them anyway. A configured requests per second is a hard ceiling
 //! on top that is never exceeded, across concurrent requests too.
 //!
 //! Neither Conformity nor Vision One documents a fixed per-second rate, so a fixed default would
@@ -27,8 +34,16 @@ pub const INITIAL_CONCURRENCY: u32 = 4;
 pub const MAX_CONCURRENCY: u32 = 8;
 /// Successes in a row after which one more request may be in flight.
 pub const GROWTH_RUN: u32 = 8;
-/// How much a spaced-out rate grows per success (requests per second).
-const RATE_STEP: f64 = 0.5;
+/// How much a spaced-out rate grows per success past [`PLATEAU`] of the last throttled rate
+/// (requests per second), times the successes since the last throttle over [`GROWTH_RUN`]:
+/// cautious near that rate, faster the longer the service keeps accepting.
+const RATE_STEP: f64 = 0.1;
+/// Below this share of the rate the service last throttled at, the rate grows by
+/// [`FAST_GROWTH`] per success.
+const PLATEAU: f64 = 0.9;
+const FAST_GROWTH: f64 = 1.05;
+/// A burst overshot by far when it sent more than this many times what the service accepted.
+const OVERSHOOT: f64 = 2.0;
 /// The slowest a throttled service is paced (requests per second).
 const MIN_RATE: f64 = 0.2;
 /// The window over which the rate being sent is measured.
@@ -41,8 +56,10 @@ const CEILING_MARGIN: f64 = 1.02;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Success,
-    /// 429 or 503: the service asks for less.
-    Throttled,
+    /// 429 or 503: the service asks for less, perhaps saying for how long.
+    Throttled {
+        retry_after: Option<Duration>,
+    },
     /// Anything else (errors, a cancelled request): says nothing about the service's load.
     Neutral,
 }
@@ -65,6 +82,12 @@ pub struct Pacer {
     generation: u64,
     /// The spaced-out rate after throttling at one request in flight.
     adaptive_rate: Option<f64>,
+    /// The accepted rate when the service last throttled.
+    throttled_at_rate: Option<f64>,
+    /// Throttles of requests started before this are the congestion already reacted to.
+    hold_until: Option<Instant>,
+    /// No request starts before this (a far overshoot waits out the service's `Retry-After`).
+    paused_until: Option<Instant>,
     /// The configured hard ceiling.
     ceiling: Option<f64>,
     next_slot: Option<Instant>,
@@ -83,6 +106,9 @@ impl Pacer {
             successes: 0,
             generation: 0,
             adaptive_rate: None,
+            throttled_at_rate: None,
+            hold_until: None,
+            paused_until: None,
             ceiling: ceiling.filter(|c| c.is_finite() && *c > 0.0),
             next_slot: None,
             starts: VecDeque::new(),
@@ -126,7 +152,10 @@ impl Pacer {
             return None;
         }
         self.in_flight += 1;
-        let start_at = self.next_slot.filter(|s| *s > now).unwrap_or(now);
+        let start_at = [self.next_slot, self.paused_until]
+            .into_iter()
+            .flatten()
+            .fold(now, Instant::max);
         let interval = self.interval();
         self.next_slot = (!interval.is_zero()).then(|| start_at + interval);
         self.starts.push_back(start_at);
@@ -174,7 +203,13 @@ impl Pacer {
                 self.successes += 1;
                 self.accepted.push_back(now);
                 if let Some(rate) = self.adaptive_rate {
-                    let rate = rate + RATE_STEP;
+                    let plateau = self.throttled_at_rate.unwrap_or(0.0) * PLATEAU;
+                    let rate = if rate < plateau {
+                        (rate * FAST_GROWTH).min(plateau)
+                    } else {
+                        let run = f64::from(self.successes) / f64::from(GROWTH_RUN);
+                        rate + RATE_STEP * run.max(1.0)
+                    };
                     // Once the spacing no longer holds anything back (measured over a whole
                     // window), concurrency takes over.
                     let measured = self
@@ -190,9 +225,10 @@ impl Pacer {
                     self.successes = 0;
                 }
             }
-            Outcome::Throttled => {
+            Outcome::Throttled { retry_after } => {
                 self.successes = 0;
-                if ticket.generation != self.generation {
+                let held = self.hold_until.is_some_and(|h| ticket.start_at < h);
+                if ticket.generation != self.generation || held {
                     return;
                 }
                 self.generation += 1;
@@ -200,13 +236,21 @@ impl Pacer {
                 // What the service accepted over the last window is what it takes; halved, so
                 // the window it counts in can drain. With nothing accepted yet, half of what
                 // was sent.
+                let sent = self.observed_rate(now);
                 let basis = if self.accepted.is_empty() {
-                    self.observed_rate(now)
+                    sent
                 } else {
                     self.accepted.len() as f64 / RATE_WINDOW.as_secs_f64()
                 };
+                self.throttled_at_rate = Some(basis);
                 let current = self.adaptive_rate.map_or(basis, |r| r.min(basis));
                 self.adaptive_rate = Some((current / 2.0).max(MIN_RATE));
+                if let Some(wait) = retry_after {
+                    self.hold_until = Some(now + wait);
+                    if !self.accepted.is_empty() && sent > OVERSHOOT * basis {
+                        self.paused_until = Some(now + wait);
+                    }
+                }
             }
         }
     }
@@ -350,23 +394,29 @@ mod tests {
             .collect();
         // The whole burst throttled: one halving, not six.
         for ticket in &burst {
-            pacer.finish(*ticket, Outcome::Throttled, at(t0, 40));
+            pacer.finish(
+                *ticket,
+                Outcome::Throttled { retry_after: None },
+                at(t0, 40),
+            );
         }
         assert_eq!(pacer.limit(), 3);
         // Twenty accepted in the last second: spaced at half that.
         assert_eq!(pacer.adaptive_rate(), Some(10.0));
         let next = pacer.try_start(at(t0, 40)).unwrap();
-        pacer.finish(next, Outcome::Throttled, at(t0, 60));
+        pacer.finish(next, Outcome::Throttled { retry_after: None }, at(t0, 60));
         assert_eq!((pacer.limit(), pacer.adaptive_rate()), (1, Some(5.0)));
         let next = pacer.try_start(at(t0, 60)).unwrap();
-        pacer.finish(next, Outcome::Throttled, at(t0, 80));
+        pacer.finish(next, Outcome::Throttled { retry_after: None }, at(t0, 80));
         assert_eq!(pacer.limit(), 1, "never below one");
         assert_eq!(pacer.adaptive_rate(), Some(2.5));
         let a = pacer.try_start(at(t0, 80)).unwrap();
         assert_eq!(pacer.try_start(at(t0, 80)), None, "one in flight");
         pacer.finish(a, Outcome::Success, at(t0, 81));
-        // One success: the rate grows by a step, after this start was booked at the old one.
-        assert_eq!(pacer.adaptive_rate(), Some(3.0));
+        // One success far below the rate throttled at (20 per second): the rate grows quickly,
+        // after this start was booked at the old one.
+        let rate = pacer.adaptive_rate().unwrap();
+        assert!((rate - 2.5 * FAST_GROWTH).abs() < 1e-9, "{rate}");
         let b = pacer.try_start(at(t0, 81)).unwrap();
         assert_eq!(b.start_at - a.start_at, Duration::from_millis(400));
     }
@@ -376,7 +426,7 @@ mod tests {
         let t0 = Instant::now();
         let mut pacer = Pacer::new(None);
         let ticket = pacer.try_start(t0).unwrap();
-        pacer.finish(ticket, Outcome::Throttled, at(t0, 20));
+        pacer.finish(ticket, Outcome::Throttled { retry_after: None }, at(t0, 20));
         // One start over the shortest span measured (a tenth of a second): 10 per second.
         assert_eq!((pacer.limit(), pacer.adaptive_rate()), (2, Some(5.0)));
     }
@@ -424,6 +474,122 @@ mod tests {
             pacer.finish(ticket, Outcome::Success, t0);
         }
         assert_eq!(pacer.limit(), MAX_CONCURRENCY);
+    }
+
+    /// A pacer that sent 25 per second for a second, all accepted.
+    fn accepted_25_per_second(t0: Instant) -> Pacer {
+        let mut pacer = Pacer::new(None);
+        for i in 0..25 {
+            let ticket = pacer.try_start(at(t0, i * 40)).unwrap();
+            pacer.finish(ticket, Outcome::Success, at(t0, i * 40 + 20));
+        }
+        pacer
+    }
+
+    #[test]
+    fn throttles_within_retry_after_of_a_decrease_do_not_decrease_again() {
+        let t0 = Instant::now();
+        let mut pacer = accepted_25_per_second(t0);
+        let one_second = Some(Duration::from_secs(1));
+        let first = pacer.try_start(at(t0, 1000)).unwrap();
+        pacer.finish(
+            first,
+            Outcome::Throttled {
+                retry_after: one_second,
+            },
+            at(t0, 1020),
+        );
+        assert_eq!(
+            pacer.adaptive_rate(),
+            Some(12.5),
+            "half of what was accepted"
+        );
+        // Started after the decrease, within the second the service named: the same congestion.
+        let inside = pacer.try_start(at(t0, 1100)).unwrap();
+        pacer.finish(
+            inside,
+            Outcome::Throttled {
+                retry_after: one_second,
+            },
+            at(t0, 1120),
+        );
+        assert_eq!(pacer.adaptive_rate(), Some(12.5));
+        let after = pacer.try_start(at(t0, 2100)).unwrap();
+        pacer.finish(
+            after,
+            Outcome::Throttled {
+                retry_after: one_second,
+            },
+            at(t0, 2120),
+        );
+        assert!(pacer.adaptive_rate().unwrap() < 12.5, "a new congestion");
+    }
+
+    #[test]
+    fn a_far_overshoot_waits_out_retry_after_and_a_slight_one_does_not() {
+        let t0 = Instant::now();
+        // A burst: 40 sent within a tenth of a second, of which the service took 5.
+        let mut pacer = Pacer::new(None);
+        pacer.limit = 40;
+        let burst: Vec<Ticket> = (0..40).map(|_| pacer.try_start(t0).unwrap()).collect();
+        for ticket in &burst[..5] {
+            pacer.finish(*ticket, Outcome::Success, at(t0, 20));
+        }
+        let wait = Duration::from_secs(1);
+        for ticket in &burst[5..] {
+            let outcome = Outcome::Throttled {
+                retry_after: Some(wait),
+            };
+            pacer.finish(*ticket, outcome, at(t0, 20));
+        }
+        let next = pacer.try_start(at(t0, 30)).unwrap();
+        assert_eq!(
+            next.start_at,
+            at(t0, 1020),
+            "waits until the service takes requests again"
+        );
+
+        let mut pacer = accepted_25_per_second(t0);
+        let slight = pacer.try_start(at(t0, 1000)).unwrap();
+        pacer.finish(
+            slight,
+            Outcome::Throttled {
+                retry_after: Some(wait),
+            },
+            at(t0, 1020),
+        );
+        let next = pacer.try_start(at(t0, 1020)).unwrap();
+        assert_eq!(next.start_at, at(t0, 1020), "only spaced, not paused");
+    }
+
+    #[test]
+    fn after_a_throttle_the_rate_returns_quickly_near_the_limit_and_probes_past_it_slowly() {
+        let t0 = Instant::now();
+        let mut pacer = accepted_25_per_second(t0);
+        let ticket = pacer.try_start(at(t0, 1000)).unwrap();
+        pacer.finish(
+            ticket,
+            Outcome::Throttled { retry_after: None },
+            at(t0, 1020),
+        );
+        let mut now = at(t0, 1020);
+        let mut rates = Vec::new();
+        for _ in 0..40 {
+            let ticket = pacer.try_start(now).unwrap();
+            now = ticket.start_at + Duration::from_millis(20);
+            pacer.finish(ticket, Outcome::Success, now);
+            rates.push(pacer.adaptive_rate().unwrap());
+        }
+        let to_plateau = rates.iter().position(|r| *r >= 25.0 * PLATEAU).unwrap();
+        assert!(
+            to_plateau < 15,
+            "back near the limit in {to_plateau} successes: {rates:?}"
+        );
+        let past = rates.iter().position(|r| *r > 25.0).unwrap();
+        assert!(
+            past - to_plateau >= 8,
+            "past the limit only after probing: {rates:?}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! own pillar categories (exceptions explicit), and reviewed.
 
 use super::lens::pillar_for_category;
-use super::{Lens, Mapping, RuleCatalogue};
+use super::{BestPractices, Lens, Mapping, RuleCatalogue};
 use std::collections::HashSet;
 
 #[test]
@@ -100,4 +100,81 @@ fn the_file_records_lens_version_and_review_date() {
         "reviewed: {}",
         mapping.reviewed
     );
+}
+
+#[test]
+fn every_best_practice_belongs_to_a_lens_question_and_has_a_unique_choice_id() {
+    let lens = Lens::builtin();
+    let data = BestPractices::builtin();
+    assert!(data.practices.len() >= 250, "{}", data.practices.len());
+    let mut choices = HashSet::new();
+    for practice in &data.practices {
+        assert!(
+            lens.index_of(&practice.question_id).is_some(),
+            "{} belongs to {}, not a question of the lens",
+            practice.id,
+            practice.question_id
+        );
+        assert!(
+            choices.insert(practice.choice_id.as_str()),
+            "choice {} twice",
+            practice.choice_id
+        );
+        assert!(
+            !practice.title.trim().is_empty(),
+            "{} has no title",
+            practice.id
+        );
+    }
+    for question in &lens.questions {
+        assert!(
+            data.of_question(&question.question_id).count() > 0,
+            "{} has no best practice",
+            question.question_id
+        );
+    }
+}
+
+#[test]
+fn every_mapped_rule_has_best_practices_within_its_questions() {
+    let mapping = Mapping::builtin();
+    let data = BestPractices::builtin();
+    for entry in mapping.entries() {
+        let practices: Vec<_> = data.of_rule(&entry.rule_id).collect();
+        if entry.question_ids.is_empty() {
+            assert!(
+                practices.is_empty(),
+                "{} maps to no question",
+                entry.rule_id
+            );
+            continue;
+        }
+        assert!(
+            !practices.is_empty(),
+            "{} has no best practice",
+            entry.rule_id
+        );
+        for practice in practices {
+            assert!(
+                entry.question_ids.contains(&practice.question_id),
+                "{}: {} belongs to {}, not to one of {:?}",
+                entry.rule_id,
+                practice.id,
+                practice.question_id,
+                entry.question_ids
+            );
+        }
+    }
+    for rule in &data.rules {
+        assert!(
+            mapping.get(&rule.rule_id).is_some(),
+            "{} is not in the question mapping",
+            rule.rule_id
+        );
+        assert!(
+            !rule.reason.trim().is_empty(),
+            "{} has no reason",
+            rule.rule_id
+        );
+    }
 }

@@ -52,6 +52,8 @@ pub struct Question {
 pub struct Lens {
     pub alias: String,
     pub version: String,
+    /// Lens versions known to have exactly these question IDs (`# same_question_ids:`).
+    pub same_question_ids: Vec<String>,
     pub questions: Vec<Question>,
 }
 
@@ -65,6 +67,7 @@ impl Lens {
     fn parse(text: &str) -> Result<Lens, String> {
         let mut alias = None;
         let mut version = None;
+        let mut same_question_ids = Vec::new();
         let mut questions = Vec::new();
         for line in text.lines() {
             if let Some(comment) = line.strip_prefix('#') {
@@ -73,6 +76,12 @@ impl Lens {
                     alias = Some(v.trim().to_string());
                 } else if let Some(v) = comment.strip_prefix("lens_version:") {
                     version = Some(v.trim().to_string());
+                } else if let Some(v) = comment.strip_prefix("same_question_ids:") {
+                    same_question_ids = v
+                        .split(',')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty())
+                        .collect();
                 }
                 continue;
             }
@@ -90,8 +99,14 @@ impl Lens {
         Ok(Lens {
             alias: alias.ok_or("lens data has no `# lens:` line")?,
             version: version.ok_or("lens data has no `# lens_version:` line")?,
+            same_question_ids,
             questions,
         })
+    }
+
+    /// Whether `version` is recorded as having this lens's question IDs.
+    pub fn has_same_questions(&self, version: &str) -> bool {
+        version == self.version || self.same_question_ids.iter().any(|v| v == version)
     }
 
     pub fn index_of(&self, question_id: &str) -> Option<usize> {
@@ -129,5 +144,11 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 57, "question IDs are unique");
+        assert!(lens.has_same_questions("2024-06-27"));
+        assert!(lens.same_question_ids.contains(&lens.version));
+        assert!(
+            !lens.has_same_questions("2023-04-10"),
+            "PERF differed before 2023-10-03"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! lens alias and version; a user's override file in the same format adds or replaces entries.
 //! Every entry remembers where it came from so `wa-sync mapping` can show it.
 
+pub mod best_practices;
 pub mod catalogue;
 pub mod coverage;
 pub mod lens;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use best_practices::{BestPractice, BestPractices};
 pub use catalogue::{RuleCatalogue, RuleInfo};
 pub use lens::{Lens, Question, PILLARS};
 

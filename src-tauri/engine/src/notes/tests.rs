@@ -42,6 +42,7 @@ fn seed_question() -> (Tally, Vec<String>) {
                 suppressed: false,
                 excluded: false,
                 not_scored: false,
+                evidence: crate::checks::Evidence::default(),
             });
         }
     };

@@ -4,12 +4,16 @@
 //! the number of rules, never on the number of checks. Questions and pillars are derived from the
 //! rule tallies at the end.
 
-use crate::checks::{Check, RiskLevel, RuleSettings, Status};
-use crate::mapping::{Lens, Mapping, PILLARS};
+use crate::checks::{https_only, Check, Evidence, RiskLevel, RuleSettings, Status};
+use crate::mapping::{Lens, Mapping, RuleCatalogue, PILLARS};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
+
+/// How many of a rule's failing checks are kept, riskiest first: enough to act on in a review,
+/// and a fixed bound, so memory depends on the number of rules, not of checks.
+pub const FAILING_RESOURCES_KEPT: usize = 100;
 
 /// Successes and failures per risk level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -145,7 +149,7 @@ impl LeftOut {
 pub struct Aggregator<'m> {
     mapping: &'m Mapping,
     settings: RuleSettings,
-    rules: HashMap<Box<str>, Tally>,
+    rules: HashMap<Box<str>, RuleState>,
     unmapped: HashMap<Box<str>, u64>,
     left_out: LeftOut,
     fetched: u64,
@@ -194,7 +198,7 @@ impl<'m> Aggregator<'m> {
         let risk = setting
             .and_then(|s| s.risk_level)
             .unwrap_or(check.risk_level);
-        bump(&mut self.rules, check.rule_id).add(risk, status);
+        bump(&mut self.rules, check.rule_id).add(risk, status, &check.evidence);
         self.counted += 1;
     }
 
@@ -220,12 +224,27 @@ impl<'m> Aggregator<'m> {
                 tally: Tally::default(),
             })
             .collect();
+        let catalogue = RuleCatalogue::builtin();
         let mut rules: Vec<RuleTally> = self
             .rules
             .into_iter()
-            .map(|(rule_id, tally)| RuleTally {
-                rule_id: rule_id.into(),
-                tally,
+            .map(|(rule_id, state)| {
+                let title = state
+                    .title
+                    .map(String::from)
+                    .or_else(|| catalogue.get(&rule_id).map(|r| r.title.clone()));
+                RuleTally {
+                    rule_id: rule_id.into(),
+                    tally: state.tally,
+                    title,
+                    knowledge_base_url: state.knowledge_base_url.map(String::from),
+                    failing_resources: state
+                        .riskiest
+                        .into_sorted_vec()
+                        .into_iter()
+                        .map(|kept| kept.0)
+                        .collect(),
+                }
             })
             .collect();
         rules.sort_by(|a, b| a.review_order(b));
@@ -293,14 +312,161 @@ fn bump<'a, V: Default>(map: &'a mut HashMap<Box<str>, V>, key: &str) -> &'a mut
     map.get_mut(key).expect("inserted above")
 }
 
+/// What is kept of one rule while checks are counted.
+#[derive(Default)]
+struct RuleState {
+    tally: Tally,
+    title: Option<Box<str>>,
+    knowledge_base_url: Option<Box<str>>,
+    /// A max-heap whose top is the least risky failure kept, the one a riskier failure replaces.
+    riskiest: BinaryHeap<Kept>,
+}
+
+impl RuleState {
+    fn add(&mut self, risk: RiskLevel, status: Status, evidence: &Evidence<'_>) {
+        self.tally.add(risk, status);
+        if self.title.is_none() {
+            self.title = evidence.rule_title.map(Box::from);
+        }
+        if self.knowledge_base_url.is_none() {
+            self.knowledge_base_url = evidence
+                .knowledge_base_url
+                .and_then(https_only)
+                .map(Box::from);
+        }
+        if status != Status::Failure {
+            return;
+        }
+        let key = rank(
+            risk,
+            evidence.resource.or(evidence.resource_name),
+            evidence.region,
+            evidence.message,
+        );
+        if self.riskiest.len() < FAILING_RESOURCES_KEPT {
+            self.riskiest
+                .push(Kept(FailingResource::new(risk, evidence)));
+        } else if let Some(mut least) = self.riskiest.peek_mut() {
+            // Compared before anything is copied: most failures of a large rule are not kept.
+            if key < least.0.rank() {
+                *least = Kept(FailingResource::new(risk, evidence));
+            }
+        }
+    }
+}
+
+/// The order failures are kept and listed in: riskiest first, then by resource, region and
+/// message, so the same checks give the same list in whatever order they arrive.
+type Rank<'a> = (
+    Reverse<RiskLevel>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn rank<'a>(
+    risk: RiskLevel,
+    resource: Option<&'a str>,
+    region: Option<&'a str>,
+    message: Option<&'a str>,
+) -> Rank<'a> {
+    (Reverse(risk), resource, region, message)
+}
+
+/// A failing resource ordered by [`Rank`], for the heap.
+struct Kept(FailingResource);
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.rank() == other.0.rank()
+    }
+}
+
+impl Eq for Kept {}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.rank().cmp(&other.0.rank())
+    }
+}
+
+/// One failing check of a rule, as a reviewer needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct FailingResource {
+    /// The resource's ID, else its name; `None` for a check about no resource.
+    pub resource: Option<String>,
+    /// The readable name, when the source gives one beside the ID.
+    pub resource_name: Option<String>,
+    pub region: Option<String>,
+    pub service: Option<String>,
+    pub risk_level: RiskLevel,
+    pub message: Option<String>,
+    /// An `https://` link about this resource, else `None`.
+    pub link: Option<String>,
+}
+
+impl FailingResource {
+    fn new(risk_level: RiskLevel, evidence: &Evidence<'_>) -> FailingResource {
+        let own = |field: Option<&str>| field.map(str::to_string);
+        let resource = evidence.resource.or(evidence.resource_name);
+        FailingResource {
+            resource: own(resource),
+            resource_name: own(evidence
+                .resource_name
+                .filter(|name| Some(*name) != resource)),
+            region: own(evidence.region),
+            service: own(evidence.service),
+            risk_level,
+            message: own(evidence.message),
+            link: own(evidence.link.and_then(https_only)),
+        }
+    }
+
+    fn rank(&self) -> Rank<'_> {
+        rank(
+            self.risk_level,
+            self.resource.as_deref(),
+            self.region.as_deref(),
+            self.message.as_deref(),
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleTally {
     pub rule_id: String,
     #[serde(rename = "by_risk")]
     pub tally: Tally,
+    /// The checks' rule title, else the built-in catalogue's.
+    pub title: Option<String>,
+    /// The rule's knowledge-base page (`https://` only).
+    pub knowledge_base_url: Option<String>,
+    /// The riskiest counted failures, riskiest first, at most [`FAILING_RESOURCES_KEPT`];
+    /// `tally.failures()` is how many there were in all.
+    pub failing_resources: Vec<FailingResource>,
 }
 
 impl RuleTally {
+    /// The highest risk among the rule's counted failures, else among its successes.
+    pub fn risk_level(&self) -> Option<RiskLevel> {
+        self.tally.highest_failure_risk().or_else(|| {
+            RiskLevel::DESCENDING
+                .into_iter()
+                .find(|r| self.tally.successes_at(*r) > 0)
+        })
+    }
+
     /// The spec's order for `Rule Ids to Review`: highest failing risk first, then most
     /// failures, then rule ID. Rules without failures come last.
     fn review_order(&self, other: &RuleTally) -> std::cmp::Ordering {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::checks::RuleSetting;
+use crate::checks::{Evidence, RuleSetting};
 use crate::mapping::Origin;
 use proptest::prelude::*;
 
@@ -19,6 +19,7 @@ fn check(rule_id: &str, status: Status, risk: RiskLevel) -> Check<'_> {
         suppressed: false,
         excluded: false,
         not_scored: false,
+        evidence: Evidence::default(),
     }
 }
 
@@ -184,6 +185,7 @@ proptest! {
                 suppressed: flags % 7 == 0,
                 excluded: flags % 11 == 0,
                 not_scored: flags % 13 == 0,
+                evidence: Evidence::default(),
             });
         }
         let summary = agg.finish();
@@ -205,4 +207,153 @@ proptest! {
         let per_rule: u64 = summary.rules.iter().map(|r| r.tally.total()).sum();
         prop_assert_eq!(per_rule, summary.counted);
     }
+}
+
+fn failing(rule_id: &str, risk: RiskLevel, resource: &str) -> (RiskLevel, String, String) {
+    (risk, rule_id.to_string(), resource.to_string())
+}
+
+#[test]
+fn a_million_failures_of_one_rule_keep_only_the_riskiest_bound() {
+    let mapping = mapping();
+    let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+    let mut resource = String::new();
+    let total = 1_000_000u64;
+    for n in 0..total {
+        use std::fmt::Write;
+        resource.clear();
+        write!(resource, "res-{n:07}").unwrap();
+        // Seven in a million are EXTREME, scattered; the rest LOW or MEDIUM.
+        let risk = match n {
+            13 | 150_001 | 333_333 | 500_000 | 750_017 | 999_998 | 999_999 => RiskLevel::Extreme,
+            n if n % 2 == 0 => RiskLevel::Medium,
+            _ => RiskLevel::Low,
+        };
+        agg.add(&Check {
+            evidence: Evidence {
+                rule_title: Some("Rule A one"),
+                resource: Some(&resource),
+                region: Some("us-east-1"),
+                knowledge_base_url: Some("https://kb.example/A-1.html"),
+                ..Evidence::default()
+            },
+            ..check("A-1", Status::Failure, risk)
+        });
+    }
+    agg.add(&check("A-1", Status::Success, RiskLevel::Low));
+    let summary = agg.finish();
+    let rule = &summary.rules[0];
+    assert_eq!(rule.tally.failures(), total);
+    assert_eq!(rule.failing_resources.len(), FAILING_RESOURCES_KEPT);
+    let kept: Vec<(RiskLevel, String)> = rule
+        .failing_resources
+        .iter()
+        .map(|f| (f.risk_level, f.resource.clone().unwrap()))
+        .collect();
+    let extreme = [
+        "0000013", "0150001", "0333333", "0500000", "0750017", "0999998", "0999999",
+    ];
+    for (i, n) in extreme.iter().enumerate() {
+        assert_eq!(kept[i], (RiskLevel::Extreme, format!("res-{n}")));
+    }
+    // Then the MEDIUM failures with the first resource names (the even numbers).
+    let medium: Vec<String> = (0..)
+        .step_by(2)
+        .filter(|n| *n != 500_000)
+        .take(FAILING_RESOURCES_KEPT - extreme.len())
+        .map(|n| format!("res-{n:07}"))
+        .collect();
+    let kept_medium: Vec<&str> = kept[extreme.len()..]
+        .iter()
+        .map(|(risk, r)| {
+            assert_eq!(*risk, RiskLevel::Medium);
+            r.as_str()
+        })
+        .collect();
+    assert_eq!(kept_medium, medium);
+    assert_eq!(rule.title.as_deref(), Some("Rule A one"));
+    assert_eq!(
+        rule.knowledge_base_url.as_deref(),
+        Some("https://kb.example/A-1.html")
+    );
+    assert_eq!(summary.question("identities").unwrap().rules[0], *rule);
+}
+
+#[test]
+fn the_kept_failures_do_not_depend_on_the_order_checks_arrive_in() {
+    let mapping = mapping();
+    let checks: Vec<(RiskLevel, String, String)> = (0..500)
+        .map(|n| {
+            let risk = RiskLevel::DESCENDING[(n * 7) % 5];
+            failing("A-1", risk, &format!("r{:03}", (n * 37) % 500))
+        })
+        .collect();
+    let kept = |order: &mut dyn Iterator<Item = &(RiskLevel, String, String)>| {
+        let mut agg = Aggregator::new(&mapping, RuleSettings::new());
+        for (risk, rule_id, resource) in order {
+            agg.add(&Check {
+                evidence: Evidence {
+                    resource: Some(resource),
+                    ..Evidence::default()
+                },
+                ..check(rule_id, Status::Failure, *risk)
+            });
+        }
+        agg.finish().rules[0].failing_resources.clone()
+    };
+    let forward = kept(&mut checks.iter());
+    assert_eq!(forward, kept(&mut checks.iter().rev()));
+    assert!(forward
+        .windows(2)
+        .all(|w| (std::cmp::Reverse(w[0].risk_level), &w[0].resource)
+            <= (std::cmp::Reverse(w[1].risk_level), &w[1].resource)));
+    assert_eq!(forward[0].risk_level, RiskLevel::Extreme);
+    assert_eq!(forward.len(), FAILING_RESOURCES_KEPT);
+}
+
+#[test]
+fn links_other_than_https_are_dropped_and_an_account_risk_setting_ranks_failures() {
+    let mapping = mapping();
+    let mut settings = RuleSettings::new();
+    settings.insert(
+        "A-2".into(),
+        RuleSetting {
+            enabled: true,
+            risk_level: Some(RiskLevel::Extreme),
+        },
+    );
+    let mut agg = Aggregator::new(&mapping, settings);
+    for (rule_id, kb, link) in [
+        ("A-1", "javascript:alert(1)", "http://console.example/x"),
+        ("A-2", "https://kb.example/A-2.html", "file:///etc/passwd"),
+        ("B-1", "  ", "https://console.example/b"),
+    ] {
+        agg.add(&Check {
+            evidence: Evidence {
+                resource: Some("r"),
+                link: Some(link),
+                knowledge_base_url: Some(kb),
+                ..Evidence::default()
+            },
+            ..check(rule_id, Status::Failure, RiskLevel::Low)
+        });
+    }
+    let summary = agg.finish();
+    let rule = |id: &str| summary.rules.iter().find(|r| r.rule_id == id).unwrap();
+    assert_eq!(rule("A-1").knowledge_base_url, None);
+    assert_eq!(rule("A-1").failing_resources[0].link, None);
+    assert_eq!(
+        rule("A-2").knowledge_base_url.as_deref(),
+        Some("https://kb.example/A-2.html")
+    );
+    assert_eq!(rule("A-2").failing_resources[0].link, None);
+    assert_eq!(
+        rule("A-2").failing_resources[0].risk_level,
+        RiskLevel::Extreme
+    );
+    assert_eq!(rule("A-2").risk_level(), Some(RiskLevel::Extreme));
+    assert_eq!(
+        rule("B-1").failing_resources[0].link.as_deref(),
+        Some("https://console.example/b")
+    );
 }

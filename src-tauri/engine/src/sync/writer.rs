@@ -2,6 +2,11 @@
 //! writes in flight that halves on throttling and grows back by one after a run of successes
 //! (AIMD); cancellation that stops new writes and lets the ones in flight finish.
 //!
+//! The window halves at most once per window's worth of writes, as TCP reacts once per round
+//! trip: the writes already in flight when it halved were sent into the same congestion, and
+//! their throttles (which the SDK retries anyway) say nothing new. Halving on each of them would
+//! pin the window at one whenever a service throttles a steady share of calls.
+//!
 //! Each write reads the question's notes (GetAnswer) immediately before sending UpdateAnswer and
 //! writes only if they are still what the plan was computed from: a note someone edited in the
 //! console meanwhile is reported as changed, never overwritten. The API has no conditional
@@ -47,6 +52,8 @@ pub struct WriteWindow {
     size: usize,
     max: usize,
     successes: usize,
+    /// Bumped on every halving; a write remembers the generation it started in.
+    generation: u64,
 }
 
 impl WriteWindow {
@@ -56,6 +63,7 @@ impl WriteWindow {
             size: initial.clamp(1, max),
             max,
             successes: 0,
+            generation: 0,
         }
     }
 
@@ -63,10 +71,19 @@ impl WriteWindow {
         self.size
     }
 
-    /// Halves the window (never below one).
-    pub fn throttled(&mut self) {
-        self.size = (self.size / 2).max(1);
+    /// The generation a write starting now belongs to.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// A write started in `generation` was throttled: halves the window (never below one),
+    /// unless it already halved since that write started.
+    pub fn throttled(&mut self, generation: u64) {
         self.successes = 0;
+        if generation == self.generation {
+            self.size = (self.size / 2).max(1);
+            self.generation += 1;
+        }
     }
 
     /// One more success; after a window's worth in a row, the window grows by one.
@@ -101,14 +118,14 @@ pub(crate) async fn write_all(
     loop {
         while !cancel.is_cancelled() && in_flight.len() < window.size() {
             let Some(write) = pending.next() else { break };
-            in_flight.push(write_one(workload, write, cancel));
+            in_flight.push(write_one(workload, write, window.generation(), cancel));
         }
-        let Some((key, question_id, outcome)) = in_flight.next().await else {
+        let Some((key, question_id, generation, outcome)) = in_flight.next().await else {
             break;
         };
         let throttles = workload.throttled_responses();
         if throttles > throttles_seen || is_throttling(&outcome) {
-            window.throttled();
+            window.throttled(generation);
         } else if matches!(outcome, WriteOutcome::Written | WriteOutcome::Changed) {
             window.succeeded();
         }
@@ -131,13 +148,14 @@ fn is_throttling(outcome: &WriteOutcome) -> bool {
 async fn write_one(
     workload: &Workload,
     write: NoteWrite,
+    generation: u64,
     cancel: &CancellationToken,
-) -> (usize, String, WriteOutcome) {
+) -> (usize, String, u64, WriteOutcome) {
     let outcome = match compare_and_write(workload, &write, cancel).await {
         Ok(outcome) => outcome,
         Err(e) => WriteOutcome::Failed(e),
     };
-    (write.key, write.question_id, outcome)
+    (write.key, write.question_id, generation, outcome)
 }
 
 async fn compare_and_write(
@@ -165,10 +183,10 @@ mod tests {
     #[test]
     fn the_window_halves_on_throttling_and_grows_back_by_one() {
         let mut window = WriteWindow::new(4, 8);
-        window.throttled();
+        window.throttled(window.generation());
         assert_eq!(window.size(), 2);
-        window.throttled();
-        window.throttled();
+        window.throttled(window.generation());
+        window.throttled(window.generation());
         assert_eq!(window.size(), 1, "never below one");
         window.succeeded();
         assert_eq!(window.size(), 2);
@@ -180,5 +198,23 @@ mod tests {
             window.succeeded();
         }
         assert_eq!(window.size(), 8, "never above the maximum");
+    }
+
+    #[test]
+    fn writes_in_flight_when_the_window_halved_do_not_halve_it_again() {
+        let mut window = WriteWindow::new(8, 8);
+        let before = window.generation();
+        window.throttled(before);
+        assert_eq!(window.size(), 4);
+        for _ in 0..7 {
+            window.throttled(before);
+        }
+        assert_eq!(window.size(), 4, "the same congestion, already reacted to");
+        window.throttled(window.generation());
+        assert_eq!(
+            window.size(),
+            2,
+            "a write sent after the halving was throttled too"
+        );
     }
 }

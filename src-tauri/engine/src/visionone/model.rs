@@ -5,7 +5,9 @@
 //! written as strings, and ignores every field it does not need. A check without a rule or a
 //! risk level is still an error that names the check, as with Conformity.
 
-use crate::checks::{Check, RiskLevel, RuleSetting, RuleSettings, Status};
+use crate::checks::{
+    Check, Evidence, LenientText, OwnedEvidence, RiskLevel, RuleSetting, RuleSettings, Status,
+};
 use crate::source::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -104,6 +106,24 @@ pub struct CheckItem<'a> {
     /// Kept raw: counting never needs them.
     #[serde(borrow, default)]
     tags: Option<&'a RawValue>,
+    #[serde(rename = "ruleTitle", borrow, default)]
+    rule_title: LenientText<'a>,
+    #[serde(rename = "resourceName", borrow, default)]
+    resource_name: LenientText<'a>,
+    #[serde(borrow, default)]
+    region: LenientText<'a>,
+    /// The check's message (docs/reference/vision-one.md §2.1).
+    #[serde(borrow, default)]
+    description: LenientText<'a>,
+    #[serde(borrow, default)]
+    message: LenientText<'a>,
+    #[serde(borrow, default)]
+    link: LenientText<'a>,
+    /// The rule's knowledge-base page, under the names Trend's typings and Conformity use.
+    #[serde(rename = "resolutionReferenceLink", borrow, default)]
+    resolution_reference_link: LenientText<'a>,
+    #[serde(rename = "resolutionPageUrl", borrow, default)]
+    resolution_page_url: LenientText<'a>,
 }
 
 impl<'a> CheckItem<'a> {
@@ -181,6 +201,19 @@ impl<'a> CheckItem<'a> {
             suppressed: flag(&self.suppressed),
             excluded: flag(&self.excluded),
             not_scored: flag(&self.not_scored) || flag(&self.not_scored_kebab),
+            evidence: Evidence {
+                rule_title: self.rule_title.get(),
+                resource: self.resource().filter(|r| !r.trim().is_empty()),
+                resource_name: self.resource_name.get(),
+                region: self.region.get(),
+                service: self.service(),
+                message: self.description.get().or(self.message.get()),
+                link: self.link.get(),
+                knowledge_base_url: self
+                    .resolution_reference_link
+                    .get()
+                    .or(self.resolution_page_url.get()),
+            },
         })
     }
 }
@@ -217,6 +250,7 @@ pub struct OwnedCheck {
     suppressed: bool,
     excluded: bool,
     not_scored: bool,
+    evidence: OwnedEvidence,
 }
 
 impl OwnedCheck {
@@ -228,6 +262,7 @@ impl OwnedCheck {
             suppressed: check.suppressed,
             excluded: check.excluded,
             not_scored: check.not_scored,
+            evidence: OwnedEvidence::from_view(&check.evidence),
         }
     }
 
@@ -239,6 +274,7 @@ impl OwnedCheck {
             suppressed: self.suppressed,
             excluded: self.excluded,
             not_scored: self.not_scored,
+            evidence: self.evidence.view(),
         }
     }
 }

@@ -13,7 +13,7 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 pub(crate) fn app_in(dir: &std::path::Path, start_demo: bool) -> App<MockRuntime> {
     crate::setup(
         mock_builder(),
-        crate::commands::AppState::with_data_dir(start_demo, dir),
+        crate::state::AppState::with_data_dir(start_demo, dir),
     )
     .build(tauri::generate_context!())
     .expect("the app builds with the mock runtime")
@@ -27,7 +27,7 @@ fn app() -> (App<MockRuntime>, tempfile::TempDir) {
 /// The app with file dialogs answered by the test.
 fn app_with_dialogs() -> (App<MockRuntime>, tempfile::TempDir, Arc<ScriptedDialogs>) {
     let dir = tempfile::tempdir().unwrap();
-    let state = crate::commands::AppState::with_data_dir(false, dir.path());
+    let state = crate::state::AppState::with_data_dir(false, dir.path());
     let dialogs = Arc::new(ScriptedDialogs::default());
     state.set_dialogs(dialogs.clone());
     let app = crate::setup(mock_builder(), state)
@@ -68,6 +68,17 @@ pub(crate) fn invoke(
     .map(|b| b.deserialize::<Value>().expect("JSON response"))
 }
 
+/// The IDs of a report's questions with `status` (`written`, `would-change`, …).
+pub(crate) fn questions_with(report: &Value, status: &str) -> Vec<String> {
+    report["questions"]
+        .as_array()
+        .expect("a report has questions")
+        .iter()
+        .filter(|q| q["status"] == status)
+        .map(|q| q["question_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn demo_request(run_id: u32, tags: &[&str]) -> Value {
     json!({
         "request": {
@@ -88,12 +99,7 @@ fn preview_of_the_demo_matches_the_engine() {
     assert_eq!(report["account_id"], "demo-account");
     assert_eq!(report["questions"].as_array().unwrap().len(), 57);
     assert_eq!(report["pillars"].as_array().unwrap().len(), 6);
-    let not_covered = report["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "not-covered")
-        .count();
+    let not_covered = questions_with(&report, "not-covered").len();
     assert!(not_covered > 0);
     // Against the fresh demo workload: the reviewer's notes are kept above the new block.
     let sec1 = report["questions"]
@@ -110,7 +116,7 @@ fn preview_of_the_demo_matches_the_engine() {
     assert!(sec1["notes"].as_str().unwrap().starts_with(current));
     // The same JSON as the command line's preview of the demo (the UI tests' fixture).
     let fixture: Value =
-        serde_json::from_str(include_str!("../../tests/ui/fixtures/preview-demo.json")).unwrap();
+        serde_json::from_str(include_str!("../../../tests/ui/fixtures/preview-demo.json")).unwrap();
     assert!(
         report == fixture,
         "the app's demo preview differs from tests/ui/fixtures/preview-demo.json; regenerate it \
@@ -173,7 +179,7 @@ fn errors_are_code_and_message() {
 fn a_run_id_in_use_is_refused_and_cancel_reports_unknown_runs() {
     let (app, _dir) = app();
     let main = window(&app, "main");
-    let state = tauri::Manager::state::<crate::commands::AppState>(&app);
+    let state = tauri::Manager::state::<crate::state::AppState>(&app);
     let _held = state.start_for_test(9);
     let err = invoke(&main, "preview", demo_request(9, &[])).unwrap_err();
     assert_eq!(err["code"], "busy");
@@ -191,7 +197,7 @@ fn a_run_id_in_use_is_refused_and_cancel_reports_unknown_runs() {
 
 #[tokio::test]
 async fn cancelling_stops_a_running_preview() {
-    let state = crate::commands::AppState::new(false);
+    let state = crate::state::AppState::new(false);
     let cancelled = state.start_for_test(5);
     let slow = async {
         tokio::time::sleep(std::time::Duration::from_secs(30)).await;
@@ -203,7 +209,7 @@ async fn cancelling_stops_a_running_preview() {
         .await
         .expect("cancel is prompt")
         .unwrap_err();
-    assert_eq!(err.code, "cancelled");
+    assert_eq!(err.code, crate::error::ErrorCode::Cancelled);
 }
 
 #[test]
@@ -243,13 +249,7 @@ fn push_writes_the_demo_workload_keeps_opt_outs_and_restore_puts_it_back() {
     let (app, _dir) = app();
     let main = window(&app, "main");
     let before = invoke(&main, "preview", demo_request(1, &[])).unwrap();
-    let would: Vec<String> = before["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .map(|q| q["question_id"].as_str().unwrap().to_string())
-        .collect();
+    let would: Vec<String> = questions_with(&before, "would-change");
     assert!(would.len() > 10);
     let push = json!({
         "request": { "preview": demo_request(2, &[])["request"], "opted_out": [would[0]] },
@@ -456,12 +456,7 @@ fn export_writes_each_format_of_the_preview_and_the_push_result() {
     export("json", &path, "result").unwrap();
     let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(v["backup"], pushed["backup"]);
-    let written = v["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "written")
-        .count();
+    let written = questions_with(&v, "written").len();
     assert!(written > 10, "{written}");
     // An existing file is replaced whole.
     export("csv", &out.path().join("preview.csv"), "result").unwrap();
@@ -556,7 +551,8 @@ fn the_files_source_reads_only_what_the_open_dialog_picked() {
 /// is kept, and a retry writes the rest.
 #[test]
 fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
-    use crate::commands::{run_push, AppState};
+    use crate::commands::push::run_push;
+    use crate::state::AppState;
     use crate::types::{ProgressEvent, PushRequest};
     use tauri::ipc::{Channel, InvokeResponseBody};
     use wa_sync_engine::usecase::Cancel;
@@ -582,16 +578,8 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
         tauri::async_runtime::block_on(run_push(state.inner(), &request, cancel, &progress))
             .expect("a cancelled push still returns what it did");
     let result = serde_json::to_value(&result).unwrap();
-    let with = |status: &str| -> Vec<String> {
-        result["questions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|q| q["status"] == status)
-            .map(|q| q["question_id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let (written, not_written) = (with("written"), with("not-written"));
+    let written = questions_with(&result, "written");
+    let not_written = questions_with(&result, "not-written");
     assert!(!written.is_empty(), "the first write finished");
     assert!(
         written.len() <= wa_sync_engine::sync::writer::MAX_WINDOW + 1,
@@ -655,12 +643,7 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
         .all(|s| s == "written"));
     assert!(statuses(&retried, &written).iter().all(|s| s == "written"));
     let again = invoke(&main, "preview", demo_request(6, &[])).unwrap();
-    let left = again["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["status"] == "would-change")
-        .count();
+    let left = questions_with(&again, "would-change").len();
     assert_eq!(left, 0, "everything is written now");
     drop(dir);
 }
@@ -673,135 +656,4 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
 /// them under `target/`), so running the tests never rewrites the tracked files; this test is the
 /// one writer, and only when asked: `WA_SYNC_WRITE_BINDINGS=1 cargo test -p wa-sync-app --lib
 /// bindings`.
-mod bindings {
-    use std::collections::BTreeMap;
-    use std::path::Path;
-    use ts_rs::{TypeVisitor, TS};
-
-    /// File name → the text ts-rs generates, for a type and everything it refers to.
-    #[derive(Default)]
-    struct Generated(BTreeMap<String, String>);
-
-    impl TypeVisitor for Generated {
-        fn visit<T: TS + 'static + ?Sized>(&mut self) {
-            let Some(path) = T::output_path() else {
-                return;
-            };
-            let name = path
-                .file_name()
-                .expect("bindings have file names")
-                .to_string_lossy()
-                .into_owned();
-            if self.0.contains_key(&name) {
-                return;
-            }
-            let text = T::export_to_string().expect("ts-rs renders the type");
-            self.0.insert(name, text);
-            T::visit_dependencies(self);
-        }
-    }
-
-    /// Every type that crosses the bridge (what the commands take and return, and the events);
-    /// their dependencies are followed from here.
-    fn generated() -> BTreeMap<String, String> {
-        use crate::{diagnostics, error, keys, settings, setup, types};
-        use wa_sync_engine::{mapping::coverage, preview, sync};
-        let mut all = Generated::default();
-        // The engine's reports.
-        all.visit::<preview::PreviewReport>();
-        all.visit::<preview::TagMatchCount>();
-        all.visit::<coverage::Coverage>();
-        all.visit::<sync::BackupInfo>();
-        all.visit::<sync::RestoreReport>();
-        // The app's own types.
-        all.visit::<diagnostics::Diagnostics>();
-        all.visit::<error::AppError>();
-        all.visit::<keys::KeySource>();
-        all.visit::<keys::KeyStatus>();
-        all.visit::<types::AppInfo>();
-        all.visit::<types::CheckFiles>();
-        all.visit::<types::ExportDone>();
-        all.visit::<types::ExportFormat>();
-        all.visit::<types::ExportRequest>();
-        all.visit::<types::PreviewRequest>();
-        all.visit::<types::ProgressEvent>();
-        all.visit::<types::PushRequest>();
-        all.visit::<types::ReportOf>();
-        all.visit::<types::RestorePlan>();
-        all.visit::<types::RestoreQuestionView>();
-        all.visit::<types::SourceRequest>();
-        all.visit::<settings::AccountChoice>();
-        all.visit::<settings::AwsChoice>();
-        all.visit::<settings::ConformityEndpoint>();
-        all.visit::<settings::Product>();
-        all.visit::<settings::RoleChoice>();
-        all.visit::<settings::Settings>();
-        all.visit::<settings::VisionOneEndpoint>();
-        all.visit::<settings::Writer>();
-        all.visit::<setup::AccountView>();
-        all.visit::<setup::AwsProfile>();
-        all.visit::<setup::ConformityConnection>();
-        all.visit::<setup::ConnectionStatus>();
-        all.visit::<setup::IamCreated>();
-        all.visit::<setup::IamExported>();
-        all.visit::<setup::IamPlan>();
-        all.visit::<setup::PartState>();
-        all.visit::<setup::PartStatus>();
-        all.visit::<setup::Regions>();
-        all.visit::<setup::SetupStatus>();
-        all.visit::<setup::VerifyCheckView>();
-        all.visit::<setup::VerifyView>();
-        all.visit::<setup::VisionOneConnection>();
-        all.visit::<setup::WorkloadList>();
-        all.visit::<setup::WorkloadView>();
-        all.0
-    }
-
-    #[test]
-    fn bindings_are_what_the_rust_types_generate() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
-        let generated = generated();
-        let committed: BTreeMap<String, String> = std::fs::read_dir(&dir)
-            .expect("ui/src/bindings exists")
-            .map(|entry| entry.expect("a directory entry").path())
-            .filter(|path| path.extension().is_some_and(|e| e == "ts"))
-            .map(|path| {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                (
-                    name,
-                    std::fs::read_to_string(&path).expect("a readable binding"),
-                )
-            })
-            .collect();
-
-        if std::env::var_os("WA_SYNC_WRITE_BINDINGS").is_some() {
-            for name in committed.keys().filter(|n| !generated.contains_key(*n)) {
-                std::fs::remove_file(dir.join(name)).unwrap();
-            }
-            for (name, text) in &generated {
-                std::fs::write(dir.join(name), text).unwrap();
-            }
-            return;
-        }
-
-        let mut stale: Vec<String> = Vec::new();
-        for (name, text) in &generated {
-            match committed.get(name) {
-                None => stale.push(format!("{name}: missing")),
-                Some(old) if old != text => stale.push(format!("{name}: differs")),
-                Some(_) => {}
-            }
-        }
-        for name in committed.keys().filter(|n| !generated.contains_key(*n)) {
-            stale.push(format!(
-                "{name}: no Rust type generates it (remove it, or add its type to `generated()` in src-tauri/src/tests.rs)"
-            ));
-        }
-        assert!(
-            stale.is_empty(),
-            "ui/src/bindings is out of date with the Rust types:\n  {}\nRegenerate with \
-             `WA_SYNC_WRITE_BINDINGS=1 cargo test -p wa-sync-app --lib bindings` and commit the result.",
-            stale.join("\n  ")
-        );
-    }
-}
+mod bindings;

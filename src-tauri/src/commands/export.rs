@@ -1,0 +1,149 @@
+//! The report of the last preview or push, written where the user chooses in the save dialog.
+
+use crate::dialogs::DialogRequest;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::state::AppState;
+use crate::types::{ExportDone, ExportFormat, ExportRequest, ReportOf};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+use tauri::State;
+use wa_sync_engine::preview::{Collected, PreviewReport};
+use wa_sync_engine::report::{Format, Report};
+
+/// Writes the report of the last preview, or of the last push's result, to the file the user
+/// chooses in the save dialog (opened here, in the last used folder or Documents), atomically.
+/// The report is rebuilt here from what the app computed; nothing of it, and no path, comes from
+/// the UI (only a suggested file name). `None`: the user cancelled the dialog.
+#[tauri::command]
+pub async fn export_report(
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> AppResult<Option<ExportDone>> {
+    let (format, label) = match request.format {
+        ExportFormat::Json => (Format::Json, "JSON"),
+        ExportFormat::Csv => (Format::Csv, "CSV"),
+        ExportFormat::Md => (Format::Markdown, "Markdown"),
+        ExportFormat::Html => (Format::Html, "HTML"),
+        ExportFormat::Pdf => (Format::Pdf, "PDF"),
+    };
+    let (report, collected) = last_report(&state, request.of)?;
+    let dialog = DialogRequest {
+        title: "Export report".into(),
+        start_dir: PathBuf::new(),
+        file_name: Some(suggested_file_name(&request.file_name, format)),
+        filter: Some((
+            format!("{label} report"),
+            vec![format.extension().to_string()],
+        )),
+    };
+    let Some(chosen) = state
+        .ask(move |d, start| {
+            d.save_file(&DialogRequest {
+                start_dir: start,
+                ..dialog
+            })
+        })
+        .await?
+    else {
+        return Ok(None);
+    };
+    let out = export_path(&chosen, format)?;
+    let folder = out.parent().map(Path::to_path_buf);
+    let done = tokio::task::spawn_blocking(move || write_report(&out, format, &report, &collected))
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
+    if let Some(folder) = folder {
+        state.remember_folder(&folder)?;
+    }
+    Ok(Some(done))
+}
+
+/// The report the request names: the last preview's, or the last push's result.
+fn last_report(state: &AppState, of: ReportOf) -> AppResult<(PreviewReport, Arc<Collected>)> {
+    let last = state.last.lock().expect("last lock");
+    let last = last.as_ref().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::BadInput,
+            "run a preview first: there is nothing to export",
+        )
+    })?;
+    let report = match of {
+        ReportOf::Preview => last.preview.clone(),
+        ReportOf::Result => last.result.clone().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::BadInput,
+                "there is no push result to export: push first",
+            )
+        })?,
+    };
+    Ok((report, last.collected.clone()))
+}
+
+/// Renders the report and writes it to `out` atomically (blocking: a PDF takes a while).
+fn write_report(
+    out: &Path,
+    format: Format,
+    report: &PreviewReport,
+    collected: &Collected,
+) -> AppResult<ExportDone> {
+    let report = Report::build(report, collected, SystemTime::now(), None);
+    let rendered = format.render_with_warnings(&report);
+    let bytes = rendered.bytes;
+    wa_sync_engine::atomic_file::write(out, &bytes).map_err(|e| {
+        AppError::new(
+            ErrorCode::Io,
+            format!("cannot write the report {}: {e}", out.display()),
+        )
+    })?;
+    Ok(ExportDone {
+        path: out.display().to_string(),
+        bytes: bytes.len() as u64,
+        warnings: rendered.warnings,
+    })
+}
+
+/// The name the save dialog proposes: the UI's suggestion when it is a plain file name, else a
+/// generic one.
+fn suggested_file_name(suggested: &str, format: Format) -> String {
+    let plain = !suggested.trim().is_empty()
+        && !suggested.contains(['/', '\\', '\0'])
+        && suggested != "."
+        && suggested != "..";
+    if plain {
+        suggested.trim().to_string()
+    } else {
+        format!("wa-sync-report.{}", format.extension())
+    }
+}
+
+/// The file to write: the dialog's choice, with the format's extension added when the name has
+/// none; its folder must exist and it must not be a folder.
+fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
+    let mut out = chosen.to_path_buf();
+    if !out.is_absolute() {
+        return Err(AppError::new(
+            ErrorCode::BadInput,
+            format!(
+                "{} is not an absolute file path; choose the file in the save dialog",
+                out.display()
+            ),
+        ));
+    }
+    if out.file_name().is_none() || out.is_dir() {
+        return Err(AppError::new(
+            ErrorCode::BadInput,
+            format!("{} is a folder; choose a file name", out.display()),
+        ));
+    }
+    if out.extension().is_none() {
+        out.set_extension(format.extension());
+    }
+    match out.parent() {
+        Some(dir) if dir.is_dir() => Ok(out),
+        _ => Err(AppError::new(
+            ErrorCode::BadInput,
+            format!("the folder of {} does not exist", out.display()),
+        )),
+    }
+}

@@ -1,0 +1,113 @@
+//! The preview: every question's new notes for the chosen checks, computed against the workload's
+//! notes as they are now. Nothing is written anywhere.
+
+use super::source::OpenedSource;
+use super::{cancellable, mapping, parse_tags, ChannelProgress};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::state::{AppState, LastRun};
+use crate::types::{PreviewRequest, ProgressEvent, SourceRequest};
+use std::sync::Arc;
+use tauri::ipc::Channel;
+use tauri::State;
+use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::preview::{self, PreviewReport, TagMatchCount};
+use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
+use wa_sync_engine::wellarchitected::Workload;
+
+/// Every question's new notes for the chosen checks. Nothing is written anywhere.
+#[tauri::command]
+pub async fn preview(
+    state: State<'_, AppState>,
+    request: PreviewRequest,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<PreviewReport> {
+    let (report, collected) = state
+        .tracked_run(request.run_id, &on_progress, |cancel| {
+            cancellable(cancel, async {
+                let previewed = compute_preview(&state, &request, &on_progress).await?;
+                Ok((previewed.report, previewed.collected))
+            })
+        })
+        .await?;
+    state.remember(LastRun {
+        request,
+        collected: Arc::new(collected),
+        preview: report.clone(),
+        result: None,
+    });
+    Ok(report)
+}
+
+/// The preview with the counted checks it came from (which a report needs) and the workload it
+/// was computed against (which a push writes to). The checks and the workload are read at the
+/// same time.
+pub(super) async fn compute_preview<'s>(
+    state: &'s AppState,
+    request: &PreviewRequest,
+    progress: &Channel<ProgressEvent>,
+) -> AppResult<Previewed<'s>> {
+    let tags = parse_tags(&request.filter_tags)?;
+    let mode = NotesMode::parse(&request.notes_mode).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::BadInput,
+            format!(
+                "unknown notes mode {:?}: use replace-block or overwrite",
+                request.notes_mode
+            ),
+        )
+    })?;
+    let opened = OpenedSource::open(state, &request.source, &tags)?;
+    let source = opened.source();
+    let account_id = opened.account_id();
+    let _ = progress.send(ProgressEvent::Stage {
+        stage: "fetching-checks".into(),
+    });
+    // The demo runs against its simulated workload, the configured account against the
+    // configured workload (when one is set up); other sources preview without a workload.
+    let with_workload = match &request.source {
+        SourceRequest::Demo => true,
+        SourceRequest::Configured => state.workload_arn().is_ok(),
+        _ => false,
+    };
+    let open = with_workload.then_some(async {
+        let workload = workload_target(state, &request.source).await?;
+        let snapshot = workload
+            .snapshot()
+            .await
+            .map_err(|e| state.aws_read_error(e))?;
+        Ok((workload, snapshot))
+    });
+    let input = PreviewInput {
+        source: &source,
+        account_id: account_id.as_deref(),
+        tags: &tags,
+        mapping: mapping(),
+        mode,
+    };
+    usecase::preview(input, open, &ChannelProgress(progress)).await
+}
+
+/// The demo workload, or the configured AWS workload (connected, through the role when set).
+async fn workload_target<'a>(
+    state: &'a AppState,
+    source: &SourceRequest,
+) -> AppResult<WorkloadHandle<'a>> {
+    match source {
+        SourceRequest::Demo => Ok(WorkloadHandle::Borrowed(&state.demo)),
+        _ => Ok(Workload::Aws(state.aws_workload().await?).into()),
+    }
+}
+
+/// How many checks the tag chips select, out of all the source's checks, shown before a
+/// preview: the APIs count with their own tag matching (one or two requests, whatever the size);
+/// saved files and the demo are counted here with Conformity's semantics.
+#[tauri::command]
+pub async fn tag_match_count(
+    state: State<'_, AppState>,
+    tags: Vec<String>,
+    source: SourceRequest,
+) -> AppResult<TagMatchCount> {
+    let filter = parse_tags(&tags)?;
+    let opened = OpenedSource::open(&state, &source, &filter)?;
+    Ok(preview::count_matching(&opened.source(), &filter).await?)
+}

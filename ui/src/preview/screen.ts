@@ -1,0 +1,81 @@
+// The preview screen: whose data it is, the tag filter and run panel, the figures, the question
+// list and the selected question's notes. Each card follows the state it shows by itself.
+
+import { h } from "../dom";
+import { productName, VISION_ONE_BETA } from "../setup-model";
+import * as s from "../state";
+import { mount, type Unmount, unmountAll } from "../view";
+import { mountDetail } from "./detail";
+import { mountQuestions } from "./questions";
+import { mountChart, mountLeftOut, mountSummary } from "./report";
+import { mountRestore } from "./restore";
+import { mountRun } from "./run";
+import { mountTags } from "./tags";
+
+function configuredBanner(): HTMLElement {
+  const settings = s.setup.value?.settings;
+  const aws = settings?.aws;
+  const role = settings?.role;
+  const through =
+    role?.role_arn && role.writer !== "hosted" ? `, through role ${role.role_arn.split("/").pop() ?? ""}` : "";
+  return h(
+    "div",
+    { class: "configured-banner", testid: "configured-banner" },
+    h("strong", {}, settings?.account?.name ?? productName(settings?.product)),
+    settings?.product === "vision-one" ? " (Vision One Cloud Posture)" : "",
+    aws?.workload_name
+      ? ` \u2192 workload \u201c${aws.workload_name}\u201d (${aws.region})${through}. Preview reads; only Push writes, after a backup.`
+      : " \u2014 no workload set up: the preview shows the notes without comparing them.",
+    settings?.product === "vision-one"
+      ? h("div", { class: "muted small", testid: "visionone-beta-banner" }, VISION_ONE_BETA)
+      : null,
+  );
+}
+
+function demoBanner(): HTMLElement {
+  const i = s.info.value;
+  return h(
+    "div",
+    { class: "demo-banner", testid: "demo-banner" },
+    h("strong", {}, "DEMO DATA"),
+    ` \u2014 checks of ${i?.demo_account_name ?? "the demo account"}, notes of the simulated ` +
+      `\u201c${i?.demo_workload_name ?? "demo workload"}\u201d kept on this computer. Nothing is sent anywhere.`,
+  );
+}
+
+export function previewScreen(host: HTMLElement): Unmount {
+  const banner = h("div", { class: "slot" });
+  const cards = {
+    tags: h("div", { class: "card tags", testid: "tag-builder" }),
+    run: h("div", { class: "card run", testid: "run-panel" }),
+    summary: h("div", { class: "summary", testid: "summary" }),
+    chart: h("div", { class: "card chart-card" }),
+    leftOut: h("div", { class: "card", testid: "left-out" }),
+    restore: h("div", { class: "card", testid: "restore-panel" }),
+    questions: h("div", { class: "card questions", testid: "question-list" }),
+    detail: h("div", { class: "card detail", testid: "question-detail" }),
+  };
+  host.replaceChildren(
+    banner,
+    h("div", { class: "controls" }, cards.tags, cards.run),
+    cards.summary,
+    h(
+      "div",
+      { class: "grid" },
+      h("div", { class: "col-left" }, cards.chart, cards.leftOut, cards.restore),
+      h("div", { class: "col-right" }, cards.questions),
+    ),
+    cards.detail,
+  );
+  return unmountAll([
+    mount(banner, () => (s.mode.value === "configured" ? configuredBanner() : demoBanner())),
+    mountTags(cards.tags),
+    mountRun(cards.run),
+    mountSummary(cards.summary),
+    mountChart(cards.chart),
+    mountLeftOut(cards.leftOut),
+    mountRestore(cards.restore),
+    mountQuestions(cards.questions, cards.detail),
+    mountDetail(cards.detail),
+  ]);
+}
