@@ -21,7 +21,7 @@ use wa_sync_engine::credentials::AwsAuth;
 use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::preview::{Collected, PreviewReport};
 use wa_sync_engine::sync::SyncOptions;
-use wa_sync_engine::usecase::{ApiConfig, Cancel, Endpoint, Keys, Previewed};
+use wa_sync_engine::usecase::{self, ApiConfig, Cancel, Endpoint, Keys, Previewed};
 use wa_sync_engine::visionone::VisionOneClient;
 use wa_sync_engine::wellarchitected::{AwsWorkload, DemoWorkload, Workload, WorkloadArn};
 
@@ -322,7 +322,9 @@ impl AppState {
     /// organisation's, or (Vision One) the one the user chose, if any.
     pub async fn role_external_id(&self, role: &RoleChoice) -> AppResult<Option<String>> {
         match self.settings().product {
-            Product::Conformity => Ok(Some(self.conformity_client()?.external_id().await?)),
+            Product::Conformity => Ok(Some(
+                usecase::source::external_id(&self.api_config(), self).await?,
+            )),
             Product::VisionOne => Ok(role.external_id.clone()),
         }
     }
