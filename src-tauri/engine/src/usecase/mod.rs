@@ -17,6 +17,8 @@ pub mod export;
 pub mod iam;
 pub mod source;
 
+/// The workloads the credentials see, to choose one from.
+pub use crate::wellarchitected::list::{list_workloads, WorkloadSummary, WorkloadsSeen};
 pub use export::{ExportFormat, Exported};
 pub use source::{ApiConfig, Endpoint, Keys, OpenedSource, SourceConfig, SystemKeys};
 

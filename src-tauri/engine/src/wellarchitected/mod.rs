@@ -6,6 +6,7 @@
 pub mod arn;
 pub mod client;
 pub mod demo;
+pub mod list;
 
 pub use arn::WorkloadArn;
 pub use client::AwsWorkload;
