@@ -29,10 +29,60 @@ fn write_raw(text: &str) {
 
 /// JSON for scripts. serde_json already escapes C0 controls; DEL and the C1 controls (which some
 /// terminals obey too) become `\u` escapes as well, so the data is the same and nothing runs.
+/// Streamed to stdout: a preview with every rule's failing resources runs to megabytes, and
+/// holding it as text (twice, escaped) would cost more memory than counting a million checks.
 pub fn print_json<T: Serialize>(value: &T) {
-    let text = serde_json::to_string_pretty(value).expect("reports serialise");
-    write_raw(&json_terminal_safe(&text));
-    write_raw("\n");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = write_json(&mut out, value)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+}
+
+fn write_json<T: Serialize>(out: &mut impl Write, value: &T) -> std::io::Result<()> {
+    let formatter = TerminalSafeJson(serde_json::ser::PrettyFormatter::new());
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
+}
+
+/// Pretty JSON whose strings have every character a terminal acts on as a `\u` escape.
+struct TerminalSafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+macro_rules! pretty {
+    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+            self.0.$name(writer $(, $arg)*)
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for TerminalSafeJson<'_> {
+    pretty!(
+        begin_array(),
+        end_array(),
+        begin_array_value(first: bool),
+        end_array_value(),
+        begin_object(),
+        end_object(),
+        begin_object_key(first: bool),
+        begin_object_value(),
+        end_object_value(),
+    );
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| acts_on_terminal(*c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 /// Whether a terminal could act on the character rather than show it: C0 and C1 controls, DEL,
@@ -73,23 +123,6 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
 /// One table cell: line breaks and tabs escaped too, so a cell stays on its row.
 fn cell_safe(text: &str) -> Cow<'_, str> {
     escape_unless(text, |_| false)
-}
-
-fn json_terminal_safe(json: &str) -> Cow<'_, str> {
-    // serde_json leaves only these unescaped inside strings; outside strings JSON is ASCII.
-    let needs = |c: char| acts_on_terminal(c) && c != '\n';
-    if !json.chars().any(needs) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if needs(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// A count with its noun, singular for one: "1 check", "1,000 checks".
@@ -478,14 +511,27 @@ mod tests {
     #[test]
     fn json_keeps_its_data_and_escapes_what_serde_leaves() {
         let value = serde_json::json!({ "name": "a\x1bb\u{9b}c\x7f\u{202e}d" });
-        let text = serde_json::to_string_pretty(&value).unwrap();
-        let safe = json_terminal_safe(&text);
+        let mut out = Vec::new();
+        write_json(&mut out, &value).unwrap();
+        let safe = String::from_utf8(out).unwrap();
         assert!(
             !safe.chars().any(|c| acts_on_terminal(c) && c != '\n'),
             "{safe}"
         );
+        assert!(
+            safe.contains("\\u009b") && safe.contains("\\u202e"),
+            "{safe}"
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+        let pretty = serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": "c"}]}));
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({"a": [1, {"b": "c"}]})).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            pretty.unwrap(),
+            "laid out as before"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -77,9 +78,11 @@ fn aws_timeout_override() -> Option<Duration> {
         .map(Duration::from_secs_f64)
 }
 
-/// Counts the throttling answers (HTTP 429 or a `Throttling…` error type) a client receives,
-/// attempt by attempt: the SDK retries them out of sight, and the writer shrinks its window on
-/// them.
+/// Counts the throttling answers (HTTP 429 or a `Throttling…` error type) a client receives on a
+/// retry: the SDK retries them out of sight, and the writer shrinks its window on them. A throttle
+/// the first retry absorbs is noise any busy service makes; one that comes back on the retry means
+/// the service is at its limit. (Shrinking on every throttle pins the window at one or two
+/// whenever a service throttles a steady share of calls, whatever the load.)
 #[derive(Clone, Debug, Default)]
 pub struct ThrottleCounter(Arc<AtomicU64>);
 
@@ -98,8 +101,12 @@ impl aws_sdk_wellarchitected::config::Intercept for ThrottleCounter {
         &self,
         context: &aws_sdk_wellarchitected::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
         _components: &aws_sdk_wellarchitected::config::RuntimeComponents,
-        _cfg: &mut aws_sdk_wellarchitected::config::ConfigBag,
+        cfg: &mut aws_sdk_wellarchitected::config::ConfigBag,
     ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        if attempt < 2 {
+            return Ok(());
+        }
         let response = context.response();
         let throttling = response.status().as_u16() == 429
             || response
