@@ -4,6 +4,7 @@
 //! characters; everything printed goes through [`terminal_safe`], so a terminal shows them
 //! escaped instead of obeying them (moving the cursor, rewriting the line, ringing the bell).
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -12,6 +13,8 @@ use wa_sync_engine::checks::Progress;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::lens::pillar_name;
 use wa_sync_engine::preview::PreviewReport;
+use wa_sync_engine::sync::SyncProgress;
+use wa_sync_engine::{Error, Field};
 
 /// Writes to stdout, control characters escaped; a reader that went away (`| head`) is not an
 /// error worth a panic.
@@ -343,38 +346,119 @@ pub fn coverage_text(coverage: &Coverage) -> String {
     out
 }
 
-/// A single self-overwriting line on a terminal; silent otherwise or with --quiet.
-pub struct TerminalProgress {
-    enabled: bool,
+/// Whether progress is drawn: on a terminal's stderr only, and not with `--quiet` or `--json`
+/// (whose readers want stderr for messages alone).
+pub fn draws_progress(quiet: bool, json: bool) -> bool {
+    !quiet && !json && std::io::stderr().is_terminal()
 }
 
-impl TerminalProgress {
-    pub fn new(quiet: bool) -> Self {
-        TerminalProgress {
-            enabled: !quiet && std::io::stderr().is_terminal(),
-        }
+/// An indicatif bar on stderr with `message` before it, or a hidden one.
+fn progress_bar(draw: bool, message: &'static str) -> ProgressBar {
+    if !draw {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {human_pos} of {human_len} ({eta})")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+/// Leaves a bar that drew something at its last state, and clears one that never did.
+fn finish(bar: &ProgressBar) {
+    if bar.length().is_some() {
+        bar.finish();
+    } else {
+        bar.finish_and_clear();
+    }
+}
+
+/// "Fetching checks [====>   ] 12,000 of 25,000".
+pub struct CheckProgress(ProgressBar);
+
+impl CheckProgress {
+    pub fn new(draw: bool) -> Self {
+        CheckProgress(progress_bar(draw, "Fetching checks"))
     }
 
     pub fn finish(&self) {
-        if self.enabled {
-            eprintln!();
-        }
+        finish(&self.0);
     }
 }
 
-impl Progress for TerminalProgress {
+impl Progress for CheckProgress {
     fn checks_fetched(&self, fetched: u64, total: u64) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\rFetching checks: {} of {}",
-                thousands(fetched),
-                thousands(total)
-            );
-            let _ = err.flush();
-        }
+        self.0.set_length(total.max(fetched));
+        self.0.set_position(fetched);
     }
+}
+
+/// "Writing notes [====>   ] 12 of 40".
+pub struct WriteProgress(ProgressBar);
+
+impl WriteProgress {
+    pub fn new(draw: bool) -> Self {
+        WriteProgress(progress_bar(draw, "Writing notes"))
+    }
+
+    pub fn finish(&self) {
+        finish(&self.0);
+    }
+}
+
+impl SyncProgress for WriteProgress {
+    fn question_done(&self, done: usize, total: usize, _question_id: &str, _ok: bool) {
+        self.0.set_length(total as u64);
+        self.0.set_position(done as u64);
+    }
+}
+
+/// An error as the command line says it: bad input about one field names that field's flag.
+pub fn error_text(error: &Error) -> String {
+    match error {
+        Error::BadInput {
+            field: Some(field),
+            problem,
+        } => {
+            let hint = match field {
+                Field::AccountId => "; list yours with `wa-sync accounts`",
+                _ => "",
+            };
+            match flag(*field) {
+                Some(flag) => format!("{flag}: {problem}{hint}"),
+                None => format!("{problem}{hint}"),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The flag (or its environment variable's flag) that sets `field`; `None` for inputs the
+/// command line does not take.
+pub fn flag(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::AccountId => "--account-id",
+        Field::FilterTag => "--filter-tag",
+        Field::NotesMode => "--notes-mode",
+        Field::ConformityUrl => "--conformity-url",
+        Field::ConformityRegion => "--conformity-region",
+        Field::ConformityRps => "--conformity-rps",
+        Field::VisionOneUrl => "--visionone-url",
+        Field::VisionOneRegion => "--visionone-region",
+        Field::VisionOneRps => "--visionone-rps",
+        Field::WorkloadArn => "--workload-arn",
+        Field::RoleArn => "--role-arn",
+        Field::RoleName => "--role-name",
+        Field::ExternalId => "--external-id",
+        Field::Trust => "--trust",
+        Field::Profile => "--profile",
+        Field::BackupDir => "--backup-dir",
+        Field::OutputFile => "--out",
+        Field::AwsRegion => return None,
+    })
 }
 
 #[cfg(test)]
@@ -448,5 +532,18 @@ mod tests {
             pretty.unwrap(),
             "laid out as before"
         );
+    }
+
+    #[test]
+    fn bad_input_about_a_field_names_its_flag() {
+        let err = wa_sync_engine::checks::TagFilter::parse(&["a,b"]).unwrap_err();
+        let text = error_text(&err.into());
+        assert!(text.starts_with("--filter-tag: bad tag filter"), "{text}");
+        let err = wa_sync_engine::checks::validate_account_id("no spaces").unwrap_err();
+        assert!(error_text(&err).starts_with("--account-id: bad account ID"));
+        assert_eq!(error_text(&Error::bad_input("plain")), "plain");
+        for field in Field::ALL {
+            assert!(flag(field).is_none_or(|f| f.starts_with("--")), "{field:?}");
+        }
     }
 }

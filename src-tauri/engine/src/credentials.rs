@@ -10,7 +10,7 @@
 //! `AWS_ENDPOINT_URL_IAM` are honoured by aws-config itself: every client here is built from an
 //! `SdkConfig` that aws-config loaded, never with a hard-coded endpoint.
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -123,10 +123,13 @@ impl aws_sdk_wellarchitected::config::Intercept for ThrottleCounter {
 /// Checks an IAM role ARN (`arn:aws:iam::123456789012:role/NAME`) without sending anything.
 pub fn validate_role_arn(text: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(Error::bad_input(format!(
-            "bad role ARN {text:?}: {why}. It looks like arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes \
-             (IAM > Roles > your role > ARN)"
-        )))
+        Err(Error::bad_field(
+            Field::RoleArn,
+            format!(
+                "bad role ARN {text:?}: {why}. It looks like arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes \
+                 (IAM > Roles > your role > ARN)"
+            ),
+        ))
     };
     let parts: Vec<&str> = text.splitn(6, ':').collect();
     let [arn, partition, service, region, account, resource] = parts[..] else {
@@ -168,9 +171,10 @@ pub fn validate_external_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input(
-            "bad external ID: it must be 2-1224 letters, digits or _+=,.@:/- (print your \
-             organisation's with `wa-sync external-id`)",
+        Err(Error::bad_field(
+            Field::ExternalId,
+            "bad external ID: it must be 2-1224 letters, digits or _+=,.@:/- (Conformity's \
+             organisation external ID, or the one the role's trust policy names)",
         ))
     }
 }
@@ -307,7 +311,7 @@ where
             let text = describe_source(err);
             if text.contains("credentials") || text.contains("Credentials") {
                 Error::Auth(format!(
-                    "{what}: no usable AWS credentials ({text}). Set AWS_PROFILE or pass --profile, \
+                    "{what}: no usable AWS credentials ({text}). Set AWS_PROFILE or choose a profile, \
                      run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
                 ))
             } else {

@@ -2,7 +2,6 @@
 //! the built-in demo data), so counting never needs to know where a check came from.
 
 pub mod demo;
-pub mod files;
 pub mod tags;
 
 use serde::{Deserialize, Serialize};
@@ -20,10 +19,13 @@ pub fn validate_account_id(id: &str) -> crate::Result<()> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(crate::Error::bad_input(format!(
-            "bad account ID {id:?}: an account ID has only letters, digits, '-' and '_' \
-             (e.g. a UUID), at most 64 of them"
-        )));
+        return Err(crate::Error::bad_field(
+            crate::Field::AccountId,
+            format!(
+                "bad account ID {id:?}: an account ID has only letters, digits, '-' and '_' \
+                 (e.g. a UUID), at most 64 of them"
+            ),
+        ));
     }
     Ok(())
 }
