@@ -190,6 +190,29 @@ fn percent(part: u64, whole: u64) -> String {
 
 /// The preview as people read it.
 pub fn preview_text(report: &PreviewReport) -> String {
+    let mut out = preview_header(report);
+    out.push_str(&pillar_table(report));
+    out.push('\n');
+    out.push_str(&question_table(report));
+    if !report.unmapped_rules.is_empty() {
+        out.push_str("\nRules seen in checks that map to no question:\n");
+        for rule in &report.unmapped_rules {
+            out.push_str(&format!(
+                "  {} ({}): {}\n",
+                rule.rule_id,
+                counted(rule.checks, "check"),
+                rule.reason
+            ));
+        }
+    }
+    for warning in &report.warnings {
+        out.push_str(&format!("\nwarning: {warning}\n"));
+    }
+    out
+}
+
+/// The account, filter, lens, workload and what was counted.
+fn preview_header(report: &PreviewReport) -> String {
     let mut out = String::new();
     let c = &report.checks;
     out.push_str(&format!(
@@ -229,6 +252,10 @@ pub fn preview_text(report: &PreviewReport) -> String {
         thousands(c.left_out.not_scored),
         thousands(c.left_out.unmapped_rule),
     ));
+    out
+}
+
+fn pillar_table(report: &PreviewReport) -> String {
     let pillars: Vec<Vec<String>> = report
         .pillars
         .iter()
@@ -241,11 +268,10 @@ pub fn preview_text(report: &PreviewReport) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(
-        &["PILLAR", "SUCCESSES", "FAILURES", "SCORE"],
-        &pillars,
-    ));
-    out.push('\n');
+    table(&["PILLAR", "SUCCESSES", "FAILURES", "SCORE"], &pillars)
+}
+
+fn question_table(report: &PreviewReport) -> String {
     let questions: Vec<Vec<String>> = report
         .questions
         .iter()
@@ -280,7 +306,7 @@ pub fn preview_text(report: &PreviewReport) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(
+    table(
         &[
             "#",
             "QUESTION",
@@ -290,22 +316,7 @@ pub fn preview_text(report: &PreviewReport) -> String {
             "RULES TO REVIEW",
         ],
         &questions,
-    ));
-    if !report.unmapped_rules.is_empty() {
-        out.push_str("\nRules seen in checks that map to no question:\n");
-        for rule in &report.unmapped_rules {
-            out.push_str(&format!(
-                "  {} ({}): {}\n",
-                rule.rule_id,
-                counted(rule.checks, "check"),
-                rule.reason
-            ));
-        }
-    }
-    for warning in &report.warnings {
-        out.push_str(&format!("\nwarning: {warning}\n"));
-    }
-    out
+    )
 }
 
 pub fn coverage_text(coverage: &Coverage) -> String {

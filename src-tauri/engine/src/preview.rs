@@ -3,7 +3,7 @@
 
 use crate::checks::{demo, Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::conformity::{files, ConformityClient};
-use crate::mapping::{BestPractices, Lens, Mapping};
+use crate::mapping::{BestPractices, Lens, Mapping, Question as LensQuestion};
 use crate::notes::{self, NotesMode};
 use crate::source::FetchStats;
 use crate::summary::{
@@ -468,6 +468,52 @@ fn questions_differ(lens: &Lens, workload: &CurrentNotes) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// One question's new notes, status and evidence, against its current notes when a workload was
+/// read.
+fn question_report(
+    q: &QuestionSummary,
+    info: &LensQuestion,
+    workload: Option<&CurrentNotes>,
+    mode: NotesMode,
+    best_practices: &BestPractices,
+) -> QuestionReport {
+    let rules: Vec<String> = q.rule_ids_to_review().map(str::to_string).collect();
+    let current = workload.and_then(|w| w.notes.get(&q.question_id)).cloned();
+    let (notes, status, error) = if !q.covered {
+        (None, QuestionStatus::NotCovered, None)
+    } else if workload.is_some() && current.is_none() {
+        (
+            None,
+            QuestionStatus::Failed,
+            Some("the workload does not have this question (another lens version?)".to_string()),
+        )
+    } else {
+        match notes::place(current.as_deref().unwrap_or(""), &q.tally, &rules, mode) {
+            Ok(text) if current.as_deref() == Some(text.as_str()) => {
+                (Some(text), QuestionStatus::Unchanged, None)
+            }
+            Ok(text) => (Some(text), QuestionStatus::WouldChange, None),
+            Err(no_room) => (None, QuestionStatus::Failed, Some(no_room.to_string())),
+        }
+    };
+    QuestionReport {
+        question_id: q.question_id.clone(),
+        pillar_id: q.pillar_id.clone(),
+        number: info.number.clone(),
+        title: info.title.clone(),
+        successes: q.tally.successes(),
+        failures: q.tally.failures(),
+        by_risk: q.tally,
+        rule_ids_to_review: rules,
+        notes,
+        current_notes: current,
+        status,
+        error,
+        rules: q.rules.iter().map(RuleEvidence::of).collect(),
+        best_practices: BestPracticeEvidence::of_question(best_practices, q),
+    }
+}
+
 /// Every question's new notes and status. Without a workload, covered questions would change.
 pub fn report(
     account_id: Option<&str>,
@@ -499,46 +545,7 @@ pub fn report(
         .questions
         .iter()
         .zip(&lens.questions)
-        .map(|(q, info)| {
-            let rules: Vec<String> = q.rule_ids_to_review().map(str::to_string).collect();
-            let current = workload.and_then(|w| w.notes.get(&q.question_id)).cloned();
-            let (notes, status, error) = if !q.covered {
-                (None, QuestionStatus::NotCovered, None)
-            } else if workload.is_some() && current.is_none() {
-                (
-                    None,
-                    QuestionStatus::Failed,
-                    Some(
-                        "the workload does not have this question (another lens version?)"
-                            .to_string(),
-                    ),
-                )
-            } else {
-                match notes::place(current.as_deref().unwrap_or(""), &q.tally, &rules, mode) {
-                    Ok(text) if current.as_deref() == Some(text.as_str()) => {
-                        (Some(text), QuestionStatus::Unchanged, None)
-                    }
-                    Ok(text) => (Some(text), QuestionStatus::WouldChange, None),
-                    Err(no_room) => (None, QuestionStatus::Failed, Some(no_room.to_string())),
-                }
-            };
-            QuestionReport {
-                question_id: q.question_id.clone(),
-                pillar_id: q.pillar_id.clone(),
-                number: info.number.clone(),
-                title: info.title.clone(),
-                successes: q.tally.successes(),
-                failures: q.tally.failures(),
-                by_risk: q.tally,
-                rule_ids_to_review: rules,
-                notes,
-                current_notes: current,
-                status,
-                error,
-                rules: q.rules.iter().map(RuleEvidence::of).collect(),
-                best_practices: BestPracticeEvidence::of_question(best_practices, q),
-            }
-        })
+        .map(|(q, info)| question_report(q, info, workload, mode, best_practices))
         .collect();
     PreviewReport {
         account_id: account_id.map(str::to_string),

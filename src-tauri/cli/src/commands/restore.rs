@@ -13,30 +13,7 @@ use wa_sync_engine::{Error, Result};
 
 pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     let backup = Backup::read(&args.backup)?;
-    // The ARN comes from the file, not from --workload-arn: the message names the file.
-    let backup_arn = WorkloadArn::parse(&backup.workload_arn)
-        .map_err(|e| Error::bad_input(format!("{}: {e}", args.backup.display())))?
-        .to_string();
-    match &args.workload_arn {
-        Some(expected) => {
-            let expected = WorkloadArn::parse(expected)?.to_string();
-            if expected != backup_arn {
-                return Err(Error::bad_input(format!(
-                    "{} is a backup of workload {backup_arn}, not of {expected}; restore it to the workload it came from",
-                    args.backup.display()
-                )));
-            }
-        }
-        None if !args.yes => {
-            return Err(Error::bad_input(format!(
-                "{} is a backup of workload {backup_arn} ({}); to write to it, pass \
-                 --workload-arn {backup_arn} (or --yes)",
-                args.backup.display(),
-                backup.workload_name
-            )))
-        }
-        None => {}
-    }
+    let backup_arn = confirmed_workload(&args, &backup)?;
     let target = if args.demo_workload.is_some() {
         workload::demo_target(args.demo_workload.clone())
     } else {
@@ -80,6 +57,41 @@ pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     } else {
         print_report(&report);
     }
+    Ok(outcome(&report))
+}
+
+/// The backup's workload, once the user named it with `--workload-arn` or confirmed it with
+/// `--yes`: a restore writes to whatever workload the file names.
+fn confirmed_workload(args: &RestoreArgs, backup: &Backup) -> Result<String> {
+    // The ARN comes from the file, not from --workload-arn: the message names the file.
+    let backup_arn = WorkloadArn::parse(&backup.workload_arn)
+        .map_err(|e| Error::bad_input(format!("{}: {e}", args.backup.display())))?
+        .to_string();
+    match &args.workload_arn {
+        Some(expected) => {
+            let expected = WorkloadArn::parse(expected)?.to_string();
+            if expected != backup_arn {
+                return Err(Error::bad_input(format!(
+                    "{} is a backup of workload {backup_arn}, not of {expected}; restore it to the workload it came from",
+                    args.backup.display()
+                )));
+            }
+        }
+        None if !args.yes => {
+            return Err(Error::bad_input(format!(
+                "{} is a backup of workload {backup_arn} ({}); to write to it, pass \
+                 --workload-arn {backup_arn} (or --yes)",
+                args.backup.display(),
+                backup.workload_name
+            )))
+        }
+        None => {}
+    }
+    Ok(backup_arn)
+}
+
+/// Names on stderr the questions kept and those not restored; partly done if any was not.
+fn outcome(report: &RestoreReport) -> Outcome {
     let kept = report.kept();
     if !kept.is_empty() {
         eprintln!(
@@ -102,15 +114,14 @@ pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
         })
         .collect();
     if failed.is_empty() {
-        Ok(Outcome::Done)
-    } else {
-        eprintln!(
-            "wa-sync: {} question(s) not restored: {}",
-            failed.len(),
-            failed.join("; ")
-        );
-        Ok(Outcome::Partial)
+        return Outcome::Done;
     }
+    eprintln!(
+        "wa-sync: {} question(s) not restored: {}",
+        failed.len(),
+        failed.join("; ")
+    );
+    Outcome::Partial
 }
 
 fn print_report(report: &RestoreReport) {

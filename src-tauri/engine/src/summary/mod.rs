@@ -205,87 +205,9 @@ impl<'m> Aggregator<'m> {
     }
 
     pub fn finish(self) -> Summary {
-        let lens = Lens::builtin();
-        let covered = self.mapping.covered();
-        let mut questions: Vec<QuestionSummary> = lens
-            .questions
-            .iter()
-            .zip(covered)
-            .map(|(q, covered)| QuestionSummary {
-                question_id: q.question_id.clone(),
-                pillar_id: q.pillar_id.clone(),
-                covered,
-                tally: Tally::default(),
-                rules: Vec::new(),
-            })
-            .collect();
-        let mut pillars: Vec<PillarSummary> = PILLARS
-            .iter()
-            .map(|(id, _, _)| PillarSummary {
-                pillar_id: id.to_string(),
-                tally: Tally::default(),
-            })
-            .collect();
-        let catalogue = RuleCatalogue::builtin();
-        let mut rules: Vec<RuleTally> = self
-            .rules
-            .into_iter()
-            .map(|(rule_id, state)| {
-                let title = state
-                    .title
-                    .map(String::from)
-                    .or_else(|| catalogue.get(&rule_id).map(|r| r.title.clone()));
-                RuleTally {
-                    rule_id: rule_id.into(),
-                    tally: state.tally,
-                    title,
-                    knowledge_base_url: state.knowledge_base_url.map(String::from),
-                    failing_resources: state
-                        .riskiest
-                        .into_sorted_vec()
-                        .into_iter()
-                        .map(|kept| kept.0)
-                        .collect(),
-                }
-            })
-            .collect();
-        rules.sort_by(|a, b| a.review_order(b));
-        for rule in &rules {
-            let indexes = self.mapping.question_indexes(&rule.rule_id).unwrap_or(&[]);
-            let mut pillars_touched = [false; PILLARS.len()];
-            for &i in indexes {
-                let question = &mut questions[i];
-                question.tally.merge(&rule.tally);
-                question.rules.push(rule.clone());
-                let p = PILLARS
-                    .iter()
-                    .position(|(id, _, _)| *id == question.pillar_id)
-                    .expect("lens pillars are the six pillars");
-                pillars_touched[p] = true;
-            }
-            for (pillar, touched) in pillars.iter_mut().zip(pillars_touched) {
-                if touched {
-                    pillar.tally.merge(&rule.tally);
-                }
-            }
-        }
-        let mut unmapped_rules: Vec<UnmappedRule> = self
-            .unmapped
-            .into_iter()
-            .map(|(rule_id, checks)| {
-                let entry = self.mapping.get(&rule_id);
-                UnmappedRule {
-                    reason: entry.map_or_else(
-                        || "not in the mapping: add it to a mapping override file".to_string(),
-                        |e| format!("mapped to no question: {}", e.reason),
-                    ),
-                    known: entry.is_some(),
-                    rule_id: rule_id.into(),
-                    checks,
-                }
-            })
-            .collect();
-        unmapped_rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+        let rules = finished_rules(self.rules);
+        let (questions, pillars) = fold_into_questions(self.mapping, &rules);
+        let unmapped_rules = unmapped_rules(self.mapping, self.unmapped);
         tracing::info!(
             fetched = self.fetched,
             counted = self.counted,
@@ -304,6 +226,104 @@ impl<'m> Aggregator<'m> {
             unmapped_rules,
         }
     }
+}
+
+/// Each rule's tally with its title (the checks', else the catalogue's) and its riskiest
+/// failures, in review order.
+fn finished_rules(states: HashMap<Box<str>, RuleState>) -> Vec<RuleTally> {
+    let catalogue = RuleCatalogue::builtin();
+    let mut rules: Vec<RuleTally> = states
+        .into_iter()
+        .map(|(rule_id, state)| {
+            let title = state
+                .title
+                .map(String::from)
+                .or_else(|| catalogue.get(&rule_id).map(|r| r.title.clone()));
+            RuleTally {
+                rule_id: rule_id.into(),
+                tally: state.tally,
+                title,
+                knowledge_base_url: state.knowledge_base_url.map(String::from),
+                failing_resources: state
+                    .riskiest
+                    .into_sorted_vec()
+                    .into_iter()
+                    .map(|kept| kept.0)
+                    .collect(),
+            }
+        })
+        .collect();
+    rules.sort_by(|a, b| a.review_order(b));
+    rules
+}
+
+/// The rules' tallies added up per question of the lens and per pillar; a rule counts once in a
+/// pillar even when several of its questions are in it.
+fn fold_into_questions(
+    mapping: &Mapping,
+    rules: &[RuleTally],
+) -> (Vec<QuestionSummary>, Vec<PillarSummary>) {
+    let lens = Lens::builtin();
+    let mut questions: Vec<QuestionSummary> = lens
+        .questions
+        .iter()
+        .zip(mapping.covered())
+        .map(|(q, covered)| QuestionSummary {
+            question_id: q.question_id.clone(),
+            pillar_id: q.pillar_id.clone(),
+            covered,
+            tally: Tally::default(),
+            rules: Vec::new(),
+        })
+        .collect();
+    let mut pillars: Vec<PillarSummary> = PILLARS
+        .iter()
+        .map(|(id, _, _)| PillarSummary {
+            pillar_id: id.to_string(),
+            tally: Tally::default(),
+        })
+        .collect();
+    for rule in rules {
+        let indexes = mapping.question_indexes(&rule.rule_id).unwrap_or(&[]);
+        let mut pillars_touched = [false; PILLARS.len()];
+        for &i in indexes {
+            let question = &mut questions[i];
+            question.tally.merge(&rule.tally);
+            question.rules.push(rule.clone());
+            let p = PILLARS
+                .iter()
+                .position(|(id, _, _)| *id == question.pillar_id)
+                .expect("lens pillars are the six pillars");
+            pillars_touched[p] = true;
+        }
+        for (pillar, touched) in pillars.iter_mut().zip(pillars_touched) {
+            if touched {
+                pillar.tally.merge(&rule.tally);
+            }
+        }
+    }
+    (questions, pillars)
+}
+
+/// The rules seen in checks that no question takes, with why.
+fn unmapped_rules(mapping: &Mapping, unmapped: HashMap<Box<str>, u64>) -> Vec<UnmappedRule> {
+    let mut rules: Vec<UnmappedRule> = unmapped
+        .into_iter()
+        .map(|(rule_id, checks)| {
+            let entry = mapping.get(&rule_id);
+            UnmappedRule {
+                reason: entry.map_or_else(
+                    || "not in the mapping: add it to a mapping override file".to_string(),
+                    |e| format!("mapped to no question: {}", e.reason),
+                ),
+                known: entry.is_some(),
+                rule_id: rule_id.into(),
+                checks,
+            }
+        })
+        .collect();
+    rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+    rules
 }
 
 /// The counter for `key`, allocating the key only the first time it is seen.
