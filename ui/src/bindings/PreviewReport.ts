@@ -3,5 +3,10 @@ import type { ChecksReport } from "./ChecksReport";
 import type { PillarReport } from "./PillarReport";
 import type { QuestionReport } from "./QuestionReport";
 import type { UnmappedRule } from "./UnmappedRule";
+import type { WorkloadLens } from "./WorkloadLens";
 
-export type PreviewReport = { account_id: string | null, workload_arn: string | null, filter_tags: Array<string>, checks: ChecksReport, questions: Array<QuestionReport>, pillars: Array<PillarReport>, backup: string | null, lens: string, lens_version: string, mapping_reviewed: string, unmapped_rules: Array<UnmappedRule>, warnings: Array<string>, };
+export type PreviewReport = { account_id: string | null, workload_arn: string | null, filter_tags: Array<string>, checks: ChecksReport, questions: Array<QuestionReport>, pillars: Array<PillarReport>, backup: string | null, lens: string, lens_version: string, 
+/**
+ * The lens version the Well-Architected Tool reports for the workload, when one was read.
+ */
+workload_lens_version: WorkloadLens | null, mapping_reviewed: string, unmapped_rules: Array<UnmappedRule>, warnings: Array<string>, };
