@@ -364,6 +364,8 @@ try {
     const kb = page.locator(`[data-testid="rule-row"][data-rule="${second.rule_id}"] [data-testid="kb-link"]`);
     assert.equal(await kb.count(), 0, "a plain-http knowledge-base page is not offered");
     assert.equal(await row.locator('[data-testid="kb-link"]').getAttribute("data-url"), first.knowledge_base_url);
+    mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+    await tid("question-detail").screenshot({ path: `${repo}tests/ui/out/browser-detail-resources.png` });
     await links.click();
     const opened = await page.evaluate(() => window.__calls.filter(([c]) => c === "plugin:opener|open_url"));
     assert.deepEqual(
