@@ -103,8 +103,9 @@ try {
   });
 
   await step("up/down move the selection in the list and the detail follows", async () => {
-    const row = tid("question-row-priorities");
-    await row.click();
+    const cell = await tid("question-row-priorities").$("td:nth-child(2)");
+    await cell.scrollIntoView();
+    await cell.click();
     await browser.keys("ArrowDown");
     await browser.waitUntil(async () => /^OPS 2 /.test(await tid("question-detail").$("h3").getText()), {
       timeout: 5000,

@@ -62,7 +62,7 @@ export function previewScreen(host: HTMLElement): Unmount {
     h("div", { class: "controls" }, cards.tags, cards.run),
     cards.summary,
     h("div", { class: "master-detail" }, cards.questions, cards.detail),
-    h("div", { class: "figures" }, cards.chart, cards.leftOut, cards.restore),
+    h("div", { class: "figures" }, cards.chart, h("div", { class: "stack" }, cards.leftOut, cards.restore)),
   );
   return unmountAll([
     mount(banner, () => (s.mode.value === "configured" ? configuredBanner() : demoBanner())),
