@@ -243,7 +243,11 @@ async fn preview_json_lists_each_rule_with_its_riskiest_failing_resources() {
         "https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/IAM/iam-049.html"
     );
     let failing = iam049["failing_resources"].as_array().unwrap();
-    assert_eq!(failing.len(), 100, "the bound");
+    assert_eq!(
+        failing.len(),
+        wa_sync_engine::summary::FAILING_RESOURCES_KEPT,
+        "the bound"
+    );
     let risks: Vec<&str> = failing
         .iter()
         .map(|f| f["risk_level"].as_str().unwrap())

@@ -9,7 +9,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use wa_sync_engine::checks::{files, validate_account_id, RiskLevel, TagFilter};
+use wa_sync_engine::checks::{validate_account_id, RiskLevel, TagFilter};
+use wa_sync_engine::conformity::files;
 use wa_sync_engine::conformity::model as conformity_model;
 use wa_sync_engine::credentials::{validate_external_id, validate_role_arn};
 use wa_sync_engine::mapping::{Lens, Mapping, Origin};

@@ -52,7 +52,16 @@ fn small_collected(mapping: &Mapping) -> Collected {
         suppressed: false,
         excluded: false,
         not_scored: false,
-        evidence: Evidence::default(),
+        evidence: Evidence {
+            rule_title: None,
+            resource: Some("shop-bucket"),
+            resource_name: None,
+            region: Some("us-east-1"),
+            service: Some("S3"),
+            message: Some("shop-bucket fails the rule's check"),
+            link: Some("https://console.example/shop-bucket"),
+            knowledge_base_url: Some("https://kb.example/rule.html"),
+        },
     };
     use RiskLevel::*;
     use Status::*;
@@ -337,6 +346,22 @@ fn html_is_one_self_contained_well_formed_page() {
         assert!(!line.contains("b-passing"), "{line}");
     }
     assert!(html.contains(&report::SCHEMA.to_string()));
+    // Each failing rule's resources and each question's best practices fold open.
+    let failing_rules: usize = report
+        .questions
+        .iter()
+        .map(|q| q.failing_rules().count())
+        .sum();
+    assert!(failing_rules > 0);
+    assert_eq!(
+        html.matches("<summary>Failing resources: ").count(),
+        failing_rules
+    );
+    assert!(html.contains("<summary>Best practices: "));
+    assert_eq!(
+        html.matches("<details").count(),
+        html.matches("</details>").count()
+    );
 }
 
 fn hostile_report() -> Report {
@@ -357,7 +382,16 @@ fn hostile_report() -> Report {
             "+SUM(1,2)\r\n@x | [link](y)".to_string(),
         ),
     ]);
-    Report::build(&preview, &collected, fixed_time(), Some(&titles))
+    let mut report = Report::build(&preview, &collected, fixed_time(), Some(&titles));
+    // Failing resources and links come from the check data too.
+    for rule in report.questions.iter_mut().flat_map(|q| q.rules.iter_mut()) {
+        rule.knowledge_base_url = Some("https://kb.example/a>b<script>".into());
+        for f in &mut rule.failing_resources {
+            f.resource = Some("=cmd|' /C calc'!A0".into());
+            f.message = Some("<img src=x onerror=alert(2)> [link](y) | x".into());
+        }
+    }
+    report
 }
 
 #[test]
@@ -371,10 +405,16 @@ fn hostile_titles_and_tags_are_escaped_everywhere() {
     );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(html.contains("&quot;&gt;&lt;script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
 
     let md = String::from_utf8(Format::Markdown.render(&report)).unwrap();
     assert!(!md.contains("<script") && !md.contains("<img"));
     assert!(md.contains("\\[link\\](y)"), "markdown link syntax escaped");
+    assert!(md.contains("&lt;img src=x onerror=alert(2)&gt; \\[link\\](y) \\| x"));
+    assert!(
+        !md.contains("kb.example"),
+        "a URL that could end its autolink is left out"
+    );
     // Every row of a table has as many cell separators as the table's header.
     let mut header_pipes = None;
     for line in md.lines() {
@@ -452,6 +492,17 @@ fn pdf_parses_back_with_every_question_and_the_totals() {
         assert!(text.contains(&q.question_id), "{} missing", q.question_id);
         assert!(text.contains(&q.number), "{} missing", q.number);
     }
+    assert!(text.contains("Appendix: evidence by question"));
+    let riskiest = report
+        .questions
+        .iter()
+        .flat_map(|q| q.failing_rules())
+        .find_map(|r| r.failing_resources.first())
+        .unwrap();
+    assert!(
+        text.contains(riskiest.resource.as_deref().unwrap()),
+        "{riskiest:?}"
+    );
     let thousands = |n: u64| {
         let s = n.to_string();
         let mut out = String::new();

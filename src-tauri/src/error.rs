@@ -116,7 +116,40 @@ impl AppError {
 
 impl From<wa_sync_engine::Error> for AppError {
     fn from(e: wa_sync_engine::Error) -> Self {
-        AppError::new(ErrorCode::of(&e), e.to_string())
+        let message = match &e {
+            wa_sync_engine::Error::BadInput {
+                field: Some(field),
+                problem,
+            } => format!("{}: {problem}", field_label(*field)),
+            other => other.to_string(),
+        };
+        AppError::new(ErrorCode::of(&e), message)
+    }
+}
+
+/// The label of the form field (or choice) where the user gives `field` in the app, so bad input
+/// reads as being about what they see (the engine names no field, the CLI its flag).
+pub fn field_label(field: wa_sync_engine::Field) -> &'static str {
+    use wa_sync_engine::Field;
+    match field {
+        Field::AccountId => "Account",
+        Field::FilterTag => "Tag filter",
+        Field::NotesMode => "Notes",
+        Field::ConformityUrl => "Conformity API URL",
+        Field::ConformityRegion => "Conformity region",
+        Field::ConformityRps => "Conformity request rate",
+        Field::VisionOneUrl => "Vision One API URL",
+        Field::VisionOneRegion => "Vision One region",
+        Field::VisionOneRps => "Vision One request rate",
+        Field::WorkloadArn => "AWS workload",
+        Field::RoleArn => "Role ARN",
+        Field::RoleName => "Role name",
+        Field::ExternalId => "External ID",
+        Field::Trust => "Who writes the notes",
+        Field::Profile => "AWS profile",
+        Field::AwsRegion => "AWS region",
+        Field::BackupDir => "Backups folder",
+        Field::OutputFile => "Report file",
     }
 }
 
@@ -178,7 +211,7 @@ mod tests {
         use wa_sync_engine::Error;
         let text = || "what went wrong".to_string();
         let engine = [
-            (Error::BadInput(text()), ErrorCode::BadInput),
+            (Error::bad_input(text()), ErrorCode::BadInput),
             (Error::MissingKey(text()), ErrorCode::MissingKey),
             (Error::Auth(text()), ErrorCode::Auth),
             (Error::Unavailable(text()), ErrorCode::Unavailable),
@@ -196,6 +229,28 @@ mod tests {
             // What the UI receives is what the command line prints.
             assert_eq!(serde_json::to_value(app.code).unwrap(), engine_code);
             assert_eq!(app.message, "what went wrong");
+        }
+    }
+
+    /// Bad input about one field is worded with that field's label, never a CLI flag.
+    #[test]
+    fn bad_input_names_the_form_field() {
+        let err = wa_sync_engine::checks::TagFilter::parse(&["a,b"]).unwrap_err();
+        let app = super::AppError::from(wa_sync_engine::Error::from(err));
+        assert_eq!(app.code, ErrorCode::BadInput);
+        assert!(
+            app.message.starts_with("Tag filter: bad tag filter"),
+            "{}",
+            app.message
+        );
+        assert!(!app.message.contains("--"), "{}", app.message);
+        let err = wa_sync_engine::checks::validate_account_id("a b").unwrap_err();
+        assert!(super::AppError::from(err)
+            .message
+            .starts_with("Account: bad account ID"));
+        for field in wa_sync_engine::Field::ALL {
+            let label = super::field_label(field);
+            assert!(!label.is_empty() && !label.starts_with('-'), "{field:?}");
         }
     }
 }

@@ -5,9 +5,7 @@
 
 use crate::aws::aws_error;
 use crate::dialogs::Dialogs;
-use crate::endpoints::{
-    make_client, make_visionone_client, resolve_endpoint, resolve_visionone_endpoint,
-};
+use crate::endpoints::{non_empty_env, resolve_endpoint, resolve_visionone_endpoint};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, RoleChoice, Settings};
@@ -22,8 +20,8 @@ use wa_sync_engine::conformity::{ApiKey, ConformityClient};
 use wa_sync_engine::credentials::AwsAuth;
 use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::preview::{Collected, PreviewReport};
-use wa_sync_engine::sync::{self, SyncOptions};
-use wa_sync_engine::usecase::{Cancel, Previewed};
+use wa_sync_engine::sync::SyncOptions;
+use wa_sync_engine::usecase::{self, ApiConfig, Cancel, Endpoint, Keys, Previewed};
 use wa_sync_engine::visionone::VisionOneClient;
 use wa_sync_engine::wellarchitected::{AwsWorkload, DemoWorkload, Workload, WorkloadArn};
 
@@ -72,7 +70,7 @@ impl AppState {
     pub fn new(start_demo: bool) -> Self {
         let data_dir = std::env::var_os("WA_SYNC_DATA_DIR")
             .map(PathBuf::from)
-            .or_else(|| sync::data_dir().ok())
+            .or_else(|| wa_sync_engine::paths::data_dir().ok())
             .unwrap_or_else(|| std::env::temp_dir().join("wa-sync"));
         let mut state = AppState::with_dirs(
             start_demo,
@@ -238,6 +236,20 @@ impl AppState {
     }
 }
 
+/// The keys the app holds, for the engine's use cases (its own errors kept: a key saved for
+/// another host is `key_host`).
+impl Keys for AppState {
+    type Error = AppError;
+
+    fn key_for(&self, product: KeyKind, base: &Url) -> AppResult<ApiKey> {
+        let product = match product {
+            KeyKind::Conformity => Product::Conformity,
+            KeyKind::VisionOne => Product::VisionOne,
+        };
+        AppState::key_for(self, product, base.as_str())
+    }
+}
+
 /// The clients of the configured source and workload, built from the settings and the keys.
 impl AppState {
     pub fn settings(&self) -> Settings {
@@ -256,10 +268,35 @@ impl AppState {
 
     /// A Vision One client for the configured endpoint and key.
     pub fn vision_one_client(&self) -> AppResult<VisionOneClient> {
-        let endpoint = self.settings().vision_one.unwrap_or_default();
-        let base = resolve_visionone_endpoint(&endpoint)?;
-        let key = self.key_for(Product::VisionOne, &base)?;
-        make_visionone_client(&base, key)
+        self.api_config().vision_one.vision_one_client(self)
+    }
+
+    /// Both products' endpoints as the settings name them (Conformity's from
+    /// `CONFORMITY_API_URL`/`CONFORMITY_REGION` when the settings name none).
+    pub fn api_config(&self) -> ApiConfig {
+        let settings = self.settings();
+        let conformity = settings.conformity.unwrap_or_default();
+        let vision_one = settings.vision_one.unwrap_or_default();
+        let given = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+        let (url, region) = match (given(conformity.url), given(conformity.region)) {
+            (None, None) => (
+                non_empty_env("CONFORMITY_API_URL"),
+                non_empty_env("CONFORMITY_REGION"),
+            ),
+            configured => configured,
+        };
+        ApiConfig {
+            conformity: Endpoint {
+                url,
+                region,
+                requests_per_second: None,
+            },
+            vision_one: Endpoint {
+                url: vision_one.url,
+                region: vision_one.region,
+                requests_per_second: None,
+            },
+        }
     }
 
     /// The product's key for `base`: a saved key only when it was verified with that base URL
@@ -285,17 +322,16 @@ impl AppState {
     /// organisation's, or (Vision One) the one the user chose, if any.
     pub async fn role_external_id(&self, role: &RoleChoice) -> AppResult<Option<String>> {
         match self.settings().product {
-            Product::Conformity => Ok(Some(self.conformity_client()?.external_id().await?)),
+            Product::Conformity => Ok(Some(
+                usecase::source::external_id(&self.api_config(), self).await?,
+            )),
             Product::VisionOne => Ok(role.external_id.clone()),
         }
     }
 
     /// A Conformity client for the configured endpoint and key.
     pub fn conformity_client(&self) -> AppResult<ConformityClient> {
-        let endpoint = self.settings().conformity.unwrap_or_default();
-        let base = resolve_endpoint(&endpoint)?;
-        let key = self.key_for(Product::Conformity, &base)?;
-        make_client(&base, key)
+        self.api_config().conformity.conformity_client(self)
     }
 
     /// How wa-sync on this machine reaches the workload: the profile, and the role with the

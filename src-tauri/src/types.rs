@@ -73,17 +73,8 @@ pub struct PushRequest {
     pub opted_out: Vec<String>,
 }
 
-/// The formats the app exports a report in (the engine's writers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export, export_to = "../ui/src/bindings/")]
-pub enum ExportFormat {
-    Json,
-    Csv,
-    Md,
-    Html,
-    Pdf,
-}
+/// The formats the app exports a report in: the engine's, by the names the CLI uses too.
+pub use wa_sync_engine::usecase::ExportFormat;
 
 /// Which report to export: the last preview, or the result of the last push (or retry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,7 +1,9 @@
 //! The command line's flags, as the contract fixes them. A flag wins over its environment variable.
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use wa_sync_engine::usecase::ExportFormat;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -304,15 +306,6 @@ pub struct HostedSyncArgs {
     pub json: bool,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    Json,
-    Csv,
-    Md,
-    Html,
-    Pdf,
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -320,9 +313,16 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub workload: WorkloadArgs,
     /// Report format
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = export_format())]
     pub format: ExportFormat,
     /// The file to write
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// The engine's report formats, by the names both faces use.
+fn export_format() -> impl clap::builder::TypedValueParser<Value = ExportFormat> {
+    let names = ExportFormat::ALL.map(ExportFormat::name);
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| ExportFormat::parse(&name).expect("one of the possible values"))
 }

@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(outcome) => ExitCode::from(outcome as u8),
         Err(e) => {
-            eprintln!("wa-sync: {}", output::terminal_safe(&e.to_string()));
+            eprintln!(
+                "wa-sync: {}",
+                output::terminal_safe(&output::error_text(&e))
+            );
             ExitCode::from(if e.is_bad_input() { 2 } else { 1 })
         }
     }

@@ -4,6 +4,7 @@
 //! characters; everything printed goes through [`terminal_safe`], so a terminal shows them
 //! escaped instead of obeying them (moving the cursor, rewriting the line, ringing the bell).
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -12,6 +13,8 @@ use wa_sync_engine::checks::Progress;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::lens::pillar_name;
 use wa_sync_engine::preview::PreviewReport;
+use wa_sync_engine::sync::SyncProgress;
+use wa_sync_engine::{Error, Field};
 
 /// Writes to stdout, control characters escaped; a reader that went away (`| head`) is not an
 /// error worth a panic.
@@ -26,10 +29,60 @@ fn write_raw(text: &str) {
 
 /// JSON for scripts. serde_json already escapes C0 controls; DEL and the C1 controls (which some
 /// terminals obey too) become `\u` escapes as well, so the data is the same and nothing runs.
+/// Streamed to stdout: a preview with every rule's failing resources runs to megabytes, and
+/// holding it as text (twice, escaped) would cost more memory than counting a million checks.
 pub fn print_json<T: Serialize>(value: &T) {
-    let text = serde_json::to_string_pretty(value).expect("reports serialise");
-    write_raw(&json_terminal_safe(&text));
-    write_raw("\n");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = write_json(&mut out, value)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+}
+
+fn write_json<T: Serialize>(out: &mut impl Write, value: &T) -> std::io::Result<()> {
+    let formatter = TerminalSafeJson(serde_json::ser::PrettyFormatter::new());
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
+}
+
+/// Pretty JSON whose strings have every character a terminal acts on as a `\u` escape.
+struct TerminalSafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+macro_rules! pretty {
+    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+            self.0.$name(writer $(, $arg)*)
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for TerminalSafeJson<'_> {
+    pretty!(
+        begin_array(),
+        end_array(),
+        begin_array_value(first: bool),
+        end_array_value(),
+        begin_object(),
+        end_object(),
+        begin_object_key(first: bool),
+        begin_object_value(),
+        end_object_value(),
+    );
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| acts_on_terminal(*c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 /// Whether a terminal could act on the character rather than show it: C0 and C1 controls, DEL,
@@ -70,23 +123,6 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
 /// One table cell: line breaks and tabs escaped too, so a cell stays on its row.
 fn cell_safe(text: &str) -> Cow<'_, str> {
     escape_unless(text, |_| false)
-}
-
-fn json_terminal_safe(json: &str) -> Cow<'_, str> {
-    // serde_json leaves only these unescaped inside strings; outside strings JSON is ASCII.
-    let needs = |c: char| acts_on_terminal(c) && c != '\n';
-    if !json.chars().any(needs) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if needs(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// A count with its noun, singular for one: "1 check", "1,000 checks".
@@ -310,38 +346,119 @@ pub fn coverage_text(coverage: &Coverage) -> String {
     out
 }
 
-/// A single self-overwriting line on a terminal; silent otherwise or with --quiet.
-pub struct TerminalProgress {
-    enabled: bool,
+/// Whether progress is drawn: on a terminal's stderr only, and not with `--quiet` or `--json`
+/// (whose readers want stderr for messages alone).
+pub fn draws_progress(quiet: bool, json: bool) -> bool {
+    !quiet && !json && std::io::stderr().is_terminal()
 }
 
-impl TerminalProgress {
-    pub fn new(quiet: bool) -> Self {
-        TerminalProgress {
-            enabled: !quiet && std::io::stderr().is_terminal(),
-        }
+/// An indicatif bar on stderr with `message` before it, or a hidden one.
+fn progress_bar(draw: bool, message: &'static str) -> ProgressBar {
+    if !draw {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {human_pos} of {human_len} ({eta})")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+/// Leaves a bar that drew something at its last state, and clears one that never did.
+fn finish(bar: &ProgressBar) {
+    if bar.length().is_some() {
+        bar.finish();
+    } else {
+        bar.finish_and_clear();
+    }
+}
+
+/// "Fetching checks [====>   ] 12,000 of 25,000".
+pub struct CheckProgress(ProgressBar);
+
+impl CheckProgress {
+    pub fn new(draw: bool) -> Self {
+        CheckProgress(progress_bar(draw, "Fetching checks"))
     }
 
     pub fn finish(&self) {
-        if self.enabled {
-            eprintln!();
-        }
+        finish(&self.0);
     }
 }
 
-impl Progress for TerminalProgress {
+impl Progress for CheckProgress {
     fn checks_fetched(&self, fetched: u64, total: u64) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\rFetching checks: {} of {}",
-                thousands(fetched),
-                thousands(total)
-            );
-            let _ = err.flush();
-        }
+        self.0.set_length(total.max(fetched));
+        self.0.set_position(fetched);
     }
+}
+
+/// "Writing notes [====>   ] 12 of 40".
+pub struct WriteProgress(ProgressBar);
+
+impl WriteProgress {
+    pub fn new(draw: bool) -> Self {
+        WriteProgress(progress_bar(draw, "Writing notes"))
+    }
+
+    pub fn finish(&self) {
+        finish(&self.0);
+    }
+}
+
+impl SyncProgress for WriteProgress {
+    fn question_done(&self, done: usize, total: usize, _question_id: &str, _ok: bool) {
+        self.0.set_length(total as u64);
+        self.0.set_position(done as u64);
+    }
+}
+
+/// An error as the command line says it: bad input about one field names that field's flag.
+pub fn error_text(error: &Error) -> String {
+    match error {
+        Error::BadInput {
+            field: Some(field),
+            problem,
+        } => {
+            let hint = match field {
+                Field::AccountId => "; list yours with `wa-sync accounts`",
+                _ => "",
+            };
+            match flag(*field) {
+                Some(flag) => format!("{flag}: {problem}{hint}"),
+                None => format!("{problem}{hint}"),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The flag (or its environment variable's flag) that sets `field`; `None` for inputs the
+/// command line does not take.
+pub fn flag(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::AccountId => "--account-id",
+        Field::FilterTag => "--filter-tag",
+        Field::NotesMode => "--notes-mode",
+        Field::ConformityUrl => "--conformity-url",
+        Field::ConformityRegion => "--conformity-region",
+        Field::ConformityRps => "--conformity-rps",
+        Field::VisionOneUrl => "--visionone-url",
+        Field::VisionOneRegion => "--visionone-region",
+        Field::VisionOneRps => "--visionone-rps",
+        Field::WorkloadArn => "--workload-arn",
+        Field::RoleArn => "--role-arn",
+        Field::RoleName => "--role-name",
+        Field::ExternalId => "--external-id",
+        Field::Trust => "--trust",
+        Field::Profile => "--profile",
+        Field::BackupDir => "--backup-dir",
+        Field::OutputFile => "--out",
+        Field::AwsRegion => return None,
+    })
 }
 
 #[cfg(test)]
@@ -394,13 +511,39 @@ mod tests {
     #[test]
     fn json_keeps_its_data_and_escapes_what_serde_leaves() {
         let value = serde_json::json!({ "name": "a\x1bb\u{9b}c\x7f\u{202e}d" });
-        let text = serde_json::to_string_pretty(&value).unwrap();
-        let safe = json_terminal_safe(&text);
+        let mut out = Vec::new();
+        write_json(&mut out, &value).unwrap();
+        let safe = String::from_utf8(out).unwrap();
         assert!(
             !safe.chars().any(|c| acts_on_terminal(c) && c != '\n'),
             "{safe}"
         );
+        assert!(
+            safe.contains("\\u009b") && safe.contains("\\u202e"),
+            "{safe}"
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+        let pretty = serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": "c"}]}));
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({"a": [1, {"b": "c"}]})).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            pretty.unwrap(),
+            "laid out as before"
+        );
+    }
+
+    #[test]
+    fn bad_input_about_a_field_names_its_flag() {
+        let err = wa_sync_engine::checks::TagFilter::parse(&["a,b"]).unwrap_err();
+        let text = error_text(&err.into());
+        assert!(text.starts_with("--filter-tag: bad tag filter"), "{text}");
+        let err = wa_sync_engine::checks::validate_account_id("no spaces").unwrap_err();
+        assert!(error_text(&err).starts_with("--account-id: bad account ID"));
+        assert_eq!(error_text(&Error::bad_input("plain")), "plain");
+        for field in Field::ALL {
+            assert!(flag(field).is_none_or(|f| f.starts_with("--")), "{field:?}");
+        }
     }
 }

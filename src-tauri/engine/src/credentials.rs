@@ -10,11 +10,12 @@
 //! `AWS_ENDPOINT_URL_IAM` are honoured by aws-config itself: every client here is built from an
 //! `SdkConfig` that aws-config loaded, never with a hard-coded endpoint.
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -77,9 +78,11 @@ fn aws_timeout_override() -> Option<Duration> {
         .map(Duration::from_secs_f64)
 }
 
-/// Counts the throttling answers (HTTP 429 or a `Throttling…` error type) a client receives,
-/// attempt by attempt: the SDK retries them out of sight, and the writer shrinks its window on
-/// them.
+/// Counts the throttling answers (HTTP 429 or a `Throttling…` error type) a client receives on a
+/// retry: the SDK retries them out of sight, and the writer shrinks its window on them. A throttle
+/// the first retry absorbs is noise any busy service makes; one that comes back on the retry means
+/// the service is at its limit. (Shrinking on every throttle pins the window at one or two
+/// whenever a service throttles a steady share of calls, whatever the load.)
 #[derive(Clone, Debug, Default)]
 pub struct ThrottleCounter(Arc<AtomicU64>);
 
@@ -98,8 +101,12 @@ impl aws_sdk_wellarchitected::config::Intercept for ThrottleCounter {
         &self,
         context: &aws_sdk_wellarchitected::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
         _components: &aws_sdk_wellarchitected::config::RuntimeComponents,
-        _cfg: &mut aws_sdk_wellarchitected::config::ConfigBag,
+        cfg: &mut aws_sdk_wellarchitected::config::ConfigBag,
     ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        if attempt < 2 {
+            return Ok(());
+        }
         let response = context.response();
         let throttling = response.status().as_u16() == 429
             || response
@@ -116,10 +123,13 @@ impl aws_sdk_wellarchitected::config::Intercept for ThrottleCounter {
 /// Checks an IAM role ARN (`arn:aws:iam::123456789012:role/NAME`) without sending anything.
 pub fn validate_role_arn(text: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(Error::bad_input(format!(
-            "bad role ARN {text:?}: {why}. It looks like arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes \
-             (IAM > Roles > your role > ARN)"
-        )))
+        Err(Error::bad_field(
+            Field::RoleArn,
+            format!(
+                "bad role ARN {text:?}: {why}. It looks like arn:aws:iam::123456789012:role/WaSyncWellArchitectedNotes \
+                 (IAM > Roles > your role > ARN)"
+            ),
+        ))
     };
     let parts: Vec<&str> = text.splitn(6, ':').collect();
     let [arn, partition, service, region, account, resource] = parts[..] else {
@@ -161,9 +171,10 @@ pub fn validate_external_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input(
-            "bad external ID: it must be 2-1224 letters, digits or _+=,.@:/- (print your \
-             organisation's with `wa-sync external-id`)",
+        Err(Error::bad_field(
+            Field::ExternalId,
+            "bad external ID: it must be 2-1224 letters, digits or _+=,.@:/- (Conformity's \
+             organisation external ID, or the one the role's trust policy names)",
         ))
     }
 }
@@ -300,7 +311,7 @@ where
             let text = describe_source(err);
             if text.contains("credentials") || text.contains("Credentials") {
                 Error::Auth(format!(
-                    "{what}: no usable AWS credentials ({text}). Set AWS_PROFILE or pass --profile, \
+                    "{what}: no usable AWS credentials ({text}). Set AWS_PROFILE or choose a profile, \
                      run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
                 ))
             } else {

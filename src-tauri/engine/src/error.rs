@@ -9,9 +9,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Something the user typed or passed in is malformed; nothing was sent anywhere.
-    #[error("{0}")]
-    BadInput(String),
+    /// Something the user typed or passed in is malformed; nothing was sent anywhere. `field`
+    /// says which input, when one does, so each face can name it its own way (the CLI by its
+    /// flag, the app by its form field's label); `problem` names neither.
+    #[error("{problem}")]
+    BadInput {
+        field: Option<Field>,
+        problem: String,
+    },
     /// No API key is configured.
     #[error("{0}")]
     MissingKey(String),
@@ -45,7 +50,7 @@ impl Error {
     /// Stable identifier for programs (the app's UI, `--json` output).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::BadInput(_) => "bad_input",
+            Error::BadInput { .. } => "bad_input",
             Error::MissingKey(_) => "missing_key",
             Error::Auth(_) => "auth",
             Error::Unavailable(_) => "unavailable",
@@ -60,14 +65,126 @@ impl Error {
 
     /// True when the error is the user's input and nothing was sent: exit status 2.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::BadInput(_) | Error::MissingKey(_))
+        matches!(self, Error::BadInput { .. } | Error::MissingKey(_))
     }
 
-    pub fn bad_input(message: impl fmt::Display) -> Self {
-        Error::BadInput(message.to_string())
+    /// Bad input that is no one field's (a combination, or a file's content).
+    pub fn bad_input(problem: impl fmt::Display) -> Self {
+        Error::BadInput {
+            field: None,
+            problem: problem.to_string(),
+        }
+    }
+
+    /// Bad input in `field`; `problem` says what is wrong with it without naming it.
+    pub fn bad_field(field: Field, problem: impl fmt::Display) -> Self {
+        Error::BadInput {
+            field: Some(field),
+            problem: problem.to_string(),
+        }
+    }
+
+    /// The input a bad-input error is about, if it is one field's.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::BadInput { field, .. } => *field,
+            _ => None,
+        }
     }
 
     pub fn io(what: impl fmt::Display, err: std::io::Error) -> Self {
         Error::Io(format!("{what}: {err}"))
+    }
+}
+
+/// An input a [`Error::BadInput`] can be about. The CLI maps each to its flag, the app to its
+/// form field's label; [`Field::name`] is the stable name for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    AccountId,
+    FilterTag,
+    NotesMode,
+    ConformityUrl,
+    ConformityRegion,
+    ConformityRps,
+    VisionOneUrl,
+    VisionOneRegion,
+    VisionOneRps,
+    WorkloadArn,
+    RoleArn,
+    RoleName,
+    ExternalId,
+    Trust,
+    Profile,
+    AwsRegion,
+    BackupDir,
+    OutputFile,
+}
+
+impl Field {
+    pub const ALL: [Field; 18] = [
+        Field::AccountId,
+        Field::FilterTag,
+        Field::NotesMode,
+        Field::ConformityUrl,
+        Field::ConformityRegion,
+        Field::ConformityRps,
+        Field::VisionOneUrl,
+        Field::VisionOneRegion,
+        Field::VisionOneRps,
+        Field::WorkloadArn,
+        Field::RoleArn,
+        Field::RoleName,
+        Field::ExternalId,
+        Field::Trust,
+        Field::Profile,
+        Field::AwsRegion,
+        Field::BackupDir,
+        Field::OutputFile,
+    ];
+
+    /// A stable snake_case name (`filter_tag`), for logs and programs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::AccountId => "account_id",
+            Field::FilterTag => "filter_tag",
+            Field::NotesMode => "notes_mode",
+            Field::ConformityUrl => "conformity_url",
+            Field::ConformityRegion => "conformity_region",
+            Field::ConformityRps => "conformity_rps",
+            Field::VisionOneUrl => "visionone_url",
+            Field::VisionOneRegion => "visionone_region",
+            Field::VisionOneRps => "visionone_rps",
+            Field::WorkloadArn => "workload_arn",
+            Field::RoleArn => "role_arn",
+            Field::RoleName => "role_name",
+            Field::ExternalId => "external_id",
+            Field::Trust => "trust",
+            Field::Profile => "profile",
+            Field::AwsRegion => "aws_region",
+            Field::BackupDir => "backup_dir",
+            Field::OutputFile => "output_file",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_field_error_shows_only_its_problem_and_keeps_its_field() {
+        let e = Error::bad_field(Field::FilterTag, "bad tag filter \"a,b\"");
+        assert_eq!(e.to_string(), "bad tag filter \"a,b\"");
+        assert_eq!(e.field(), Some(Field::FilterTag));
+        assert_eq!(e.code(), "bad_input");
+        assert!(e.is_bad_input());
+        assert_eq!(Error::bad_input("x").field(), None);
+    }
+
+    #[test]
+    fn field_names_are_distinct() {
+        let names: std::collections::HashSet<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), Field::ALL.len());
     }
 }

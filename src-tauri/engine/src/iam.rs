@@ -4,7 +4,7 @@
 
 use crate::credentials::{assume_role, base_config, config_for, sdk_error, AwsAuth};
 use crate::wellarchitected::{client::LENS_ALIAS, WorkloadArn};
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use aws_config::SdkConfig;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -51,9 +51,12 @@ impl Trust {
                 Some(id) if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) => {
                     Ok(Trust::Account(id.to_string()))
                 }
-                _ => Err(Error::bad_input(format!(
-                    "bad --trust {text:?}: use conformity, caller or account:<12-digit account ID>"
-                ))),
+                _ => Err(Error::bad_field(
+                    Field::Trust,
+                    format!(
+                        "bad trust {text:?}: use conformity, caller or account:<12-digit account ID>"
+                    ),
+                )),
             },
         }
     }
@@ -137,9 +140,10 @@ pub fn validate_role_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input(format!(
-            "bad --role-name {name:?}: 1-64 letters, digits or +=,.@_-"
-        )))
+        Err(Error::bad_field(
+            Field::RoleName,
+            format!("bad role name {name:?}: 1-64 letters, digits or +=,.@_-"),
+        ))
     }
 }
 
@@ -505,7 +509,7 @@ pub async fn verify(auth: &AwsAuth, workload: &WorkloadArn) -> Result<VerifyRepo
     let role_arn = auth
         .role_arn
         .clone()
-        .ok_or_else(|| Error::bad_input("--role-arn is required"))?;
+        .ok_or_else(|| Error::bad_field(Field::RoleArn, "a role ARN is required"))?;
     let mut report = VerifyReport {
         role_arn: role_arn.clone(),
         workload_arn: workload.to_string(),

@@ -7,9 +7,9 @@
 //! wa-sync sends a stored key only to that base URL; another host needs the key typed again
 //! (or the environment variable, which is not bound).
 
-use crate::conformity::ApiKey;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use url::Url;
 
 /// The keychain service name of every wa-sync entry.
@@ -44,6 +44,58 @@ impl KeyKind {
             KeyKind::Conformity => "Conformity",
             KeyKind::VisionOne => "Vision One",
         }
+    }
+}
+
+/// A Conformity or Vision One API key. It can only be sent, never shown: no `Display`, a
+/// redacted `Debug`.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Checks the shape of a Conformity key a user pasted, without saying anything about its
+    /// content.
+    pub fn new(key: impl Into<String>) -> Result<ApiKey> {
+        Self::for_product(KeyKind::Conformity, key)
+    }
+
+    /// Checks the shape of a key for `kind`'s product; errors name that product.
+    pub fn for_product(kind: KeyKind, key: impl Into<String>) -> Result<ApiKey> {
+        let key = key.into();
+        let trimmed = key.trim();
+        let product = kind.product();
+        if trimmed.is_empty() {
+            return Err(Error::MissingKey(format!(
+                "the {product} API key is empty; set {} or save a key in the app",
+                kind.env_var()
+            )));
+        }
+        if trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+        {
+            return Err(Error::bad_input(format!(
+                "the {product} API key contains spaces, line breaks or non-ASCII characters; \
+                 copy it again from {product} (Administration > API Keys)"
+            )));
+        }
+        Ok(ApiKey(trimmed.to_string()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four characters, which the app may show to tell keys apart.
+    pub fn last_four(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
     }
 }
 
@@ -244,5 +296,36 @@ mod tests {
         assert!(!legacy.is_for(&url("https://api.xdr.trendmicro.com")));
         let broken = decode(KeyKind::VisionOne, r#"{"api_key":"SECRET""#.into()).unwrap_err();
         assert!(!broken.to_string().contains("SECRET"), "{broken}");
+    }
+
+    #[test]
+    fn api_key_never_shows_itself() {
+        let key = ApiKey::new("  tmc12abcdef:6dvZsecretXYZ9 ").unwrap();
+        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+        assert_eq!(key.last_four(), "XYZ9");
+        assert_eq!(ApiKey::new("").unwrap_err().code(), "missing_key");
+        let err = ApiKey::new("abc def").unwrap_err();
+        assert!(!err.to_string().contains("abc"));
+        assert!(
+            err.to_string().starts_with("the Conformity API key"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_vision_one_key_error_names_vision_one() {
+        let err = ApiKey::for_product(KeyKind::VisionOne, "eyJ héllo").unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("the Vision One API key contains"),
+            "{message}"
+        );
+        assert!(
+            message.contains("copy it again from Vision One"),
+            "{message}"
+        );
+        assert!(!message.contains("héllo"), "{message}");
+        let err = ApiKey::for_product(KeyKind::VisionOne, " ").unwrap_err();
+        assert!(err.to_string().contains("VISIONONE_API_KEY"), "{err}");
     }
 }

@@ -17,8 +17,10 @@ pub mod iam;
 pub mod keychain;
 pub mod mapping;
 pub mod notes;
+pub mod paths;
 pub mod preview;
 pub mod report;
+pub mod source;
 pub mod summary;
 pub mod sync;
 pub mod url;
@@ -26,7 +28,7 @@ pub mod usecase;
 pub mod visionone;
 pub mod wellarchitected;
 
-pub use error::{Error, Result};
+pub use error::{Error, Field, Result};
 
 /// The version recorded in backups and reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,17 +1,18 @@
 //! The whole path from a check source to every question's new notes, without writing anything:
 //! what `wa-sync preview` prints and what the app shows before a push.
 
-use crate::checks::{demo, files, Check, Progress, RiskLevel, RuleSettings, TagFilter};
-use crate::conformity::{ConformityClient, FetchStats};
+use crate::checks::{demo, Check, Progress, RiskLevel, RuleSettings, TagFilter};
+use crate::conformity::{files, ConformityClient};
 use crate::mapping::{BestPractices, Lens, Mapping};
 use crate::notes::{self, NotesMode};
+use crate::source::FetchStats;
 use crate::summary::{
     Aggregator, FailingResource, LeftOut, QuestionSummary, RuleTally, Summary, Tally, UnmappedRule,
 };
 use crate::visionone::VisionOneClient;
+pub use crate::wellarchitected::CurrentNotes;
 use crate::Result;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Where the checks come from.
@@ -465,15 +466,6 @@ fn questions_differ(lens: &Lens, workload: &CurrentNotes) -> Option<String> {
         parts.push(format!("extra, left untouched: {}", extra.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// The notes each question of a workload has now, as read from the Well-Architected Tool.
-#[derive(Clone, Debug, Default)]
-pub struct CurrentNotes {
-    pub workload_arn: String,
-    pub lens_version: String,
-    /// Question ID → notes (empty when the question has none).
-    pub notes: HashMap<String, String>,
 }
 
 /// Every question's new notes and status. Without a workload, covered questions would change.

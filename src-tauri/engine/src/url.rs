@@ -1,43 +1,52 @@
 //! Validation of the service URLs a user may configure: secrets travel in headers, so plain
 //! `http://` is only accepted for this machine's own addresses (tests and local proxies).
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use reqwest::Url;
 
-/// Parses a base URL for an API and checks it is safe to send a key to.
+/// Parses a base URL for an API and checks it is safe to send a key to; messages call it
+/// `what` ("the Conformity API URL").
 pub fn parse_base_url(text: &str, what: &str) -> Result<Url> {
+    checked(text, what).map_err(Error::bad_input)
+}
+
+/// [`parse_base_url`] for a URL the user gave as `field`: the message names the field's kind of
+/// input only through the error's `field`.
+pub fn parse_api_url(text: &str, field: Field) -> Result<Url> {
+    checked(text, "the API URL").map_err(|problem| Error::bad_field(field, problem))
+}
+
+fn checked(text: &str, what: &str) -> std::result::Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|e| {
-        Error::bad_input(format!(
+        format!(
             "{what} {text:?} is not a URL ({e}); write the full base, e.g. https://conformity.us-1.cloudone.trendmicro.com/api"
-        ))
+        )
     })?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return Err(Error::bad_input(format!(
+            return Err(format!(
             "{what} {text:?} uses http://, which would send the API key unencrypted; use https:// \
                  (http:// is accepted only for 127.0.0.1, ::1 and localhost)"
-        )))
+        ))
         }
         other => {
-            return Err(Error::bad_input(format!(
+            return Err(format!(
                 "{what} {text:?} has scheme {other:?}; use an https:// URL"
-            )))
+            ))
         }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::bad_input(format!("{what} {text:?} has no host")));
+        return Err(format!("{what} {text:?} has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::bad_input(format!(
+        return Err(format!(
             "{what} must not contain a user name or password; the API key is read from the keychain or the environment"
-        )));
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::bad_input(format!(
-            "{what} {text:?} must not have a query or fragment"
-        )));
+        return Err(format!("{what} {text:?} must not have a query or fragment"));
     }
     Ok(url)
 }

@@ -6,10 +6,9 @@ use crate::state::AppState;
 use crate::types::{ExportDone, ExportFormat, ExportRequest, ReportOf};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 use tauri::State;
 use wa_sync_engine::preview::{Collected, PreviewReport};
-use wa_sync_engine::report::{Format, Report};
+use wa_sync_engine::usecase;
 
 /// Writes the report of the last preview, or of the last push's result, to the file the user
 /// chooses in the save dialog (opened here, in the last used folder or Documents), atomically.
@@ -20,21 +19,15 @@ pub async fn export_report(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> AppResult<Option<ExportDone>> {
-    let (format, label) = match request.format {
-        ExportFormat::Json => (Format::Json, "JSON"),
-        ExportFormat::Csv => (Format::Csv, "CSV"),
-        ExportFormat::Md => (Format::Markdown, "Markdown"),
-        ExportFormat::Html => (Format::Html, "HTML"),
-        ExportFormat::Pdf => (Format::Pdf, "PDF"),
-    };
+    let format = request.format;
     let (report, collected) = last_report(&state, request.of)?;
     let dialog = DialogRequest {
         title: "Export report".into(),
         start_dir: PathBuf::new(),
         file_name: Some(suggested_file_name(&request.file_name, format)),
         filter: Some((
-            format!("{label} report"),
-            vec![format.extension().to_string()],
+            format!("{} report", format.label()),
+            vec![format.name().to_string()],
         )),
     };
     let Some(chosen) = state
@@ -83,29 +76,21 @@ fn last_report(state: &AppState, of: ReportOf) -> AppResult<(PreviewReport, Arc<
 /// Renders the report and writes it to `out` atomically (blocking: a PDF takes a while).
 fn write_report(
     out: &Path,
-    format: Format,
+    format: ExportFormat,
     report: &PreviewReport,
     collected: &Collected,
 ) -> AppResult<ExportDone> {
-    let report = Report::build(report, collected, SystemTime::now(), None);
-    let rendered = format.render_with_warnings(&report);
-    let bytes = rendered.bytes;
-    wa_sync_engine::atomic_file::write(out, &bytes).map_err(|e| {
-        AppError::new(
-            ErrorCode::Io,
-            format!("cannot write the report {}: {e}", out.display()),
-        )
-    })?;
+    let written = usecase::export::write_report(report, collected, format, out)?;
     Ok(ExportDone {
         path: out.display().to_string(),
-        bytes: bytes.len() as u64,
-        warnings: rendered.warnings,
+        bytes: written.bytes,
+        warnings: written.warnings,
     })
 }
 
 /// The name the save dialog proposes: the UI's suggestion when it is a plain file name, else a
 /// generic one.
-fn suggested_file_name(suggested: &str, format: Format) -> String {
+fn suggested_file_name(suggested: &str, format: ExportFormat) -> String {
     let plain = !suggested.trim().is_empty()
         && !suggested.contains(['/', '\\', '\0'])
         && suggested != "."
@@ -113,13 +98,13 @@ fn suggested_file_name(suggested: &str, format: Format) -> String {
     if plain {
         suggested.trim().to_string()
     } else {
-        format!("wa-sync-report.{}", format.extension())
+        format!("wa-sync-report.{}", format.name())
     }
 }
 
 /// The file to write: the dialog's choice, with the format's extension added when the name has
 /// none; its folder must exist and it must not be a folder.
-fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
+fn export_path(chosen: &Path, format: ExportFormat) -> AppResult<PathBuf> {
     let mut out = chosen.to_path_buf();
     if !out.is_absolute() {
         return Err(AppError::new(
@@ -137,7 +122,7 @@ fn export_path(chosen: &Path, format: Format) -> AppResult<PathBuf> {
         ));
     }
     if out.extension().is_none() {
-        out.set_extension(format.extension());
+        out.set_extension(format.name());
     }
     match out.parent() {
         Some(dir) if dir.is_dir() => Ok(out),

@@ -1,7 +1,7 @@
 //! The preview: every question's new notes for the chosen checks, computed against the workload's
 //! notes as they are now. Nothing is written anywhere.
 
-use super::source::OpenedSource;
+use super::source::open_source;
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{AppState, LastRun};
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
 use wa_sync_engine::notes::NotesMode;
-use wa_sync_engine::preview::{self, PreviewReport, TagMatchCount};
+use wa_sync_engine::preview::{PreviewReport, TagMatchCount};
 use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
 use wa_sync_engine::wellarchitected::Workload;
 
@@ -56,7 +56,7 @@ pub(super) async fn compute_preview<'s>(
             ),
         )
     })?;
-    let opened = OpenedSource::open(state, &request.source, &tags)?;
+    let opened = open_source(state, &request.source, &tags)?;
     let source = opened.source();
     let account_id = opened.account_id();
     let _ = progress.send(ProgressEvent::Stage {
@@ -79,7 +79,7 @@ pub(super) async fn compute_preview<'s>(
     });
     let input = PreviewInput {
         source: &source,
-        account_id: account_id.as_deref(),
+        account_id,
         tags: &tags,
         mapping: mapping(),
         mode,
@@ -108,6 +108,6 @@ pub async fn tag_match_count(
     source: SourceRequest,
 ) -> AppResult<TagMatchCount> {
     let filter = parse_tags(&tags)?;
-    let opened = OpenedSource::open(&state, &source, &filter)?;
-    Ok(preview::count_matching(&opened.source(), &filter).await?)
+    let opened = open_source(&state, &source, &filter)?;
+    Ok(usecase::source::count(&opened, &filter).await?)
 }

@@ -1,11 +1,12 @@
 //! The account step: the source's AWS accounts, and the one the checks are read from.
 
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::settings::{AccountChoice, Product, Settings};
+use crate::settings::{AccountChoice, Settings};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
+use wa_sync_engine::usecase;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
@@ -18,15 +19,13 @@ pub struct AccountView {
 
 /// The accounts of the configured product (AWS only).
 pub async fn source_accounts(state: &AppState) -> AppResult<Vec<AccountView>> {
-    let accounts = match state.settings().product {
-        Product::Conformity => state.conformity_client()?.accounts().await?,
-        Product::VisionOne => state.vision_one_client()?.accounts().await?,
-    };
+    let product = state.settings().product.key_kind();
+    let accounts = usecase::source::accounts(product, &state.api_config(), state).await?;
     Ok(accounts_view(accounts).0)
 }
 
 pub(crate) fn accounts_view(
-    accounts: Vec<wa_sync_engine::conformity::Account>,
+    accounts: Vec<wa_sync_engine::source::Account>,
 ) -> (Vec<AccountView>, u64) {
     let mut other = 0;
     let mut out = Vec::new();

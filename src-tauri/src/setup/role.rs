@@ -10,7 +10,8 @@ use tauri::State;
 use ts_rs::TS;
 use wa_sync_engine::credentials::{base_config, validate_role_arn};
 use wa_sync_engine::iam::{self, Trust};
-use wa_sync_engine::wellarchitected::WorkloadArn;
+use wa_sync_engine::usecase;
+use wa_sync_engine::usecase::iam::{CreateSummary, Plan, PlanInput};
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
@@ -60,16 +61,7 @@ pub struct IamExported {
     pub files: Vec<String>,
 }
 
-struct Docs {
-    arn: WorkloadArn,
-    permissions: serde_json::Value,
-    trust: serde_json::Value,
-    external_id: Option<String>,
-    principals: Vec<String>,
-    caller_account: Option<String>,
-}
-
-async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
+async fn documents(state: &AppState, writer: Writer) -> AppResult<Plan> {
     let arn = state.workload_arn()?;
     let settings = state.settings();
     let external_id = match settings.product {
@@ -90,25 +82,15 @@ async fn documents(state: &AppState, writer: Writer) -> AppResult<Docs> {
         Writer::Both => vec![Trust::Caller, Trust::Conformity],
     };
     let profile = state.settings().aws.and_then(|a| a.profile);
-    let caller_account = if writer.app_assumes() {
-        let config = base_config(profile.as_deref(), &arn.region).await;
-        Some(
-            iam::caller_account(&config)
-                .await
-                .map_err(|e| aws_error(profile.as_deref(), e))?,
-        )
-    } else {
-        None
-    };
-    let principals = iam::principals(&trust, &arn.partition, caller_account.as_deref())?;
-    Ok(Docs {
-        permissions: iam::permissions_policy(&arn, false),
-        trust: iam::trust_policy(&principals, external_id.as_deref()),
-        arn,
+    usecase::iam::plan(PlanInput {
+        workload: arn,
+        trust,
         external_id,
-        principals,
-        caller_account,
+        profile: profile.as_deref(),
+        allow_list_workloads: false,
     })
+    .await
+    .map_err(|e| aws_error(profile.as_deref(), e))
 }
 
 fn check_role_name(name: &str) -> AppResult<()> {
@@ -141,13 +123,13 @@ pub async fn run_iam_plan(
     let mut warnings = Vec::new();
     let settings = state.settings();
     if let Some(caller) = &docs.caller_account {
-        if caller != &docs.arn.account_id {
+        if caller != &docs.workload.account_id {
             warnings.push(format!(
                 "Your AWS credentials are for account {caller}, but the workload is in account {}: the role \
                  must be created in the workload's account. Pick a profile of account {} to create it from \
                  here, or save the files and run the script with credentials of that account. (wa-sync will \
                  still need to assume it from account {caller}, which the trust policy allows.)",
-                docs.arn.account_id, docs.arn.account_id
+                docs.workload.account_id, docs.workload.account_id
             ));
         }
     }
@@ -157,11 +139,11 @@ pub async fn run_iam_plan(
         .filter(|_| settings.product == Product::Conformity)
         .and_then(|a| a.aws_account_id.clone())
     {
-        if expected != docs.arn.account_id {
+        if expected != docs.workload.account_id {
             warnings.push(format!(
                 "The Conformity account's AWS account is {expected}, but the workload is in {}: Conformity's \
                  hosted sync only writes to workloads of the account's own AWS account.",
-                docs.arn.account_id
+                docs.workload.account_id
             ));
         }
     }
@@ -169,7 +151,7 @@ pub async fn run_iam_plan(
         writer,
         role_arn: format!(
             "arn:{}:iam::{}:role/{role_name}",
-            docs.arn.partition, docs.arn.account_id
+            docs.workload.partition, docs.workload.account_id
         ),
         policy_name: iam::policy_name(&role_name),
         role_name,
@@ -177,7 +159,7 @@ pub async fn run_iam_plan(
         trust_policy: iam::pretty(&docs.trust),
         external_id: docs.external_id,
         principals: docs.principals,
-        workload_account: docs.arn.account_id.clone(),
+        workload_account: docs.workload.account_id.clone(),
         caller_account: docs.caller_account,
         warnings,
     })
@@ -224,24 +206,24 @@ pub async fn run_iam_create(
     check_role_name(&role_name)?;
     let docs = documents(state, writer).await?;
     let profile = state.settings().aws.and_then(|a| a.profile);
-    let config = base_config(profile.as_deref(), &docs.arn.region).await;
+    let config = base_config(profile.as_deref(), &docs.workload.region).await;
     let account = iam::caller_account(&config)
         .await
         .map_err(|e| aws_error(profile.as_deref(), e))?;
-    if account != docs.arn.account_id {
+    if account != docs.workload.account_id {
         return Err(AppError::new(
             ErrorCode::BadInput,
             format!(
                 "your AWS credentials are for account {account}, but the workload is in account {}; the role \
                  must be in the workload's account. Pick a profile of account {} in the AWS step, or save the \
                  files and run the script there",
-                docs.arn.account_id, docs.arn.account_id
+                docs.workload.account_id, docs.workload.account_id
             ),
         ));
     }
     let iam_error = |e| iam_rights_error(profile.as_deref(), e);
     if !adopt {
-        let owned = iam::ownership(&config, &account, &docs.arn.partition, &role_name)
+        let owned = iam::ownership(&config, &account, &docs.workload.partition, &role_name)
             .await
             .map_err(iam_error)?;
         if let Some(refused) = not_taken_over(owned, &docs, &account, &role_name) {
@@ -251,7 +233,7 @@ pub async fn run_iam_create(
     let outcome = iam::create_or_update(
         &config,
         &account,
-        &docs.arn.partition,
+        &docs.workload.partition,
         &role_name,
         &docs.permissions,
         &docs.trust,
@@ -287,7 +269,7 @@ fn iam_rights_error(profile: Option<&str>, e: wa_sync_engine::Error) -> AppError
 /// nothing and carries what the confirmation before taking it over shows.
 fn not_taken_over(
     owned: iam::Ownership,
-    docs: &Docs,
+    docs: &Plan,
     account: &str,
     role_name: &str,
 ) -> Option<IamCreated> {
@@ -296,7 +278,10 @@ fn not_taken_over(
         return None;
     }
     Some(IamCreated {
-        role_arn: format!("arn:{}:iam::{account}:role/{role_name}", docs.arn.partition),
+        role_arn: format!(
+            "arn:{}:iam::{account}:role/{role_name}",
+            docs.workload.partition
+        ),
         summary: format!(
             "Nothing was changed: {} already exist{} and {} not made by wa-sync (no tag {}={}).",
             foreign.join(" and "),
@@ -319,24 +304,15 @@ fn not_taken_over(
     })
 }
 
-/// What a create or update did, in a sentence.
+/// What a create or update did, in a sentence (the engine's wording, as the CLI's).
 fn created_summary(outcome: &iam::SetupOutcome) -> String {
+    let said = CreateSummary::from(outcome).to_string();
+    let mut chars = said.chars();
+    let first = chars.next().map(|c| c.to_ascii_uppercase());
     format!(
-        "Policy {} {}; role {} {}.",
-        outcome.policy_arn,
-        if outcome.policy_created {
-            "created".to_string()
-        } else if let Some(v) = &outcome.policy_version {
-            format!("updated (now version {v})")
-        } else {
-            "already up to date".to_string()
-        },
-        outcome.role_arn,
-        if outcome.role_created {
-            "created"
-        } else {
-            "updated (trust policy)"
-        }
+        "{}{}.",
+        first.map(String::from).unwrap_or_default(),
+        chars.as_str()
     )
 }
 

@@ -7,9 +7,8 @@ use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use wa_sync_engine::credentials::{base_config, sdk_error};
+use wa_sync_engine::usecase;
 use wa_sync_engine::wellarchitected::client::LENS_ALIAS;
-use wa_sync_engine::wellarchitected::WorkloadArn;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
@@ -37,21 +36,6 @@ pub struct WorkloadList {
 #[tauri::command]
 pub fn aws_profiles() -> Vec<AwsProfile> {
     read_profiles()
-}
-
-fn validate_region(region: &str) -> AppResult<()> {
-    let ok = region.split('-').count() >= 3
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::BadInput,
-            format!("{region:?} is not an AWS region (for example eu-west-1)"),
-        ))
-    }
 }
 
 fn validate_profile(profile: &Option<String>) -> AppResult<()> {
@@ -82,46 +66,26 @@ pub async fn run_aws_workloads(
     profile: Option<String>,
     region: String,
 ) -> AppResult<WorkloadList> {
-    let region = region.trim().to_string();
-    validate_region(&region)?;
     validate_profile(&profile)?;
-    let config = base_config(profile.as_deref(), &region).await;
-    let sts = aws_sdk_sts::Client::new(&config);
-    let me = sts
-        .get_caller_identity()
-        .send()
+    let seen = usecase::list_workloads(profile.as_deref(), &region)
         .await
-        .map_err(|e| aws_error(profile.as_deref(), sdk_error("STS GetCallerIdentity", &e)))?;
-    let wa = aws_sdk_wellarchitected::Client::new(&config);
-    let mut pages = wa.list_workloads().into_paginator().page_size(50).send();
+        .map_err(|e| aws_error(profile.as_deref(), e))?;
     let expected = state.settings().account.and_then(|a| a.aws_account_id);
-    let mut workloads = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| {
-            aws_error(
-                profile.as_deref(),
-                sdk_error(&format!("Well-Architected ListWorkloads in {region}"), &e),
-            )
-        })?;
-        for w in page.workload_summaries() {
-            let arn = w.workload_arn().unwrap_or_default().to_string();
-            let Ok(parsed) = WorkloadArn::parse(&arn) else {
-                continue;
-            };
-            workloads.push(WorkloadView {
-                name: w.workload_name().unwrap_or_default().to_string(),
-                has_lens: w.lenses().iter().any(|l| l == LENS_ALIAS),
-                account_matches: expected.as_ref().map(|e| e == &parsed.account_id),
-                account_id: parsed.account_id,
-                region: parsed.region,
-                arn,
-            });
-        }
-    }
-    workloads.sort_by_key(|a| a.name.to_lowercase());
+    let workloads = seen
+        .workloads
+        .into_iter()
+        .map(|w| WorkloadView {
+            arn: w.arn.to_string(),
+            name: w.name,
+            has_lens: w.has_lens,
+            account_matches: expected.as_ref().map(|e| e == &w.arn.account_id),
+            account_id: w.arn.account_id,
+            region: w.arn.region,
+        })
+        .collect();
     Ok(WorkloadList {
-        caller_account: me.account().unwrap_or_default().to_string(),
-        caller_arn: me.arn().unwrap_or_default().to_string(),
+        caller_account: seen.caller_account,
+        caller_arn: seen.caller_arn,
         workloads,
     })
 }

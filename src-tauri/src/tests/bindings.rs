@@ -19,10 +19,30 @@ impl TypeVisitor for Generated {
         if self.0.contains_key(&name) {
             return;
         }
-        let text = T::export_to_string().expect("ts-rs renders the type");
+        let text = same_folder_imports(&T::export_to_string().expect("ts-rs renders the type"));
         self.0.insert(name, text);
         T::visit_dependencies(self);
     }
+}
+
+/// Every binding lands in ui/src/bindings, but ts-rs words an import between the app's types
+/// and the engine's (whose `export_to` is relative to another crate) as a path up and back down
+/// to that folder: `./Name` is what it means.
+fn same_folder_imports(text: &str) -> String {
+    const FOLDER: &str = "ui/src/bindings/";
+    text.lines()
+        .map(
+            |line| match (line.strip_prefix("import type "), line.find(FOLDER)) {
+                (Some(_), Some(at)) if line.contains("from \"../") => {
+                    let start = line.find("from \"").expect("an import's source") + "from \"".len();
+                    format!("{}./{}", &line[..start], &line[at + FOLDER.len()..])
+                }
+                _ => line.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
 }
 
 /// Every type that crosses the bridge (what the commands take and return, and the events);

@@ -1,10 +1,10 @@
 //! `wa-sync hosted-sync`: asks Conformity's own service to write the notes.
 
-use super::{conformity_client, validate_account_id, Outcome};
+use super::{conformity_client, Outcome};
 use crate::args::{Global, HostedSyncArgs};
 use crate::output;
 use serde_json::json;
-use wa_sync_engine::checks::TagFilter;
+use wa_sync_engine::checks::{validate_account_id, TagFilter};
 use wa_sync_engine::credentials::validate_role_arn;
 use wa_sync_engine::wellarchitected::WorkloadArn;
 use wa_sync_engine::{Error, Result};
@@ -20,7 +20,7 @@ pub async fn run(global: &Global, args: HostedSyncArgs) -> Result<Outcome> {
             arn.account_id
         )));
     }
-    let tags = TagFilter::parse(&args.filter_tags).map_err(|e| Error::bad_input(e.to_string()))?;
+    let tags = TagFilter::parse(&args.filter_tags)?;
     let client = conformity_client(global)?;
     let answer = client
         .hosted_sync(&args.account_id, &args.role_arn, &arn.to_string(), &tags)

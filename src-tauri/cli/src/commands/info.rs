@@ -1,24 +1,22 @@
 //! Commands that only read: the external ID, the accounts and the mapping.
 
-use super::{conformity_client, mapping as load_mapping, source_kind, visionone_client, Outcome};
+use super::{api_config, mapping as load_mapping, product, source_kind, Outcome};
 use crate::args::Global;
-use crate::args::SourceKind;
 use crate::output;
 use wa_sync_engine::mapping::coverage::Coverage;
 use wa_sync_engine::mapping::{Lens, Origin};
+use wa_sync_engine::usecase::{self, SystemKeys};
 use wa_sync_engine::Result;
 
 pub async fn external_id(global: &Global) -> Result<Outcome> {
-    let client = conformity_client(global)?;
-    output::emit(&format!("{}\n", client.external_id().await?));
+    let id = usecase::source::external_id(&api_config(global), &SystemKeys).await?;
+    output::emit(&format!("{id}\n"));
     Ok(Outcome::Done)
 }
 
 pub async fn accounts(global: &Global, json: bool) -> Result<Outcome> {
-    let accounts = match source_kind(global) {
-        SourceKind::VisionOne => visionone_client(global)?.accounts().await?,
-        SourceKind::Conformity => conformity_client(global)?.accounts().await?,
-    };
+    let product = product(source_kind(global));
+    let accounts = usecase::source::accounts(product, &api_config(global), &SystemKeys).await?;
     if json {
         output::print_json(&accounts);
     } else {

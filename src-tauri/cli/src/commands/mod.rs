@@ -10,12 +10,11 @@ mod sync;
 pub mod workload;
 
 use crate::args::{ChecksArgs, Cli, Command, Global, SourceKind};
-use wa_sync_engine::checks::TagFilter;
-use wa_sync_engine::conformity::{base_url_for_region, ClientOptions, ConformityClient};
-use wa_sync_engine::keychain::{self, KeyKind};
+use wa_sync_engine::checks::{validate_account_id, TagFilter};
+use wa_sync_engine::conformity::ConformityClient;
+use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::mapping::Mapping;
-use wa_sync_engine::preview::Source;
-use wa_sync_engine::visionone::{resolve_base_url, VisionOneClient, VisionOneOptions};
+use wa_sync_engine::usecase::{ApiConfig, Endpoint, OpenedSource, SourceConfig, SystemKeys};
 use wa_sync_engine::{Error, Result};
 
 /// How a command ended, as the exit status.
@@ -47,37 +46,26 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
+/// Both products' endpoints from the flags and the environment.
+pub fn api_config(global: &Global) -> ApiConfig {
+    ApiConfig {
+        conformity: Endpoint {
+            url: global.conformity_url.clone(),
+            region: global.conformity_region.clone(),
+            requests_per_second: global.conformity_rps,
+        },
+        vision_one: Endpoint {
+            url: global.visionone_url.clone(),
+            region: global.visionone_region.clone(),
+            requests_per_second: global.visionone_rps,
+        },
+    }
+}
+
 /// A Conformity client from the flags, the environment and the keychain (a stored key only for
 /// the base URL it was verified with); fails before any request.
 pub fn conformity_client(global: &Global) -> Result<ConformityClient> {
-    let base = match (&global.conformity_url, &global.conformity_region) {
-        (Some(url), _) => url.clone(),
-        (None, Some(region)) => base_url_for_region(region)?,
-        (None, None) => return Err(Error::bad_input(
-            "no Conformity API given: pass --conformity-region (e.g. us-1) or --conformity-url, \
-                 or set CONFORMITY_REGION or CONFORMITY_API_URL",
-        )),
-    };
-    let base = wa_sync_engine::url::parse_base_url(&base, "the Conformity API URL")?;
-    let requests_per_second = rate_ceiling(global.conformity_rps, "--conformity-rps")?;
-    let key = keychain::load_for(KeyKind::Conformity, &base)?;
-    let options = ClientOptions {
-        requests_per_second,
-        ..ClientOptions::default()
-    };
-    ConformityClient::new(base, key, options)
-}
-
-/// A `--…-rps` ceiling as the clients take it (0, as before, for none).
-fn rate_ceiling(value: Option<f64>, flag: &str) -> Result<f64> {
-    match value {
-        None => Ok(0.0),
-        Some(rps) if rps.is_finite() && rps >= 0.0 => Ok(rps),
-        Some(_) => Err(Error::bad_input(format!(
-            "{flag} must be a number of requests per second (e.g. 2), or 0 or nothing to let \
-             wa-sync adapt to the service"
-        ))),
-    }
+    api_config(global).conformity.conformity_client(&SystemKeys)
 }
 
 /// The mapping in use: the shipped one plus the user's override file.
@@ -85,18 +73,10 @@ pub fn mapping(global: &Global) -> Result<Mapping> {
     Mapping::load(global.mapping.as_deref())
 }
 
-/// The engine's account ID check, worded for the command line.
-pub fn validate_account_id(id: &str) -> Result<()> {
-    wa_sync_engine::checks::validate_account_id(id).map_err(|e| {
-        Error::bad_input(format!(
-            "--account-id: {e}; list yours with `wa-sync accounts`"
-        ))
-    })
-}
-
-/// Validates the check-source flags. The client is built by the caller only when the API is used.
-pub fn checks_input(args: &ChecksArgs) -> Result<(TagFilter, Option<String>)> {
-    let tags = TagFilter::parse(&args.filter_tags).map_err(|e| Error::bad_input(e.to_string()))?;
+/// Validates the check-source flags' combinations and the tag filter; the source itself is
+/// checked when it is opened ([`Opened::open`]).
+pub fn checks_input(args: &ChecksArgs) -> Result<TagFilter> {
+    let tags = TagFilter::parse(&args.filter_tags)?;
     if let Some(id) = &args.account_id {
         validate_account_id(id)?;
     }
@@ -111,16 +91,7 @@ pub fn checks_input(args: &ChecksArgs) -> Result<(TagFilter, Option<String>)> {
             "--rule-settings-file only goes with --checks-file",
         ));
     }
-    let account_id = if args.demo {
-        Some(
-            args.account_id
-                .clone()
-                .unwrap_or_else(|| wa_sync_engine::checks::demo::ACCOUNT_ID.to_string()),
-        )
-    } else {
-        args.account_id.clone()
-    };
-    Ok((tags, account_id))
+    Ok(tags)
 }
 
 /// The product the checks come from: `--source`, else the one whose URL, region or key is
@@ -143,73 +114,59 @@ pub fn source_kind(global: &Global) -> SourceKind {
     }
 }
 
-/// A Vision One client from the flags, the environment and the keychain (a stored key only for
-/// the base URL it was verified with); fails before any request.
-pub fn visionone_client(global: &Global) -> Result<VisionOneClient> {
-    let base = resolve_base_url(
-        global.visionone_url.as_deref(),
-        global.visionone_region.as_deref(),
-    )?;
-    let requests_per_second = rate_ceiling(global.visionone_rps, "--visionone-rps")?;
-    let key = keychain::load_for(KeyKind::VisionOne, &base)?;
-    let options = VisionOneOptions {
-        requests_per_second,
-        ..VisionOneOptions::default()
-    };
-    VisionOneClient::new(base, key, options)
+/// The product whose key a source kind needs.
+pub fn product(kind: SourceKind) -> KeyKind {
+    match kind {
+        SourceKind::Conformity => KeyKind::Conformity,
+        SourceKind::VisionOne => KeyKind::VisionOne,
+    }
 }
 
-/// The API clients a command needs, built once all input is valid.
-#[derive(Default)]
-pub struct Clients {
-    pub conformity: Option<ConformityClient>,
-    pub vision_one: Option<VisionOneClient>,
+/// The check source of validated flags, opened (with its client, when it is an API), and a
+/// Conformity client for the external ID of a role to assume when the source has none.
+pub struct Opened {
+    pub source: OpenedSource,
+    role_lookup: Option<ConformityClient>,
 }
 
-impl Clients {
-    /// Clients for reading checks (unless they come from files or the demo) and for looking up
-    /// the external ID of a role to assume.
-    pub fn for_checks(
+impl Opened {
+    pub fn open(
         global: &Global,
         args: &ChecksArgs,
         tags: &TagFilter,
         target: Option<&workload::Target>,
-    ) -> Result<Clients> {
-        let kind = source_kind(global);
-        let api = uses_api(args);
-        let mut clients = Clients::default();
-        if kind == SourceKind::VisionOne && api {
-            VisionOneClient::checks_filter(args.account_id.as_deref().unwrap_or_default(), tags)?;
-            clients.vision_one = Some(visionone_client(global)?);
-        }
-        if (kind == SourceKind::Conformity && api) || target.is_some_and(|t| t.needs_conformity()) {
-            clients.conformity = Some(conformity_client(global)?);
-        }
-        Ok(clients)
-    }
-
-    /// The check source for validated flags.
-    pub fn source<'a>(&'a self, args: &ChecksArgs) -> Source<'a> {
-        let account_id = args.account_id.clone().unwrap_or_default();
-        if args.demo {
-            Source::Demo
+    ) -> Result<Opened> {
+        let config = if args.demo {
+            SourceConfig::Demo {
+                account_id: args.account_id.clone(),
+            }
         } else if !args.checks_files.is_empty() {
-            Source::Files {
+            SourceConfig::Files {
                 checks: args.checks_files.clone(),
                 rule_settings: args.rule_settings_file.clone(),
             }
-        } else if let Some(client) = &self.vision_one {
-            Source::VisionOne { client, account_id }
         } else {
-            Source::Conformity {
-                client: self.conformity.as_ref().expect("a client for API sources"),
-                account_id,
+            SourceConfig::Api {
+                product: product(source_kind(global)),
+                account_id: args.account_id.clone().unwrap_or_default(),
             }
-        }
+        };
+        let source = OpenedSource::open(config, &api_config(global), tags, &SystemKeys)?;
+        let role_lookup = if source.conformity().is_none()
+            && target.is_some_and(workload::Target::needs_conformity)
+        {
+            Some(conformity_client(global)?)
+        } else {
+            None
+        };
+        Ok(Opened {
+            source,
+            role_lookup,
+        })
     }
-}
 
-/// Whether the checks come from the API (so a Conformity client is needed).
-pub fn uses_api(args: &ChecksArgs) -> bool {
-    !args.demo && args.checks_files.is_empty()
+    /// The Conformity client a role's external ID is looked up with, if any.
+    pub fn conformity(&self) -> Option<&ConformityClient> {
+        self.source.conformity().or(self.role_lookup.as_ref())
+    }
 }

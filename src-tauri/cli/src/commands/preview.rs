@@ -1,15 +1,23 @@
 //! `wa-sync preview`: every question's Check Summary Report, and with a workload what would change.
 
-use super::{checks_input, mapping, workload, Clients, Outcome};
+use super::{checks_input, mapping, workload, Opened, Outcome};
 use crate::args::{ChecksArgs, Global, PreviewArgs, WorkloadArgs};
-use crate::output::{self, TerminalProgress};
+use crate::output::{self, CheckProgress};
 use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::preview::{Collected, PreviewReport};
 use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
 use wa_sync_engine::Result;
 
 pub async fn run(global: &Global, args: PreviewArgs) -> Result<Outcome> {
-    let (report, _) = compute(global, &args.checks, &args.workload, args.notes_mode.into()).await?;
+    let draw = output::draws_progress(global.quiet, args.json);
+    let (report, _) = compute(
+        global,
+        &args.checks,
+        &args.workload,
+        args.notes_mode.into(),
+        draw,
+    )
+    .await?;
     if args.json {
         output::print_json(&report);
     } else {
@@ -25,9 +33,10 @@ pub async fn compute(
     checks: &ChecksArgs,
     workload_args: &WorkloadArgs,
     mode: NotesMode,
+    draw_progress: bool,
 ) -> Result<(PreviewReport, Collected)> {
     let target = workload::target(global, workload_args)?;
-    let previewed = compute_for(global, checks, target, mode).await?;
+    let previewed = compute_for(global, checks, target, mode, draw_progress).await?;
     Ok((previewed.report, previewed.collected))
 }
 
@@ -38,19 +47,20 @@ pub async fn compute_for(
     checks: &ChecksArgs,
     target: Option<workload::Target>,
     mode: NotesMode,
+    draw_progress: bool,
 ) -> Result<Previewed<'static>> {
-    let (tags, account_id) = checks_input(checks)?;
+    let tags = checks_input(checks)?;
     let mapping = mapping(global)?;
-    let clients = Clients::for_checks(global, checks, &tags, target.as_ref())?;
-    let source = clients.source(checks);
-    let progress = TerminalProgress::new(global.quiet);
-    let conformity = clients.conformity.as_ref();
+    let opened = Opened::open(global, checks, &tags, target.as_ref())?;
+    let source = opened.source.source();
+    let progress = CheckProgress::new(draw_progress);
+    let conformity = opened.conformity();
     let read = target.as_ref().map(|target| async move {
         usecase::read(WorkloadHandle::from(target.open(conformity).await?)).await
     });
     let input = PreviewInput {
         source: &source,
-        account_id: account_id.as_deref(),
+        account_id: opened.source.account_id(),
         tags: &tags,
         mapping: &mapping,
         mode,

@@ -2,10 +2,10 @@
 //! the sync wrote (`--force`: all of them). The workload must be named with `--workload-arn`
 //! (and match the backup's), or confirmed with `--yes`.
 
-use super::sync::{cancel_on_interrupt, WriteProgress};
+use super::sync::cancel_on_interrupt;
 use super::{conformity_client, workload, Outcome};
 use crate::args::{Global, RestoreArgs, WorkloadArgs};
-use crate::output;
+use crate::output::{self, WriteProgress};
 use wa_sync_engine::sync::{Backup, RestoreReport, RestoreStatus, SyncOptions};
 use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::wellarchitected::WorkloadArn;
@@ -13,7 +13,10 @@ use wa_sync_engine::{Error, Result};
 
 pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     let backup = Backup::read(&args.backup)?;
-    let backup_arn = WorkloadArn::parse(&backup.workload_arn)?.to_string();
+    // The ARN comes from the file, not from --workload-arn: the message names the file.
+    let backup_arn = WorkloadArn::parse(&backup.workload_arn)
+        .map_err(|e| Error::bad_input(format!("{}: {e}", args.backup.display())))?
+        .to_string();
     match &args.workload_arn {
         Some(expected) => {
             let expected = WorkloadArn::parse(expected)?.to_string();
@@ -59,7 +62,7 @@ pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
     };
     let cancel = Cancel::new();
     let on_interrupt = cancel_on_interrupt(&cancel);
-    let progress = WriteProgress::new(global.quiet);
+    let progress = WriteProgress::new(output::draws_progress(global.quiet, args.json));
     let report = usecase::restore(
         &workload,
         &backup,

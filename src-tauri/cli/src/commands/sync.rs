@@ -4,10 +4,9 @@
 
 use super::{workload, Outcome};
 use crate::args::{Global, SyncArgs};
-use crate::output;
-use std::io::{IsTerminal, Write};
+use crate::output::{self, WriteProgress};
 use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
-use wa_sync_engine::sync::{SyncOptions, SyncProgress};
+use wa_sync_engine::sync::SyncOptions;
 use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::{Error, Result};
 
@@ -22,9 +21,15 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
             ))
         }
     };
-    let previewed =
-        super::preview::compute_for(global, &args.checks, Some(target), args.notes_mode.into())
-            .await?;
+    let draw = output::draws_progress(global.quiet, args.json);
+    let previewed = super::preview::compute_for(
+        global,
+        &args.checks,
+        Some(target),
+        args.notes_mode.into(),
+        draw,
+    )
+    .await?;
     let options = SyncOptions {
         backup_dir: args.backup_dir.clone(),
         dry_run: args.dry_run,
@@ -32,7 +37,7 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
     };
     let cancel = Cancel::new();
     let on_interrupt = cancel_on_interrupt(&cancel);
-    let writing = WriteProgress::new(global.quiet);
+    let writing = WriteProgress::new(draw);
     let report = usecase::push(&previewed, |_| true, &options, &cancel, &writing).await;
     on_interrupt.abort();
     writing.finish();
@@ -129,34 +134,5 @@ fn name_unwritten(report: &PreviewReport) -> Outcome {
         Outcome::Done
     } else {
         Outcome::Partial
-    }
-}
-
-/// "Writing notes: 12 of 40" on a terminal's stderr.
-pub struct WriteProgress {
-    enabled: bool,
-}
-
-impl WriteProgress {
-    pub fn new(quiet: bool) -> Self {
-        WriteProgress {
-            enabled: !quiet && std::io::stderr().is_terminal(),
-        }
-    }
-
-    pub fn finish(&self) {
-        if self.enabled {
-            eprintln!();
-        }
-    }
-}
-
-impl SyncProgress for WriteProgress {
-    fn question_done(&self, done: usize, total: usize, _question_id: &str, _ok: bool) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\rWriting notes: {done} of {total}");
-            let _ = err.flush();
-        }
     }
 }

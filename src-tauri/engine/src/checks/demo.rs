@@ -2,8 +2,8 @@
 //! anyone can try wa-sync with no account, key or network. Deterministic: the same every run.
 
 use super::{CheckRecord, RiskLevel, RuleSetting, RuleSettings, Status};
-use crate::conformity::Account;
 use crate::mapping::RuleCatalogue;
+use crate::source::Account;
 use std::sync::OnceLock;
 
 pub const ACCOUNT_ID: &str = "demo-account";

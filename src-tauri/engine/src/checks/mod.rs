@@ -2,7 +2,6 @@
 //! the built-in demo data), so counting never needs to know where a check came from.
 
 pub mod demo;
-pub mod files;
 pub mod tags;
 
 use serde::{Deserialize, Serialize};
@@ -20,10 +19,13 @@ pub fn validate_account_id(id: &str) -> crate::Result<()> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(crate::Error::bad_input(format!(
-            "bad account ID {id:?}: an account ID has only letters, digits, '-' and '_' \
-             (e.g. a UUID), at most 64 of them"
-        )));
+        return Err(crate::Error::bad_field(
+            crate::Field::AccountId,
+            format!(
+                "bad account ID {id:?}: an account ID has only letters, digits, '-' and '_' \
+                 (e.g. a UUID), at most 64 of them"
+            ),
+        ));
     }
     Ok(())
 }
@@ -162,6 +164,14 @@ pub struct Evidence<'a> {
 /// may pass.
 pub fn https_only(url: &str) -> Option<&str> {
     let url = url.trim();
+    // Refused before parsing, which allocates: counting asks this of every check of a rule
+    // until one gives a usable URL.
+    if !url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    {
+        return None;
+    }
     let parsed = url::Url::parse(url).ok()?;
     (parsed.scheme() == "https" && parsed.host_str().is_some_and(|h| !h.is_empty())).then_some(url)
 }
@@ -352,5 +362,51 @@ impl OwnedEvidence {
             link: self.link.as_deref(),
             knowledge_base_url: self.knowledge_base_url.as_deref(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_https_urls_with_a_host_pass() {
+        for good in ["https://kb.example/S3-001.html", "  HTTPS://kb.example/x  "] {
+            assert_eq!(https_only(good), Some(good.trim()), "{good}");
+        }
+        for bad in [
+            "http://kb.example/x",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "https:/kb.example",
+            "//kb.example/x",
+            "",
+            "é",
+        ] {
+            assert_eq!(https_only(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lenient_text_takes_strings_and_drops_anything_else() {
+        #[derive(Deserialize)]
+        struct Fields<'a> {
+            #[serde(borrow)]
+            a: LenientText<'a>,
+            #[serde(borrow)]
+            b: LenientText<'a>,
+            #[serde(borrow)]
+            c: LenientText<'a>,
+            #[serde(borrow)]
+            d: LenientText<'a>,
+            #[serde(borrow)]
+            e: LenientText<'a>,
+        }
+        let json = r#"{"a":"plain","b":"esc\"aped","c":{"x":[1,2]},"d":null,"e":"  "}"#;
+        let f: Fields<'_> = serde_json::from_str(json).unwrap();
+        assert!(matches!(f.a.0, Some(std::borrow::Cow::Borrowed("plain"))));
+        assert_eq!(f.b.get(), Some("esc\"aped"));
+        assert_eq!((f.c.get(), f.d.get(), f.e.get()), (None, None, None));
     }
 }

@@ -24,6 +24,12 @@ impl fmt::Display for TagFilterError {
     }
 }
 
+impl From<TagFilterError> for crate::Error {
+    fn from(e: TagFilterError) -> Self {
+        crate::Error::bad_field(crate::Field::FilterTag, e.0)
+    }
+}
+
 impl TagFilter {
     /// Validates every value; the first bad one is reported with how to write it instead.
     pub fn parse<S: AsRef<str>>(values: &[S]) -> Result<TagFilter, TagFilterError> {
@@ -85,7 +91,7 @@ fn validate(value: &str) -> Result<(), TagFilterError> {
         return bad("it starts or ends with a space");
     }
     if value.contains(',') {
-        return bad("it contains a comma, which Conformity reads as a separator; give each tag its own --filter-tag");
+        return bad("it contains a comma, which Conformity reads as a separator; give each tag its own filter value");
     }
     if value.chars().any(char::is_control) {
         return bad("it contains a control character");

@@ -5,13 +5,13 @@ use crate::checks::{Check, Progress, RiskLevel, RuleSettings, TagFilter};
 use crate::http::pacing::MAX_CONCURRENCY;
 use crate::http::retry::RetryPolicy;
 use crate::http::{Transport, TransportOptions, MAX_BODY_BYTES};
-use crate::keychain::KeyKind;
+use crate::keychain::ApiKey;
+use crate::source::{Account, FetchStats};
 use crate::{Error, Result};
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::{header, Method, StatusCode, Url};
 use serde::Serialize;
 use std::collections::VecDeque;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,58 +20,6 @@ const CONTENT_TYPE: &str = "application/vnd.api+json";
 const PAGE_SIZE: u64 = 1000;
 /// `/checks` serves at most this many results for one query, however it is paged.
 pub const RESULT_CAP: u64 = 10_000;
-
-/// A Conformity or Vision One API key. It can only be sent, never shown: no `Display`, a
-/// redacted `Debug`.
-#[derive(Clone)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Checks the shape of a Conformity key a user pasted, without saying anything about its
-    /// content.
-    pub fn new(key: impl Into<String>) -> Result<ApiKey> {
-        Self::for_product(KeyKind::Conformity, key)
-    }
-
-    /// Checks the shape of a key for `kind`'s product; errors name that product.
-    pub fn for_product(kind: KeyKind, key: impl Into<String>) -> Result<ApiKey> {
-        let key = key.into();
-        let trimmed = key.trim();
-        let product = kind.product();
-        if trimmed.is_empty() {
-            return Err(Error::MissingKey(format!(
-                "the {product} API key is empty; set {} or save a key in the app",
-                kind.env_var()
-            )));
-        }
-        if trimmed
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-        {
-            return Err(Error::bad_input(format!(
-                "the {product} API key contains spaces, line breaks or non-ASCII characters; \
-                 copy it again from {product} (Administration > API Keys)"
-            )));
-        }
-        Ok(ApiKey(trimmed.to_string()))
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The last four characters, which the app may show to tell keys apart.
-    pub fn last_four(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        chars[chars.len().saturating_sub(4)..].iter().collect()
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
@@ -93,27 +41,6 @@ impl Default for ClientOptions {
             max_body_bytes: MAX_BODY_BYTES,
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    pub aws_account_id: Option<String>,
-    pub cloud_type: Option<String>,
-    pub environment: Option<String>,
-}
-
-/// What a `/checks` download saw.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FetchStats {
-    /// Checks received.
-    pub fetched: u64,
-    /// Checks the API said match the query (`meta.total` of the unsplit query).
-    pub available: u64,
-    pub requests: u64,
-    /// How many times a query over the cap was split.
-    pub splits: u64,
 }
 
 /// Conformity's answer to a hosted sync request.
@@ -183,7 +110,7 @@ impl ConformityClient {
     ) -> Result<Vec<u8>> {
         let url = crate::url::join(&self.base, path);
         let advice =
-            "wait a few minutes and try again, or lower the request rate with --conformity-rps";
+            "wait a few minutes and try again, or set a lower requests-per-second ceiling for Conformity";
         let answer = self
             .transport
             .send(&url, path, advice, |http| {
@@ -566,37 +493,6 @@ fn error_detail(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn api_key_never_shows_itself() {
-        let key = ApiKey::new("  tmc12abcdef:6dvZsecretXYZ9 ").unwrap();
-        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
-        assert_eq!(key.last_four(), "XYZ9");
-        assert_eq!(ApiKey::new("").unwrap_err().code(), "missing_key");
-        let err = ApiKey::new("abc def").unwrap_err();
-        assert!(!err.to_string().contains("abc"));
-        assert!(
-            err.to_string().starts_with("the Conformity API key"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn a_vision_one_key_error_names_vision_one() {
-        let err = ApiKey::for_product(KeyKind::VisionOne, "eyJ héllo").unwrap_err();
-        let message = err.to_string();
-        assert!(
-            message.starts_with("the Vision One API key contains"),
-            "{message}"
-        );
-        assert!(
-            message.contains("copy it again from Vision One"),
-            "{message}"
-        );
-        assert!(!message.contains("héllo"), "{message}");
-        let err = ApiKey::for_product(KeyKind::VisionOne, " ").unwrap_err();
-        assert!(err.to_string().contains("VISIONONE_API_KEY"), "{err}");
-    }
 
     #[test]
     fn error_bodies_in_every_documented_shape() {

@@ -1,6 +1,6 @@
 //! Region shorthands for the documented Conformity API hosts.
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 
 /// Cloud One regions: `https://conformity.{region}.cloudone.trendmicro.com/api`.
 pub const CLOUD_ONE_REGIONS: [&str; 10] = [
@@ -39,12 +39,15 @@ pub fn base_url_for_region(region: &str) -> Result<String> {
     } else if LEGACY_REGIONS.contains(&region.as_str()) {
         Ok(format!("https://{region}-api.cloudconformity.com/v1"))
     } else {
-        Err(Error::bad_input(format!(
+        Err(Error::bad_field(
+            Field::ConformityRegion,
+            format!(
             "unknown Conformity region {region:?}; use a Cloud One region ({}) or a standalone one ({}), \
-             or give the full base URL with --conformity-url",
+             or give the API's full base URL instead",
             CLOUD_ONE_REGIONS.join(", "),
             LEGACY_REGIONS.join(", ")
-        )))
+        ),
+        ))
     }
 }
 

@@ -1,5 +1,6 @@
 //! CSV: one row per question and rule (a question without counted rules gets one row with empty
-//! rule columns). RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
+//! rule columns); the last columns are the rule's evidence: the question's best practices it
+//! speaks to, its knowledge-base page and its riskiest failing resources. RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
 //! semicolon, quote, CR or LF, quotes doubled. Cells a spreadsheet would read as a formula
 //! (starting with `=`, `+`, `-`, `@`, tab or CR, also right after a `;` for locales that split
 //! on it) get a single quote before that character and are quoted.
@@ -7,7 +8,10 @@
 use super::{Report, RuleRow};
 use crate::checks::RiskLevel;
 
-const HEADER: [&str; 24] = [
+/// How many failing resources a rule's row names; the JSON report has all that were kept.
+const RESOURCES_PER_ROW: usize = 10;
+
+const HEADER: [&str; 28] = [
     "pillar_id",
     "pillar",
     "question_number",
@@ -32,6 +36,10 @@ const HEADER: [&str; 24] = [
     "account_id",
     "filter_tags",
     "generated_at",
+    "rule_best_practices",
+    "rule_knowledge_base_url",
+    "rule_failing_resources_total",
+    "rule_failing_resources",
 ];
 
 pub fn to_csv(report: &Report) -> String {
@@ -55,6 +63,35 @@ pub fn to_csv(report: &Report) -> String {
                 .map_or(String::new(), |r| r.api_name().to_string()),
         ];
         let trailer = [account.clone(), tags.clone(), report.generated_at.clone()];
+        let evidence_cells = |r: Option<&RuleRow>| -> Vec<String> {
+            let Some(r) = r else {
+                return vec![String::new(); 4];
+            };
+            let practices: Vec<&str> = q
+                .best_practices
+                .iter()
+                .filter(|p| p.rule_ids.contains(&r.rule_id))
+                .map(|p| p.id.as_str())
+                .collect();
+            let resources: Vec<String> = r
+                .failing_resources
+                .iter()
+                .take(RESOURCES_PER_ROW)
+                .map(|f| {
+                    let name = f.resource.as_deref().unwrap_or("(no resource)");
+                    match &f.region {
+                        Some(region) => format!("{name} ({region})"),
+                        None => name.to_string(),
+                    }
+                })
+                .collect();
+            vec![
+                practices.join(" "),
+                r.knowledge_base_url.clone().unwrap_or_default(),
+                r.failing_resources_total.to_string(),
+                resources.join(" | "),
+            ]
+        };
         let rule_cells = |r: Option<&RuleRow>| -> Vec<String> {
             match r {
                 None => vec![String::new(); 10],
@@ -83,7 +120,8 @@ pub fn to_csv(report: &Report) -> String {
                     .iter()
                     .cloned()
                     .chain(rule_cells(None))
-                    .chain(trailer.iter().cloned()),
+                    .chain(trailer.iter().cloned())
+                    .chain(evidence_cells(None)),
             );
         }
         for rule in &q.rules {
@@ -93,7 +131,8 @@ pub fn to_csv(report: &Report) -> String {
                     .iter()
                     .cloned()
                     .chain(rule_cells(Some(rule)))
-                    .chain(trailer.iter().cloned()),
+                    .chain(trailer.iter().cloned())
+                    .chain(evidence_cells(Some(rule))),
             );
         }
     }

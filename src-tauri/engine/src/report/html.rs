@@ -1,10 +1,13 @@
 //! HTML: one self-contained file (inline CSS, inline SVG charts, no scripts, no links, no fetches)
-//! that reads well on screen and prints cleanly. Every value from the data is escaped.
+//! that reads well on screen and prints cleanly; failing resources and best practices fold
+//! open (`<details>`). Every value from the data is escaped.
 
 use super::{
-    risk_label, score, status_label, thousands, Assessment, PillarRow, QuestionRow, Report,
+    evidence_label, resource_line, risk_label, score, status_label, thousands, Assessment,
+    PillarRow, QuestionRow, Report, RuleRow, RESOURCES_SHOWN,
 };
 use crate::checks::RiskLevel;
+use crate::preview::EvidenceStatus;
 use std::fmt::Write;
 
 /// Fill colours shared with the PDF: successes, then failures by risk (highest first).
@@ -218,8 +221,10 @@ pub fn to_html(r: &Report) -> String {
                 thousands(rule.failures),
                 thousands(rule.successes)
             );
+            failing_resources(&mut o, rule);
         }
         o.push_str("</tbody>\n</table>\n");
+        best_practices(&mut o, q);
         let passing = q.rules.len() - q.failing_rules().count();
         if passing > 0 {
             let _ = writeln!(
@@ -314,6 +319,72 @@ fn question_row(o: &mut String, q: &QuestionRow) {
         risk_label(q.highest_failure_risk),
         esc(&status_label(q))
     );
+}
+
+/// A rule's riskiest failing resources, folded under the rule's row. The knowledge-base page is
+/// left out: the file holds no links.
+fn failing_resources(o: &mut String, rule: &RuleRow) {
+    if rule.failing_resources.is_empty() {
+        return;
+    }
+    let shown = rule.failing_resources.len().min(RESOURCES_SHOWN);
+    let which = if (rule.failing_resources_total as usize) > shown {
+        format!(
+            "the {shown} riskiest of {}",
+            thousands(rule.failing_resources_total)
+        )
+    } else {
+        format!("{shown}")
+    };
+    let _ = writeln!(
+        o,
+        "<tr class=\"resources\"><td colspan=\"5\"><details><summary>Failing resources: {which}</summary><ul>"
+    );
+    for f in rule.failing_resources.iter().take(RESOURCES_SHOWN) {
+        let (name, message) = resource_line(f);
+        let _ = write!(
+            o,
+            "<li><span class=\"rid\">{}</span> · {}",
+            esc(&name),
+            f.risk_level.label()
+        );
+        if !message.is_empty() {
+            let _ = write!(o, " · {}", esc(&message));
+        }
+        o.push_str("</li>\n");
+    }
+    o.push_str("</ul></details></td></tr>\n");
+}
+
+/// The question's best practices with what the counted rules say, folded.
+fn best_practices(o: &mut String, q: &QuestionRow) {
+    if q.best_practices.is_empty() {
+        return;
+    }
+    let (with, without) = q.practices_split();
+    let failing = with
+        .iter()
+        .filter(|p| p.status == EvidenceStatus::Failing)
+        .count();
+    let _ = writeln!(
+        o,
+        "<details class=\"practices\"><summary>Best practices: {failing} failing, {} all passing, {} without evidence</summary>",
+        with.len() - failing,
+        without.len()
+    );
+    o.push_str("<table class=\"rules\">\n<thead><tr><th>Best practice</th><th>Title</th><th>Evidence</th><th class=\"n\">Failures</th><th>Rules</th></tr></thead>\n<tbody>\n");
+    for p in &q.best_practices {
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"rid\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"rid\">{}</td></tr>",
+            esc(&p.id),
+            esc(&p.title),
+            evidence_label(p.status),
+            thousands(p.failures),
+            esc(&p.rule_ids.join(", "))
+        );
+    }
+    o.push_str("</tbody>\n</table>\n</details>\n");
 }
 
 fn badge(a: Assessment) -> String {

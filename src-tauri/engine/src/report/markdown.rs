@@ -1,7 +1,10 @@
 //! Markdown (CommonMark with GitHub tables). Every value from the data is escaped so titles and
 //! tags cannot add markup, links or raw HTML.
 
-use super::{risk_label, score, status_label, thousands, Assessment, Report};
+use super::{
+    evidence_label, resource_line, risk_label, score, status_label, thousands, Assessment, Report,
+    RESOURCES_SHOWN,
+};
 use crate::checks::RiskLevel;
 use std::fmt::Write;
 
@@ -111,9 +114,64 @@ pub fn to_markdown(r: &Report) -> String {
             let _ = writeln!(o, "\n{passing} more rule(s) with only successes.");
         }
         let _ = writeln!(o);
+        for rule in q.failing_rules() {
+            let _ = write!(
+                o,
+                "**{}** failing resources ({} in all",
+                code(&rule.rule_id),
+                thousands(rule.failing_resources_total)
+            );
+            if rule.failing_resources_total as usize > RESOURCES_SHOWN {
+                let _ = write!(o, ", the {RESOURCES_SHOWN} riskiest");
+            }
+            let _ = write!(o, ")");
+            if let Some(url) = rule.knowledge_base_url.as_deref().and_then(autolink) {
+                let _ = write!(o, " · knowledge base: {url}");
+            }
+            let _ = writeln!(o, "\n");
+            for f in rule.failing_resources.iter().take(RESOURCES_SHOWN) {
+                let (name, message) = resource_line(f);
+                let _ = write!(o, "- {} · {}", md(&name), f.risk_level.label());
+                if !message.is_empty() {
+                    let _ = write!(o, " · {}", md(&message));
+                }
+                let _ = writeln!(o);
+            }
+            let _ = writeln!(o);
+        }
     }
     if !any {
         let _ = writeln!(o, "No counted check failed.\n");
+    }
+    let _ = writeln!(o, "## Best practices by question\n");
+    let _ = writeln!(
+        o,
+        "What the counted rules say about each best practice. Evidence only: the choices in the review stay yours.\n"
+    );
+    for q in r.questions.iter().filter(|q| !q.rules.is_empty()) {
+        let (with, without) = q.practices_split();
+        let _ = writeln!(o, "### {} {}\n", md(&q.number), md(&q.title));
+        if !with.is_empty() {
+            let _ = writeln!(o, "| Best practice | Title | Evidence | Failures | Rules |");
+            let _ = writeln!(o, "|---|---|---|---:|---|");
+            for p in with {
+                let rules: Vec<String> = p.rule_ids.iter().map(|id| code(id)).collect();
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} |",
+                    code(&p.id),
+                    md(&p.title),
+                    evidence_label(p.status),
+                    thousands(p.failures),
+                    rules.join(", ")
+                );
+            }
+            let _ = writeln!(o);
+        }
+        if !without.is_empty() {
+            let ids: Vec<String> = without.iter().map(|id| code(id)).collect();
+            let _ = writeln!(o, "No evidence: {}\n", ids.join(", "));
+        }
     }
     let _ = writeln!(o, "## Questions that need a human answer\n");
     let _ = writeln!(
@@ -180,6 +238,16 @@ pub(crate) fn md(text: &str) -> String {
         }
     }
     out
+}
+
+/// An `https://` URL as an autolink, or `None` when it holds a character that could end one.
+fn autolink(url: &str) -> Option<String> {
+    crate::checks::https_only(url)
+        .filter(|u| {
+            !u.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        })
+        .map(|u| format!("<{u}>"))
 }
 
 /// An identifier in a code span; IDs with unusual characters fall back to escaped text.

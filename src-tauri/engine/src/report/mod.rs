@@ -47,14 +47,25 @@
 //!     "error": "…" | null,                            // why the notes were not written
 //!     "successes": n, "failures": n, "by_risk": BY_RISK,
 //!     "highest_failure_risk": RISK | null,
-//!     "rules": [RULE]                                 // rules with counted checks, review order
+//!     "rules": [RULE],                                // rules with counted checks, review order
+//!     "best_practices": [{                            // every best practice, lens order
+//!       "id": "SEC08-BP02", "choice_id": "…", "title": "…",
+//!       "rule_ids": ["…"], "failures": n,             // the question's counted rules for it
+//!       "status": "failing" | "passing" | "no-evidence"
+//!     }]
 //!   }],
 //!   "unmapped_rules": [{"rule_id": "…", "title": "…" | null, "checks": n,
 //!                       "known": bool, "reason": "…"}],
 //!   "warnings": ["…"]
 //! }
 //! RULE    = {"rule_id": "S3-001", "title": "…" | null, "successes": n, "failures": n,
-//!            "highest_failure_risk": RISK | null, "by_risk": BY_RISK}
+//!            "highest_failure_risk": RISK | null, "by_risk": BY_RISK,
+//!            "knowledge_base_url": "https://…" | null,
+//!            "failing_resources": [RESOURCE],          // the riskiest, at most 100
+//!            "failing_resources_total": n}              // all counted failures
+//! RESOURCE = {"resource": "…" | null, "resource_name": "…" | null, "region": "…" | null,
+//!             "service": "…" | null, "risk_level": RISK, "message": "…" | null,
+//!             "link": "https://…" | null}
 //! BY_RISK = {"EXTREME": {"successes": n, "failures": n}, "VERY_HIGH": …, "HIGH": …,
 //!            "MEDIUM": …, "LOW": …}
 //! RISK    = "EXTREME" | "VERY_HIGH" | "HIGH" | "MEDIUM" | "LOW"
@@ -73,8 +84,10 @@ mod pdf_metrics;
 use crate::checks::RiskLevel;
 use crate::mapping::lens::pillar_name;
 use crate::mapping::{RuleCatalogue, PILLARS};
-use crate::preview::{Collected, PreviewReport, QuestionStatus};
-use crate::summary::{LeftOut, RuleTally, Tally};
+use crate::preview::{
+    BestPracticeEvidence, Collected, EvidenceStatus, PreviewReport, QuestionStatus,
+};
+use crate::summary::{FailingResource, LeftOut, RuleTally, Tally};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -248,6 +261,7 @@ pub struct QuestionRow {
     pub by_risk: Tally,
     pub highest_failure_risk: Option<RiskLevel>,
     pub rules: Vec<RuleRow>,
+    pub best_practices: Vec<BestPracticeEvidence>,
 }
 
 impl QuestionRow {
@@ -265,6 +279,9 @@ pub struct RuleRow {
     pub failures: u64,
     pub highest_failure_risk: Option<RiskLevel>,
     pub by_risk: Tally,
+    pub knowledge_base_url: Option<String>,
+    pub failing_resources: Vec<FailingResource>,
+    pub failing_resources_total: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -309,11 +326,19 @@ impl Report {
         let summary = &collected.summary;
         let rule_row = |r: &RuleTally| RuleRow {
             rule_id: r.rule_id.clone(),
-            title: titles.get(&r.rule_id),
+            // A live answer first, then the checks' own title, then the shipped catalogue's.
+            title: titles
+                .live
+                .and_then(|m| m.get(&r.rule_id).cloned())
+                .or_else(|| r.title.clone())
+                .or_else(|| titles.get(&r.rule_id)),
             successes: r.tally.successes(),
             failures: r.tally.failures(),
             highest_failure_risk: r.tally.highest_failure_risk(),
             by_risk: r.tally,
+            knowledge_base_url: r.knowledge_base_url.clone(),
+            failing_resources: r.failing_resources.clone(),
+            failing_resources_total: r.tally.failures(),
         };
         let questions: Vec<QuestionRow> = preview
             .questions
@@ -344,6 +369,7 @@ impl Report {
                     by_risk: q.by_risk,
                     highest_failure_risk: q.by_risk.highest_failure_risk(),
                     rules: detail.map_or_else(Vec::new, |d| d.rules.iter().map(rule_row).collect()),
+                    best_practices: q.best_practices.clone(),
                 }
             })
             .collect();
@@ -573,6 +599,46 @@ pub(crate) fn status_label(q: &QuestionRow) -> String {
     match &q.error {
         Some(error) => format!("{label}: {error}"),
         None => label.to_string(),
+    }
+}
+
+/// A best practice's evidence as people read it.
+pub(crate) fn evidence_label(status: EvidenceStatus) -> &'static str {
+    match status {
+        EvidenceStatus::Failing => "Failing",
+        EvidenceStatus::Passing => "All passing",
+        EvidenceStatus::NoEvidence => "No evidence",
+    }
+}
+
+/// How many failing resources a rule shows in the HTML and Markdown reports (the JSON report has
+/// every one kept), and in the PDF's appendix.
+pub(crate) const RESOURCES_SHOWN: usize = 10;
+
+/// `resource (region) · message`, for the reports that list failing resources as text.
+pub(crate) fn resource_line(f: &FailingResource) -> (String, String) {
+    let mut name = f.resource.clone().unwrap_or_else(|| "(no resource)".into());
+    if let Some(region) = &f.region {
+        name.push_str(&format!(" ({region})"));
+    }
+    (name, f.message.clone().unwrap_or_default())
+}
+
+impl QuestionRow {
+    /// Best practices with evidence, then the IDs of those without.
+    pub(crate) fn practices_split(&self) -> (Vec<&BestPracticeEvidence>, Vec<&str>) {
+        let with = self
+            .best_practices
+            .iter()
+            .filter(|p| p.status != EvidenceStatus::NoEvidence)
+            .collect();
+        let without = self
+            .best_practices
+            .iter()
+            .filter(|p| p.status == EvidenceStatus::NoEvidence)
+            .map(|p| p.id.as_str())
+            .collect();
+        (with, without)
     }
 }
 

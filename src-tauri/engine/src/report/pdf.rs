@@ -612,6 +612,7 @@ fn layout(r: &Report, fonts: Fonts, notes: &[String]) -> (Vec<Content>, Seen) {
     failing_rules(&mut w, r);
     not_covered(&mut w, r);
     left_out(&mut w, r);
+    appendix(&mut w, r);
     let footer = format!(
         "Well-Architected Check Summary Report · {} · {}",
         r.account_id.as_deref().unwrap_or("-"),
@@ -969,6 +970,96 @@ fn not_covered(w: &mut Writer, r: &Report) {
             col("Result", 96.28, Align::Left),
         ];
         w.table(&cols, rows);
+    }
+}
+
+/// Failing resources a rule shows in the appendix, and in the whole appendix: enough to act on,
+/// few enough that a large account's PDF stays a document (the JSON report has them all).
+const APPENDIX_RESOURCES_PER_RULE: usize = 3;
+const APPENDIX_RESOURCES: usize = 300;
+
+/// Per failing question: the best practices its rules speak to, and each failing rule's
+/// riskiest resources, bounded.
+fn appendix(w: &mut Writer, r: &Report) {
+    let failing: Vec<_> = r.questions.iter().filter(|q| q.failures > 0).collect();
+    if failing.is_empty() {
+        return;
+    }
+    w.new_page();
+    w.heading("Appendix: evidence by question");
+    w.paragraph(
+        &format!(
+            "For each question with failures: the best practices its counted rules speak to (evidence only; the choices in the review stay the reviewer's), then up to {APPENDIX_RESOURCES_PER_RULE} of the riskiest failing resources of each failing rule, {APPENDIX_RESOURCES} in all. The JSON report lists up to 100 per rule."
+        ),
+        8.5,
+        MUTED,
+    );
+    let practice_cols = [
+        col("Best practice", 70.0, Align::Left),
+        col("Title", 230.0, Align::Left),
+        col("Evidence", 60.0, Align::Left),
+        col("Failures", 48.0, Align::Right),
+        col("Rules", 103.28, Align::Left),
+    ];
+    let resource_cols = [
+        col("Rule", 70.0, Align::Left),
+        col("Resource", 170.0, Align::Left),
+        col("Risk", 50.0, Align::Left),
+        col("Message", 221.28, Align::Left),
+    ];
+    let mut left = APPENDIX_RESOURCES;
+    for q in failing {
+        w.subheading(&format!("{} {}  ({})", q.number, q.title, q.question_id));
+        let (with, without) = q.practices_split();
+        if !with.is_empty() {
+            let rows = with
+                .iter()
+                .map(|p| {
+                    row(vec![
+                        cell(p.id.clone()),
+                        cell(p.title.clone()),
+                        cell(super::evidence_label(p.status)),
+                        cell(thousands(p.failures)),
+                        cell(p.rule_ids.join(", ")),
+                    ])
+                })
+                .collect();
+            w.table(&practice_cols, rows);
+        }
+        if !without.is_empty() {
+            w.paragraph(&format!("No evidence: {}", without.join(", ")), 7.5, MUTED);
+        }
+        let rows: Vec<Row> = q
+            .failing_rules()
+            .flat_map(|rule| {
+                rule.failing_resources
+                    .iter()
+                    .take(APPENDIX_RESOURCES_PER_RULE)
+                    .map(move |f| (rule, f))
+            })
+            .take(left)
+            .map(|(rule, f)| {
+                let (name, message) = super::resource_line(f);
+                row(vec![
+                    cell(rule.rule_id.clone()),
+                    cell(name),
+                    cell(f.risk_level.label()),
+                    cell(message),
+                ])
+            })
+            .collect();
+        left -= rows.len();
+        if !rows.is_empty() {
+            w.table(&resource_cols, rows);
+        }
+        if left == 0 {
+            w.paragraph(
+                "The appendix stops here: the JSON, CSV, Markdown and HTML reports have the rest.",
+                8.5,
+                INK,
+            );
+            break;
+        }
     }
 }
 

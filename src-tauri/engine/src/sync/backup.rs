@@ -109,7 +109,7 @@ impl Backup {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::io(
                 format!(
-                    "creating the backup directory {} (choose another with --backup-dir)",
+                    "creating the backup directory {} (choose another backup directory)",
                     dir.display()
                 ),
                 e,
@@ -137,7 +137,7 @@ impl Backup {
                     return Err(Error::io(
                         format!(
                             "writing the backup {} (nothing was written to the workload; free some \
-                             space or choose another --backup-dir)",
+                             space or choose another backup directory)",
                             path.display()
                         ),
                         e,

@@ -38,20 +38,9 @@ impl SyncProgress for NoSyncProgress {
     fn question_done(&self, _done: usize, _total: usize, _question_id: &str, _ok: bool) {}
 }
 
-/// `<user data dir>/wa-sync` ($XDG_DATA_HOME/wa-sync or ~/.local/share/wa-sync on Linux,
-/// ~/Library/Application Support/wa-sync on macOS, %APPDATA%\wa-sync on Windows).
-pub fn data_dir() -> Result<PathBuf> {
-    dirs::data_dir().map(|d| d.join("wa-sync")).ok_or_else(|| {
-        Error::bad_input(
-            "cannot tell where your data directory is (no HOME?); pass --backup-dir DIR",
-        )
-    })
-}
-
-/// Where backups go unless told otherwise.
-pub fn default_backup_dir() -> Result<PathBuf> {
-    Ok(data_dir()?.join("backups"))
-}
+// Where they have always been found; they live below `sync` and `wellarchitected` (the demo
+// workload is kept there too), so neither imports the other for them.
+pub use crate::paths::{data_dir, default_backup_dir};
 
 /// A backup found on disk, for the app's restore screen.
 #[derive(Clone, Debug, Serialize)]

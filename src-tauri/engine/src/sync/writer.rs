@@ -179,6 +179,51 @@ async fn compare_and_write(
 #[cfg(test)]
 mod tests {
     use super::WriteWindow;
+    use crate::credentials::{retry_config, MAX_ATTEMPTS};
+    use crate::wellarchitected::{AwsWorkload, WorkloadArn};
+    use aws_sdk_wellarchitected::config::Credentials;
+    use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
+
+    const ID: &str = "0123456789abcdef0123456789abcdef";
+
+    async fn workload_at(wa: &FakeWellArchitected) -> AwsWorkload {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-1"))
+            .endpoint_url(wa.endpoint())
+            .credentials_provider(Credentials::new("AKIDWRITER", "writer", None, None, "test"))
+            .retry_config(retry_config())
+            .load()
+            .await;
+        let arn = format!("arn:aws:wellarchitected:eu-west-1:111122223333:workload/{ID}");
+        AwsWorkload::with_config(WorkloadArn::parse(&arn).unwrap(), &config)
+    }
+
+    /// The writer's signal: a throttle its first retry absorbs is noise, one that comes back on a
+    /// retry means the service is at its limit.
+    #[tokio::test]
+    async fn only_throttles_answered_to_a_retry_are_counted() {
+        let state = WaState {
+            workloads: vec![Workload::standard(ID, "Shop", "111122223333", "eu-west-1")],
+            ..WaState::default()
+        };
+        let wa = FakeWellArchitected::start(state).await;
+        let workload = workload_at(&wa).await;
+        workload.read_notes("securely-operate").await.unwrap();
+        assert_eq!(workload.throttled_responses(), 0);
+
+        wa.with_state(|s| s.throttle_percent = 100);
+        workload.read_notes("securely-operate").await.unwrap_err();
+        let throttled = wa.requests().iter().filter(|r| r.status == 429).count();
+        assert_eq!(
+            throttled, MAX_ATTEMPTS as usize,
+            "every attempt was throttled"
+        );
+        assert_eq!(
+            workload.throttled_responses(),
+            u64::from(MAX_ATTEMPTS - 1),
+            "all but the first attempt's"
+        );
+    }
 
     #[test]
     fn the_window_halves_on_throttling_and_grows_back_by_one() {

@@ -1,7 +1,9 @@
 //! The use cases both faces run, so neither the CLI nor the app orchestrates the engine itself:
 //! each parses its input, calls one of these, and presents the result.
 //!
-//! This is the start of the use-case layer (issue 13): the sync flow.
+//! Opening what the work reads from ([`source`]: a check source from configuration, counts,
+//! accounts, the external ID), exporting a report ([`export`]), the IAM role ([`iam`]), and the
+//! sync flow:
 //! - [`preview`]: the checks and the workload's notes, read at the same time, into one report.
 //! - [`push`]: back up, then compare and write the chosen questions; cancellable.
 //! - [`retry`]: preview again, then push only what failed or was not written, keeping the rest
@@ -10,6 +12,15 @@
 //!
 //! Progress goes through the engine's callback traits ([`Progress`] for checks,
 //! [`SyncProgress`] for writes); cancellation through one token type, [`Cancel`].
+
+pub mod export;
+pub mod iam;
+pub mod source;
+
+/// The workloads the credentials see, to choose one from.
+pub use crate::wellarchitected::list::{list_workloads, WorkloadSummary, WorkloadsSeen};
+pub use export::{ExportFormat, Exported};
+pub use source::{ApiConfig, Endpoint, Keys, OpenedSource, SourceConfig, SystemKeys};
 
 use crate::checks::{Progress, TagFilter};
 use crate::mapping::Mapping;

@@ -1,12 +1,13 @@
 use super::filter;
 use super::model::{self, AccountsPage, OwnedCheck, ScanRulesPage};
 use crate::checks::{Check, NoProgress, Progress, RiskLevel, RuleSettings, Status, TagFilter};
-use crate::conformity::{Account, ApiKey, FetchStats};
 use crate::http::pacing::MAX_CONCURRENCY;
 use crate::http::retry::RetryPolicy;
 use crate::http::{Transport, TransportOptions, MAX_BODY_BYTES};
+use crate::keychain::ApiKey;
 use crate::mapping::RuleCatalogue;
-use crate::{Error, Result};
+use crate::source::{Account, FetchStats};
+use crate::{Error, Field, Result};
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{StatusCode, Url};
@@ -349,16 +350,19 @@ impl VisionOneClient {
             1 => Ok(matches.remove(0)),
             0 => Err(Error::NotFound(format!(
                 "no Vision One Cloud Risk Management account is connected to AWS account {id}; \
-                 connect it in Vision One (Cloud Accounts) or pass --account-id"
+                 connect it in Vision One (Cloud Accounts) or give the account ID"
             ))),
-            _ => Err(Error::bad_input(format!(
-                "several Vision One accounts match AWS account {id} ({}); pass --account-id",
-                matches
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            _ => Err(Error::bad_field(
+                Field::AccountId,
+                format!(
+                    "several Vision One accounts match AWS account {id} ({}); give the one to use",
+                    matches
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
         }
     }
 

@@ -9,7 +9,7 @@
 //! compares tags ignoring case is not documented; the live match count shows the truth.
 
 use crate::checks::TagFilter;
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 
 /// The documented limit of the `TMV1-Filter` header.
 pub const MAX_FILTER_LEN: usize = 1783;
@@ -33,11 +33,14 @@ pub fn tag_term(tag: &str) -> String {
 /// for an empty filter. Refuses values that are not whole `key::value` tags.
 pub fn tag_expression(tags: &TagFilter) -> Result<Option<String>> {
     if let Some(bare) = tags.values().iter().find(|v| !v.contains("::")) {
-        return Err(Error::bad_input(format!(
-            "tag filter {bare:?} is not a whole key::value tag: Vision One matches whole tags \
+        return Err(Error::bad_field(
+            Field::FilterTag,
+            format!(
+                "tag filter {bare:?} is not a whole key::value tag: Vision One matches whole tags \
              only, so write the key and the value, e.g. Environment::{bare} or {bare}::production \
              (with Conformity a bare key or value also works)"
-        )));
+            ),
+        ));
     }
     let terms: Vec<String> = tags.values().iter().map(|t| tag_term(t)).collect();
     Ok(match terms.len() {
@@ -61,10 +64,13 @@ pub fn len(filter: &str) -> usize {
 pub fn check_length(filter: &str) -> Result<()> {
     let n = len(filter);
     if n > MAX_FILTER_LEN {
-        return Err(Error::bad_input(format!(
+        return Err(Error::bad_field(
+            Field::FilterTag,
+            format!(
             "the Vision One filter (TMV1-Filter) would be {n} characters, but Vision One accepts \
-             at most {MAX_FILTER_LEN}; use fewer or shorter --filter-tag values"
-        )));
+             at most {MAX_FILTER_LEN}; use fewer or shorter tag filter values"
+        ),
+        ));
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 use crate::checks::{
     Check, Evidence, LenientText, OwnedEvidence, RiskLevel, RuleSetting, RuleSettings, Status,
 };
-use crate::conformity::Account;
+use crate::source::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Region shorthands for the documented Vision One API hosts (Automation Center "Regional
 //! domains"). A custom host (Canada, South Africa, a proxy) is given as a full URL instead.
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use reqwest::Url;
 
 /// Region shorthand → API host. Japan is `.co.jp` with no `jp.` prefix; the US has no prefix.
@@ -25,27 +25,33 @@ pub fn base_url_for_region(region: &str) -> Result<String> {
         .find(|(name, _)| *name == wanted)
         .map(|(_, host)| format!("https://{host}"))
         .ok_or_else(|| {
-            Error::bad_input(format!(
-                "unknown Vision One region {region:?}; use one of {} or give the API host with \
-                 --visionone-url (e.g. https://api.ca.xdr.trendmicro.com for a site not listed)",
-                region_names()
-            ))
+            Error::bad_field(
+                Field::VisionOneRegion,
+                format!(
+                    "unknown Vision One region {region:?}; use one of {} or give the API's URL \
+                 instead (e.g. https://api.ca.xdr.trendmicro.com for a site not listed)",
+                    region_names()
+                ),
+            )
         })
 }
 
-/// The base URL from `--visionone-url` (wins) or `--visionone-region`.
+/// The base URL from the configured URL (wins) or region.
 pub fn resolve_base_url(url: Option<&str>, region: Option<&str>) -> Result<Url> {
     let text = match (url, region) {
         (Some(url), _) => url.to_string(),
         (None, Some(region)) => base_url_for_region(region)?,
         (None, None) => {
-            return Err(Error::bad_input(format!(
-                "no Vision One API given: pass --visionone-region ({}) or --visionone-url",
-                region_names()
-            )))
+            return Err(Error::bad_field(
+                Field::VisionOneRegion,
+                format!(
+                    "no Vision One API given: choose its region ({}) or give its API URL",
+                    region_names()
+                ),
+            ))
         }
     };
-    crate::url::parse_base_url(&text, "--visionone-url")
+    crate::url::parse_api_url(&text, Field::VisionOneUrl)
 }
 
 fn region_names() -> String {
@@ -88,10 +94,9 @@ mod tests {
         assert_eq!(url.host_str(), Some("127.0.0.1"));
         let url = resolve_base_url(None, Some("uk")).unwrap();
         assert_eq!(url.as_str(), "https://api.uk.xdr.trendmicro.com/");
-        assert!(resolve_base_url(Some("http://example.com"), None)
-            .unwrap_err()
-            .to_string()
-            .contains("--visionone-url"));
+        let err = resolve_base_url(Some("http://example.com"), None).unwrap_err();
+        assert_eq!(err.field(), Some(Field::VisionOneUrl));
+        assert!(!err.to_string().contains("--"), "{err}");
         assert!(resolve_base_url(None, None).unwrap_err().is_bad_input());
     }
 }

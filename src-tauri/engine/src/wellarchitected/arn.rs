@@ -1,6 +1,6 @@
 //! Workload ARNs: `arn:${Partition}:wellarchitected:${Region}:${Account}:workload/${32 hex}`.
 
-use crate::{Error, Result};
+use crate::{Error, Field, Result};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,11 +14,14 @@ pub struct WorkloadArn {
 impl WorkloadArn {
     pub fn parse(text: &str) -> Result<WorkloadArn> {
         let bad = |why: &str| {
-            Error::bad_input(format!(
-                "bad workload ARN {text:?}: {why}. It looks like \
-                 arn:aws:wellarchitected:us-east-1:123456789012:workload/0123456789abcdef0123456789abcdef \
-                 (Well-Architected Tool > Workloads > your workload > Properties)"
-            ))
+            Error::bad_field(
+                Field::WorkloadArn,
+                format!(
+                    "bad workload ARN {text:?}: {why}. It looks like \
+                     arn:aws:wellarchitected:us-east-1:123456789012:workload/0123456789abcdef0123456789abcdef \
+                     (Well-Architected Tool > Workloads > your workload > Properties)"
+                ),
+            )
         };
         let parts: Vec<&str> = text.trim().splitn(6, ':').collect();
         let [arn, partition, service, region, account_id, resource] = parts[..] else {

@@ -31,7 +31,7 @@ const REVIEWER_NOTES: &[(&str, &str)] = &[
 
 /// `<user data dir>/wa-sync/demo-workload.json`.
 pub fn default_path() -> Result<PathBuf> {
-    Ok(crate::sync::data_dir()?.join("demo-workload.json"))
+    Ok(crate::paths::data_dir()?.join("demo-workload.json"))
 }
 
 /// The demo workload as it starts.

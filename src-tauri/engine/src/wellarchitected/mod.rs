@@ -6,12 +6,14 @@
 pub mod arn;
 pub mod client;
 pub mod demo;
+pub mod list;
 
 pub use arn::WorkloadArn;
 pub use client::AwsWorkload;
 pub use demo::DemoWorkload;
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One question of the workload's lens review, with its notes as they are now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +23,15 @@ pub struct QuestionNotes {
     pub title: String,
     /// Empty when the question has no notes.
     pub notes: String,
+}
+
+/// The notes each question of a workload has now, as read from the Well-Architected Tool.
+#[derive(Clone, Debug, Default)]
+pub struct CurrentNotes {
+    pub workload_arn: String,
+    pub lens_version: String,
+    /// Question ID → notes (empty when the question has none).
+    pub notes: HashMap<String, String>,
 }
 
 /// What a sync needs to know about a workload before writing.
@@ -35,8 +46,8 @@ pub struct WorkloadSnapshot {
 
 impl WorkloadSnapshot {
     /// The notes as the preview wants them.
-    pub fn current_notes(&self) -> crate::preview::CurrentNotes {
-        crate::preview::CurrentNotes {
+    pub fn current_notes(&self) -> CurrentNotes {
+        CurrentNotes {
             workload_arn: self.workload_arn.clone(),
             lens_version: self.lens_version.clone(),
             notes: self

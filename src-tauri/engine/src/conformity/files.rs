@@ -1,8 +1,8 @@
 //! Saved Conformity responses as a check source, so a preview works offline: `/checks` pages
 //! (as written by `curl … > page.json`) and, optionally, the account's rule settings.
 
-use super::{Check, RuleSettings, TagFilter};
-use crate::conformity::model::{parse_checks_page, visit_checks_page, RuleSettingsResponse};
+use super::model::{parse_checks_page, visit_checks_page, RuleSettingsResponse};
+use crate::checks::{Check, RuleSettings, TagFilter};
 use crate::{Error, Result};
 use std::path::Path;
 
