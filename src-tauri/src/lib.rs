@@ -39,6 +39,9 @@ pub fn setup<R: tauri::Runtime>(
     state: state::AppState,
 ) -> tauri::Builder<R> {
     builder
+        // The checks' https links open in the system browser; the capability's scope allows
+        // https:// only. Here rather than in `run`, so the command tests exercise that scope.
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::preview::preview,

@@ -16,6 +16,16 @@ const mock = `
 import { mockIPC } from "/node_modules/@tauri-apps/api/mocks.js";
 const all = ${fixture("preview-demo.json")};
 const checkout = ${fixture("preview-demo-checkout.json")};
+// The demo's resources carry no links of their own: give OPS 1's first rule one https link and
+// one plain-http link (which must not be offered), more failures than are listed, and its second
+// rule a plain-http knowledge-base page.
+{
+  const [first, second] = all.questions.find((q) => q.question_id === "priorities").rules;
+  first.failing_resources[0].link = "https://console.aws.amazon.com/wellarchitected/home#/resource/0";
+  first.failing_resources[1].link = "http://insecure.example.com/resource/1";
+  first.failing_resources_total = first.failing_resources.length + 50;
+  second.knowledge_base_url = "http://insecure.example.com/kb";
+}
 window.__calls = [];
 const wizardMode = location.search.includes("wizard");
 const nokeychain = location.search.includes("nokeychain");
@@ -218,6 +228,9 @@ mockIPC(async (cmd, args) => {
     case "restore":
       return { workload_arn: "arn", restored_from: args.path, backup: "/data/backups/b2.json",
         questions: [{ question_id: "priorities", status: "written", error: null }] };
+    // tauri-plugin-opener's command: the system browser, in the app.
+    case "plugin:opener|open_url":
+      return null;
     default:
       throw { code: "internal", message: "unmocked command " + cmd };
   }
@@ -294,6 +307,98 @@ try {
     assert.match(await tid("diff-stats").innerText(), /^\+\d+ −0 lines$/);
     const q = JSON.parse(fixture("preview-demo.json")).questions[0];
     assert.equal((await tid("diff").innerText()).replace(/^\+ /gm, "").trim(), q.notes.trim());
+  });
+
+  await step("master-detail: the selected question beside the list, with best practices and rules", async () => {
+    const list = await tid("question-list").boundingBox();
+    const detail = await tid("question-detail").boundingBox();
+    assert.ok(detail.x >= list.x + list.width, `detail ${JSON.stringify(detail)} beside list ${JSON.stringify(list)}`);
+    assert.ok(Math.abs(detail.y - list.y) < 2, "list and detail start at the same height");
+    assert.ok(detail.height <= 900 && list.height <= 900, "both fit in the window and scroll on their own");
+    const q = JSON.parse(fixture("preview-demo.json")).questions.find((x) => x.question_id === "priorities");
+    const bps = tid("question-detail").locator('[data-testid="bp-row"]');
+    assert.equal(await bps.count(), q.best_practices.length);
+    const labels = { failing: "failing", passing: "all passing", "no-evidence": "no evidence" };
+    for (const [i, bp] of q.best_practices.entries()) {
+      assert.equal(await bps.nth(i).getAttribute("data-status"), bp.status);
+      assert.equal(await bps.nth(i).locator('[data-testid="bp-status"]').innerText(), labels[bp.status]);
+      assert.match(await bps.nth(i).innerText(), new RegExp(bp.id));
+    }
+    assert.ok(
+      q.best_practices.some((bp) => bp.status === "failing"),
+      "the fixture has a failing best practice",
+    );
+    const rules = tid("question-detail").locator('[data-testid="rule-row"]');
+    assert.equal(await rules.count(), q.rules.length);
+    assert.equal(await rules.first().getAttribute("data-rule"), q.rules[0].rule_id);
+    assert.match(await rules.first().innerText(), new RegExp(`${q.rules[0].title}[\\s\\S]*Extreme`));
+    assert.equal(await tid("rule-resources").count(), 0, "resources stay folded until asked for");
+  });
+
+  await step("a rule expands to its failing resources; only https links are offered and opened", async () => {
+    const q = JSON.parse(fixture("preview-demo.json")).questions.find((x) => x.question_id === "priorities");
+    const [first, second] = q.rules;
+    const row = page.locator(`[data-testid="rule-row"][data-rule="${first.rule_id}"]`);
+    const toggle = row.locator('[data-testid="rule-toggle"]');
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await toggle.click();
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    const resources = page.locator(`[data-testid="rule-resources"][data-rule="${first.rule_id}"]`);
+    assert.equal(await resources.locator('[data-testid="resource-row"]').count(), first.failing_resources.length);
+    const text = await resources.innerText();
+    assert.match(text, new RegExp(first.failing_resources[0].resource));
+    assert.match(text, new RegExp(first.failing_resources[0].region));
+    assert.match(text, /does not meet/);
+    assert.equal(
+      await resources.locator('[data-testid="resources-more"]').innerText(),
+      `50 more (the riskiest ${first.failing_resources.length} of ${first.failing_resources.length + 50} are shown)`,
+    );
+    // One https link of two: the http one is not offered.
+    const links = resources.locator('[data-testid="resource-link"]');
+    assert.equal(await links.count(), 1);
+    assert.equal(
+      await links.getAttribute("data-url"),
+      "https://console.aws.amazon.com/wellarchitected/home#/resource/0",
+    );
+    assert.equal(await page.locator("a[target], a[href]").count(), 0, "no link navigates the webview");
+    const kb = page.locator(`[data-testid="rule-row"][data-rule="${second.rule_id}"] [data-testid="kb-link"]`);
+    assert.equal(await kb.count(), 0, "a plain-http knowledge-base page is not offered");
+    assert.equal(await row.locator('[data-testid="kb-link"]').getAttribute("data-url"), first.knowledge_base_url);
+    mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+    await tid("question-detail").screenshot({ path: `${repo}tests/ui/out/browser-detail-resources.png` });
+    await links.click();
+    const opened = await page.evaluate(() => window.__calls.filter(([c]) => c === "plugin:opener|open_url"));
+    assert.deepEqual(
+      opened.map(([, a]) => a.url),
+      ["https://console.aws.amazon.com/wellarchitected/home#/resource/0"],
+    );
+    // Folding it again hides them.
+    await toggle.click();
+    assert.equal(await resources.count(), 0);
+  });
+
+  await step("keyboard: up/down and j/k move the selection, with focus; the detail follows", async () => {
+    await tid("question-row-priorities").click();
+    const heading = () => tid("question-detail").locator("h3").innerText();
+    const selected = () => page.locator('tr.qrow[aria-selected="true"]');
+    await page.keyboard.press("ArrowDown");
+    assert.match(await heading(), /^OPS 2 /);
+    assert.equal(await selected().count(), 1);
+    assert.equal(await selected().getAttribute("data-testid"), "question-row-ops-model");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "question-row-ops-model");
+    assert.equal(await selected().getAttribute("tabindex"), "0");
+    await page.keyboard.press("j");
+    assert.match(await heading(), /^OPS 3 /);
+    await page.keyboard.press("k");
+    await page.keyboard.press("ArrowUp");
+    assert.match(await heading(), /^OPS 1 /);
+    assert.equal(await page.locator('tr.qrow[tabindex="0"]').count(), 1, "one tab stop in the list");
+    // At the top of the list, up stays there.
+    await page.keyboard.press("ArrowUp");
+    assert.match(await heading(), /^OPS 1 /);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "question-row-priorities");
+    mkdirSync(`${repo}tests/ui/out`, { recursive: true });
+    await page.screenshot({ path: `${repo}tests/ui/out/browser-detail.png` });
   });
 
   await step("opting a question out is counted and shown", async () => {

@@ -1,11 +1,12 @@
 // End-to-end: the real debug app binary (target/debug/wa-sync-app) driven through WebKitWebDriver
 // by tauri-driver, under Xvfb. Goes through the demo preview and checks that the pillar chart,
-// the question list and a note diff render, then pushes (the result's tiles and a written
-// question's notes) and restores.
+// the question list and a note diff render, that a rule expands to its failing resources and its
+// link goes to the system browser (a recording xdg-open), then pushes (the result's tiles and a
+// written question's notes) and restores.
 // Run: make app-debug && npm run test:e2e   (needs `cargo install tauri-driver --locked`)
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { openApp, requireBinaries, screenshots, steps } from "./support/webdriver.mjs";
 
@@ -13,7 +14,19 @@ requireBinaries();
 // The demo workload and its backups go to a fresh directory, never the user's; settings go there
 // too (WA_SYNC_CONFIG_DIR), so every run is a first run.
 const dataDir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-`);
-const env = { ...process.env, RUST_BACKTRACE: "0", WA_SYNC_DATA_DIR: dataDir, WA_SYNC_CONFIG_DIR: dataDir };
+// tauri-plugin-opener hands a URL to the first of xdg-open, gio, … on the PATH: this xdg-open
+// records what it was asked to open instead of starting a browser.
+const opened = `${dataDir}/opened.txt`;
+mkdirSync(`${dataDir}/bin`);
+writeFileSync(`${dataDir}/bin/xdg-open`, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`);
+chmodSync(`${dataDir}/bin/xdg-open`, 0o755);
+const env = {
+  ...process.env,
+  PATH: `${dataDir}/bin:${process.env.PATH}`,
+  RUST_BACKTRACE: "0",
+  WA_SYNC_DATA_DIR: dataDir,
+  WA_SYNC_CONFIG_DIR: dataDir,
+};
 
 const step = steps();
 let app;
@@ -60,6 +73,48 @@ try {
     const added = await tid("diff").$$('[data-op="add"]').length;
     assert.ok(added > 3, `added lines: ${added}`);
     assert.match(await tid("diff").getText(), /Total number of Failures: \d+/);
+  });
+
+  await step("the detail beside the list: best practices, a rule's failing resources, its link", async () => {
+    const list = await tid("question-list").getLocation();
+    const listSize = await tid("question-list").getSize();
+    const detail = await tid("question-detail").getLocation();
+    assert.ok(detail.x >= list.x + listSize.width, `detail at ${detail.x}, list ends at ${list.x + listSize.width}`);
+    assert.ok((await tid("question-detail").$$('[data-testid="bp-row"]').length) > 0, "best practices shown");
+    const rule = await tid("question-detail").$(
+      '[data-testid="rule-row"]:has([data-testid="rule-toggle"]:not([disabled]))',
+    );
+    const ruleId = await rule.getAttribute("data-rule");
+    await rule.$('[data-testid="rule-toggle"]').click();
+    const resources = await browser.$(`[data-testid="rule-resources"][data-rule="${ruleId}"]`);
+    await resources.waitForDisplayed({ timeout: 5000 });
+    assert.ok((await resources.$$('[data-testid="resource-row"]').length) > 0, "failing resources listed");
+    assert.match(await resources.getText(), /does not meet/);
+    const link = await rule.$('[data-testid="kb-link"]');
+    const url = await link.getAttribute("data-url");
+    assert.match(url, /^https:\/\//);
+    await link.click();
+    await browser.waitUntil(async () => existsSync(opened) && readFileSync(opened, "utf8").includes(url), {
+      timeout: 10000,
+      timeoutMsg: `xdg-open was not asked to open ${url}`,
+    });
+    assert.equal(readFileSync(opened, "utf8"), `${url}\n`);
+    await screenshots(browser, "")("e2e-detail");
+  });
+
+  await step("up/down move the selection in the list and the detail follows", async () => {
+    const cell = await tid("question-row-priorities").$("td:nth-child(2)");
+    await cell.scrollIntoView();
+    await cell.click();
+    await browser.keys("ArrowDown");
+    await browser.waitUntil(async () => /^OPS 2 /.test(await tid("question-detail").$("h3").getText()), {
+      timeout: 5000,
+    });
+    assert.equal(await browser.execute(() => document.activeElement?.getAttribute("aria-selected")), "true");
+    await browser.keys("k");
+    await browser.waitUntil(async () => /^OPS 1 /.test(await tid("question-detail").$("h3").getText()), {
+      timeout: 5000,
+    });
   });
 
   await step("tag chips count matching checks and filter the preview (real Rust)", async () => {

@@ -657,3 +657,6 @@ fn a_cancelled_push_reports_what_it_wrote_and_a_retry_writes_the_rest() {
 /// one writer, and only when asked: `WA_SYNC_WRITE_BINDINGS=1 cargo test -p wa-sync-app --lib
 /// bindings`.
 mod bindings;
+
+/// tauri-plugin-opener opens only what the capability's scope allows (https://).
+mod opener;

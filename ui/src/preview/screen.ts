@@ -1,5 +1,5 @@
-// The preview screen: whose data it is, the tag filter and run panel, the figures, the question
-// list and the selected question's notes. Each card follows the state it shows by itself.
+// The preview screen: whose data it is, the tag filter and run panel, the question list beside
+// the selected question, and the figures. Each card follows the state it shows by itself.
 
 import { h } from "../dom";
 import { productName, VISION_ONE_BETA } from "../setup-model";
@@ -55,17 +55,14 @@ export function previewScreen(host: HTMLElement): Unmount {
     questions: h("div", { class: "card questions", testid: "question-list" }),
     detail: h("div", { class: "card detail", testid: "question-detail" }),
   };
+  // The list and the selected question side by side, each scrolling on its own, so the detail
+  // is in view whichever question is picked; the figures follow below.
   host.replaceChildren(
     banner,
     h("div", { class: "controls" }, cards.tags, cards.run),
     cards.summary,
-    h(
-      "div",
-      { class: "grid" },
-      h("div", { class: "col-left" }, cards.chart, cards.leftOut, cards.restore),
-      h("div", { class: "col-right" }, cards.questions),
-    ),
-    cards.detail,
+    h("div", { class: "master-detail" }, cards.questions, cards.detail),
+    h("div", { class: "figures" }, cards.chart, h("div", { class: "stack" }, cards.leftOut, cards.restore)),
   );
   return unmountAll([
     mount(banner, () => (s.mode.value === "configured" ? configuredBanner() : demoBanner())),
@@ -75,7 +72,7 @@ export function previewScreen(host: HTMLElement): Unmount {
     mountChart(cards.chart),
     mountLeftOut(cards.leftOut),
     mountRestore(cards.restore),
-    mountQuestions(cards.questions, cards.detail),
+    mountQuestions(cards.questions),
     mountDetail(cards.detail),
   ]);
 }
