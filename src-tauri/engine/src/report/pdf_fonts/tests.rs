@@ -1,3 +1,4 @@
+use super::embed::{sanitize, subset_tag};
 use super::*;
 
 fn family_installed(family: &str) -> bool {
