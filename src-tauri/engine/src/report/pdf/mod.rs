@@ -15,6 +15,8 @@ mod tests;
 mod text;
 mod writer;
 
+// The parts share one vocabulary (page geometry, colours, the writer and its tables), so each
+// sees the others' items whole, as when they were one file.
 use appendix::*;
 use file::*;
 use pages::*;
