@@ -5,7 +5,7 @@
 //! (starting with `=`, `+`, `-`, `@`, tab or CR, also right after a `;` for locales that split
 //! on it) get a single quote before that character and are quoted.
 
-use super::{Report, RuleRow};
+use super::{QuestionRow, Report, RuleRow};
 use crate::checks::RiskLevel;
 
 /// How many failing resources a rule's row names; the JSON report has all that were kept.
@@ -48,95 +48,98 @@ pub fn to_csv(report: &Report) -> String {
     let tags = report.filter_tags.join(" | ");
     let account = report.account_id.clone().unwrap_or_default();
     for q in &report.questions {
-        let question = [
-            q.pillar_id.clone(),
-            super::pillar_label(&q.pillar_id).to_string(),
-            q.number.clone(),
-            q.question_id.clone(),
-            q.title.clone(),
-            kebab(&q.assessment),
-            kebab(&q.status),
-            q.error.clone().unwrap_or_default(),
-            q.successes.to_string(),
-            q.failures.to_string(),
-            q.highest_failure_risk
-                .map_or(String::new(), |r| r.api_name().to_string()),
-        ];
+        let question = question_cells(q);
         let trailer = [account.clone(), tags.clone(), report.generated_at.clone()];
-        let evidence_cells = |r: Option<&RuleRow>| -> Vec<String> {
-            let Some(r) = r else {
-                return vec![String::new(); 4];
-            };
-            let practices: Vec<&str> = q
-                .best_practices
-                .iter()
-                .filter(|p| p.rule_ids.contains(&r.rule_id))
-                .map(|p| p.id.as_str())
-                .collect();
-            let resources: Vec<String> = r
-                .failing_resources
-                .iter()
-                .take(RESOURCES_PER_ROW)
-                .map(|f| {
-                    let name = f.resource.as_deref().unwrap_or("(no resource)");
-                    match &f.region {
-                        Some(region) => format!("{name} ({region})"),
-                        None => name.to_string(),
-                    }
-                })
-                .collect();
-            vec![
-                practices.join(" "),
-                r.knowledge_base_url.clone().unwrap_or_default(),
-                r.failing_resources_total.to_string(),
-                resources.join(" | "),
-            ]
+        // A question without counted rules still gets its row, with the rule columns empty.
+        let rules: Vec<Option<&RuleRow>> = if q.rules.is_empty() {
+            vec![None]
+        } else {
+            q.rules.iter().map(Some).collect()
         };
-        let rule_cells = |r: Option<&RuleRow>| -> Vec<String> {
-            match r {
-                None => vec![String::new(); 10],
-                Some(r) => {
-                    let mut cells = vec![
-                        r.rule_id.clone(),
-                        r.title.clone().unwrap_or_default(),
-                        r.successes.to_string(),
-                        r.failures.to_string(),
-                        r.highest_failure_risk
-                            .map_or(String::new(), |r| r.api_name().to_string()),
-                    ];
-                    cells.extend(
-                        RiskLevel::DESCENDING
-                            .iter()
-                            .map(|risk| r.by_risk.failures_at(*risk).to_string()),
-                    );
-                    cells
-                }
-            }
-        };
-        if q.rules.is_empty() {
+        for rule in rules {
             write_row(
                 &mut out,
                 question
                     .iter()
                     .cloned()
-                    .chain(rule_cells(None))
+                    .chain(rule_cells(rule))
                     .chain(trailer.iter().cloned())
-                    .chain(evidence_cells(None)),
-            );
-        }
-        for rule in &q.rules {
-            write_row(
-                &mut out,
-                question
-                    .iter()
-                    .cloned()
-                    .chain(rule_cells(Some(rule)))
-                    .chain(trailer.iter().cloned())
-                    .chain(evidence_cells(Some(rule))),
+                    .chain(evidence_cells(q, rule)),
             );
         }
     }
     out
+}
+
+fn question_cells(q: &QuestionRow) -> [String; 11] {
+    [
+        q.pillar_id.clone(),
+        super::pillar_label(&q.pillar_id).to_string(),
+        q.number.clone(),
+        q.question_id.clone(),
+        q.title.clone(),
+        kebab(&q.assessment),
+        kebab(&q.status),
+        q.error.clone().unwrap_or_default(),
+        q.successes.to_string(),
+        q.failures.to_string(),
+        q.highest_failure_risk
+            .map_or(String::new(), |r| r.api_name().to_string()),
+    ]
+}
+
+fn rule_cells(r: Option<&RuleRow>) -> Vec<String> {
+    match r {
+        None => vec![String::new(); 10],
+        Some(r) => {
+            let mut cells = vec![
+                r.rule_id.clone(),
+                r.title.clone().unwrap_or_default(),
+                r.successes.to_string(),
+                r.failures.to_string(),
+                r.highest_failure_risk
+                    .map_or(String::new(), |r| r.api_name().to_string()),
+            ];
+            cells.extend(
+                RiskLevel::DESCENDING
+                    .iter()
+                    .map(|risk| r.by_risk.failures_at(*risk).to_string()),
+            );
+            cells
+        }
+    }
+}
+
+/// The rule's evidence: the question's best practices it speaks to, its knowledge-base page, and
+/// its riskiest failing resources.
+fn evidence_cells(q: &QuestionRow, r: Option<&RuleRow>) -> Vec<String> {
+    let Some(r) = r else {
+        return vec![String::new(); 4];
+    };
+    let practices: Vec<&str> = q
+        .best_practices
+        .iter()
+        .filter(|p| p.rule_ids.contains(&r.rule_id))
+        .map(|p| p.id.as_str())
+        .collect();
+    let resources: Vec<String> = r
+        .failing_resources
+        .iter()
+        .take(RESOURCES_PER_ROW)
+        .map(|f| {
+            let name = f.resource.as_deref().unwrap_or("(no resource)");
+            match &f.region {
+                Some(region) => format!("{name} ({region})"),
+                None => name.to_string(),
+            }
+        })
+        .collect();
+    vec![
+        practices.join(" "),
+        r.knowledge_base_url.clone().unwrap_or_default(),
+        r.failing_resources_total.to_string(),
+        resources.join(" | "),
+    ]
 }
 
 fn kebab<T: serde::Serialize>(value: &T) -> String {

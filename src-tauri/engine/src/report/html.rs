@@ -73,6 +73,20 @@ footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid va
 
 pub fn to_html(r: &Report) -> String {
     let mut o = String::with_capacity(64 * 1024);
+    head(&mut o, r);
+    title_block(&mut o, r);
+    summary(&mut o, r);
+    pillars(&mut o, r);
+    questions(&mut o, r);
+    failing_rules(&mut o, r);
+    not_covered(&mut o, r);
+    left_out(&mut o, r);
+    footer(&mut o, r);
+    o
+}
+
+/// The document up to `<main>`: metadata and the inline style sheet.
+fn head(o: &mut String, r: &Report) {
     let title = format!(
         "Check Summary Report - {}",
         r.account_id.as_deref().unwrap_or("account")
@@ -85,7 +99,9 @@ pub fn to_html(r: &Report) -> String {
         esc(&r.generator),
         esc(&title)
     );
-    // Title block.
+}
+
+fn title_block(o: &mut String, r: &Report) {
     o.push_str("<header class=\"title\">\n<h1>Well-Architected Check Summary Report</h1>\n");
     o.push_str(
         "<p>Trend Micro Conformity checks counted per AWS Well-Architected question</p>\n<dl class=\"facts\">\n",
@@ -94,8 +110,9 @@ pub fn to_html(r: &Report) -> String {
         let _ = writeln!(o, "<dt>{label}</dt><dd>{}</dd>", esc(&value));
     }
     o.push_str("</dl>\n</header>\n");
+}
 
-    // Summary cards.
+fn summary(o: &mut String, r: &Report) {
     let t = &r.totals;
     o.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
     let card = |o: &mut String, class: &str, n: String, label: &str| {
@@ -105,28 +122,23 @@ pub fn to_html(r: &Report) -> String {
             esc(&n)
         );
     };
-    card(&mut o, "", thousands(r.checks.counted), "Checks counted");
-    card(&mut o, "ok", thousands(t.successes), "Successes");
-    card(&mut o, "fail", thousands(t.failures), "Failures");
-    card(&mut o, "", score(t.successes, t.failures), "Score");
+    card(o, "", thousands(r.checks.counted), "Checks counted");
+    card(o, "ok", thousands(t.successes), "Successes");
+    card(o, "fail", thousands(t.failures), "Failures");
+    card(o, "", score(t.successes, t.failures), "Score");
     card(
-        &mut o,
+        o,
         "",
         format!("{} of {}", t.questions_covered, t.questions),
         "Questions covered",
     );
     card(
-        &mut o,
+        o,
         "human",
         t.questions_not_covered.to_string(),
         "Need a human answer",
     );
-    card(
-        &mut o,
-        "",
-        thousands(r.checks.left_out_total),
-        "Checks left out",
-    );
+    card(o, "", thousands(r.checks.left_out_total), "Checks left out");
     o.push_str("</div>\n");
     for w in &r.warnings {
         let _ = writeln!(
@@ -136,8 +148,9 @@ pub fn to_html(r: &Report) -> String {
         );
     }
     o.push_str("</section>\n");
+}
 
-    // Pillars: chart and table.
+fn pillars(o: &mut String, r: &Report) {
     o.push_str("<section id=\"pillars\">\n<h2>Pillars</h2>\n");
     o.push_str(&pillar_chart(&r.pillars));
     o.push_str("<div class=\"legend\">");
@@ -180,8 +193,9 @@ pub fn to_html(r: &Report) -> String {
         );
     }
     o.push_str("</tbody>\n</table>\n<p class=\"note\">A check counts once per pillar even when its rule informs several of the pillar's questions.</p>\n</section>\n");
+}
 
-    // Questions.
+fn questions(o: &mut String, r: &Report) {
     o.push_str("<section id=\"questions\">\n<h2>Questions</h2>\n<table class=\"questions\">\n<thead><tr><th>#</th><th>Question</th><th>Result</th><th class=\"n\">Successes</th><th class=\"n\">Failures</th><th>Highest risk</th><th>Notes</th></tr></thead>\n<tbody>\n");
     for p in &r.pillars {
         let _ = writeln!(
@@ -190,12 +204,13 @@ pub fn to_html(r: &Report) -> String {
             esc(&p.name)
         );
         for q in r.questions.iter().filter(|q| q.pillar_id == p.pillar_id) {
-            question_row(&mut o, q);
+            question_row(o, q);
         }
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
+}
 
-    // Failing rules.
+fn failing_rules(o: &mut String, r: &Report) {
     o.push_str(
         "<section id=\"failing-rules\" class=\"rules\">\n<h2>Failing rules by question</h2>\n",
     );
@@ -221,10 +236,10 @@ pub fn to_html(r: &Report) -> String {
                 thousands(rule.failures),
                 thousands(rule.successes)
             );
-            failing_resources(&mut o, rule);
+            failing_resources(o, rule);
         }
         o.push_str("</tbody>\n</table>\n");
-        best_practices(&mut o, q);
+        best_practices(o, q);
         let passing = q.rules.len() - q.failing_rules().count();
         if passing > 0 {
             let _ = writeln!(
@@ -237,8 +252,9 @@ pub fn to_html(r: &Report) -> String {
         o.push_str("<p>No counted check failed.</p>\n");
     }
     o.push_str("</section>\n");
+}
 
-    // Needs a human answer.
+fn not_covered(o: &mut String, r: &Report) {
     o.push_str("<section id=\"not-covered\">\n<h2>Questions that need a human answer</h2>\n<p>No Conformity rule informs these questions, so wa-sync writes nothing for them; answer them in the review yourself.</p>\n");
     let uncovered: Vec<&QuestionRow> = r.not_covered().collect();
     if uncovered.is_empty() {
@@ -259,8 +275,9 @@ pub fn to_html(r: &Report) -> String {
         o.push_str("</tbody>\n</table>\n");
     }
     o.push_str("</section>\n");
+}
 
-    // Left out.
+fn left_out(o: &mut String, r: &Report) {
     o.push_str("<section id=\"left-out\">\n<h2>Checks left out</h2>\n<table class=\"left-out\">\n<thead><tr><th>Reason</th><th class=\"n\">Checks</th><th>Meaning</th></tr></thead>\n<tbody>\n");
     for (reason, meaning, n) in r.left_out_rows() {
         let _ = writeln!(
@@ -291,6 +308,9 @@ pub fn to_html(r: &Report) -> String {
         o.push_str("</tbody>\n</table>\n");
     }
     o.push_str("</section>\n");
+}
+
+fn footer(o: &mut String, r: &Report) {
     let _ = writeln!(
         o,
         "<footer>Generated {} by {} · report schema {}</footer>\n</main>\n</body>\n</html>",
@@ -298,7 +318,6 @@ pub fn to_html(r: &Report) -> String {
         esc(&r.generator),
         esc(&r.schema)
     );
-    o
 }
 
 fn question_row(o: &mut String, q: &QuestionRow) {

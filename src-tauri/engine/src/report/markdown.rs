@@ -11,11 +11,26 @@ use std::fmt::Write;
 pub fn to_markdown(r: &Report) -> String {
     let mut out = String::new();
     let o = &mut out;
+    title_block(o, r);
+    summary(o, r);
+    pillars(o, r);
+    questions(o, r);
+    failing_rules(o, r);
+    best_practices(o, r);
+    not_covered(o, r);
+    left_out(o, r);
+    out
+}
+
+fn title_block(o: &mut String, r: &Report) {
     let _ = writeln!(o, "# Well-Architected Check Summary Report\n");
     for (label, value) in r.facts() {
         let _ = writeln!(o, "- **{label}:** {}", md(&value));
     }
     let _ = writeln!(o);
+}
+
+fn summary(o: &mut String, r: &Report) {
     let t = &r.totals;
     let _ = writeln!(o, "## Summary\n");
     let _ = writeln!(
@@ -43,6 +58,9 @@ pub fn to_markdown(r: &Report) -> String {
             let _ = writeln!(o, "- {}", md(w));
         }
     }
+}
+
+fn pillars(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Pillars\n");
     let _ = writeln!(
         o,
@@ -67,6 +85,9 @@ pub fn to_markdown(r: &Report) -> String {
             p.questions_failing
         );
     }
+}
+
+fn questions(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Questions\n");
     let _ = writeln!(
         o,
@@ -91,6 +112,9 @@ pub fn to_markdown(r: &Report) -> String {
             md(&status_label(q))
         );
     }
+}
+
+fn failing_rules(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Failing rules by question\n");
     let mut any = false;
     for q in r.questions.iter().filter(|q| q.failures > 0) {
@@ -143,6 +167,9 @@ pub fn to_markdown(r: &Report) -> String {
     if !any {
         let _ = writeln!(o, "No counted check failed.\n");
     }
+}
+
+fn best_practices(o: &mut String, r: &Report) {
     let _ = writeln!(o, "## Best practices by question\n");
     let _ = writeln!(
         o,
@@ -173,6 +200,9 @@ pub fn to_markdown(r: &Report) -> String {
             let _ = writeln!(o, "No evidence: {}\n", ids.join(", "));
         }
     }
+}
+
+fn not_covered(o: &mut String, r: &Report) {
     let _ = writeln!(o, "## Questions that need a human answer\n");
     let _ = writeln!(
         o,
@@ -192,6 +222,9 @@ pub fn to_markdown(r: &Report) -> String {
     if none {
         let _ = writeln!(o, "- none");
     }
+}
+
+fn left_out(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Checks left out\n");
     let _ = writeln!(o, "| Reason | Checks | Meaning |");
     let _ = writeln!(o, "|---|---:|---|");
@@ -218,7 +251,6 @@ pub fn to_markdown(r: &Report) -> String {
             );
         }
     }
-    out
 }
 
 /// Escapes text so it renders literally, also inside a table cell.

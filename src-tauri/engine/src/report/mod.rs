@@ -74,6 +74,7 @@
 //! "Review order" is the notes' order: highest failing risk first, then most failures, then rule
 //! ID; rules without failures last.
 
+mod build;
 mod csv;
 mod html;
 mod markdown;
@@ -83,13 +84,9 @@ mod pdf_metrics;
 
 use crate::checks::RiskLevel;
 use crate::mapping::lens::pillar_name;
-use crate::mapping::{RuleCatalogue, PILLARS};
-use crate::preview::{
-    BestPracticeEvidence, Collected, EvidenceStatus, PreviewReport, QuestionStatus,
-};
-use crate::summary::{FailingResource, LeftOut, RuleTally, Tally};
+use crate::preview::{BestPracticeEvidence, EvidenceStatus, QuestionStatus};
+use crate::summary::{FailingResource, LeftOut, Tally};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use csv::to_csv;
@@ -293,165 +290,7 @@ pub struct UnmappedRow {
     pub reason: String,
 }
 
-/// Rule titles: a live `GET /services` answer when at hand, else the shipped catalogue.
-struct Titles<'a> {
-    live: Option<&'a HashMap<String, String>>,
-    catalogue: &'static RuleCatalogue,
-}
-
-impl Titles<'_> {
-    fn get(&self, rule_id: &str) -> Option<String> {
-        self.live
-            .and_then(|m| m.get(rule_id))
-            .map(String::as_str)
-            .or_else(|| self.catalogue.title(rule_id))
-            .map(str::to_string)
-    }
-}
-
 impl Report {
-    /// The report of a preview (or of a sync, whose statuses say what was written), with rule
-    /// detail from the collected checks. `live_titles` (rule ID → title) wins over the shipped
-    /// catalogue's titles.
-    pub fn build(
-        preview: &PreviewReport,
-        collected: &Collected,
-        generated_at: SystemTime,
-        live_titles: Option<&HashMap<String, String>>,
-    ) -> Report {
-        let titles = Titles {
-            live: live_titles,
-            catalogue: RuleCatalogue::builtin(),
-        };
-        let summary = &collected.summary;
-        let rule_row = |r: &RuleTally| RuleRow {
-            rule_id: r.rule_id.clone(),
-            // A live answer first, then the checks' own title, then the shipped catalogue's.
-            title: titles
-                .live
-                .and_then(|m| m.get(&r.rule_id).cloned())
-                .or_else(|| r.title.clone())
-                .or_else(|| titles.get(&r.rule_id)),
-            successes: r.tally.successes(),
-            failures: r.tally.failures(),
-            highest_failure_risk: r.tally.highest_failure_risk(),
-            by_risk: r.tally,
-            knowledge_base_url: r.knowledge_base_url.clone(),
-            failing_resources: r.failing_resources.clone(),
-            failing_resources_total: r.tally.failures(),
-        };
-        let questions: Vec<QuestionRow> = preview
-            .questions
-            .iter()
-            .map(|q| {
-                let detail = summary.question(&q.question_id);
-                let covered = detail.map_or(q.status != QuestionStatus::NotCovered, |d| d.covered);
-                let assessment = if !covered {
-                    Assessment::NeedsHumanAnswer
-                } else if q.failures > 0 {
-                    Assessment::Failing
-                } else if q.successes > 0 {
-                    Assessment::Passing
-                } else {
-                    Assessment::NoChecks
-                };
-                QuestionRow {
-                    number: q.number.clone(),
-                    question_id: q.question_id.clone(),
-                    pillar_id: q.pillar_id.clone(),
-                    title: q.title.clone(),
-                    covered,
-                    assessment,
-                    status: q.status,
-                    error: q.error.clone(),
-                    successes: q.successes,
-                    failures: q.failures,
-                    by_risk: q.by_risk,
-                    highest_failure_risk: q.by_risk.highest_failure_risk(),
-                    rules: detail.map_or_else(Vec::new, |d| d.rules.iter().map(rule_row).collect()),
-                    best_practices: q.best_practices.clone(),
-                }
-            })
-            .collect();
-        let pillars = PILLARS
-            .iter()
-            .map(|(id, name, _)| {
-                let tally = preview
-                    .pillars
-                    .iter()
-                    .find(|p| p.pillar_id == *id)
-                    .map_or_else(Tally::default, |p| p.by_risk);
-                let in_pillar = || questions.iter().filter(|q| q.pillar_id == *id);
-                PillarRow {
-                    pillar_id: id.to_string(),
-                    name: name.to_string(),
-                    successes: tally.successes(),
-                    failures: tally.failures(),
-                    by_risk: tally,
-                    questions: in_pillar().count(),
-                    questions_covered: in_pillar().filter(|q| q.covered).count(),
-                    questions_failing: in_pillar().filter(|q| q.failures > 0).count(),
-                }
-            })
-            .collect();
-        let mut by_risk = Tally::default();
-        for rule in &summary.rules {
-            by_risk.merge(&rule.tally);
-        }
-        let covered = questions.iter().filter(|q| q.covered).count();
-        let totals = Totals {
-            successes: by_risk.successes(),
-            failures: by_risk.failures(),
-            by_risk,
-            questions: questions.len(),
-            questions_covered: covered,
-            questions_not_covered: questions.len() - covered,
-            questions_failing: questions.iter().filter(|q| q.failures > 0).count(),
-            rules_counted: summary.rules.len(),
-            rules_failing: summary
-                .rules
-                .iter()
-                .filter(|r| r.tally.failures() > 0)
-                .count(),
-        };
-        let c = &preview.checks;
-        Report {
-            schema: SCHEMA.to_string(),
-            generator: format!("wa-sync {}", crate::VERSION),
-            generated_at: rfc3339(generated_at),
-            account_id: preview.account_id.clone(),
-            workload_arn: preview.workload_arn.clone(),
-            lens: preview.lens.clone(),
-            lens_version: preview.lens_version.clone(),
-            mapping_reviewed: preview.mapping_reviewed.clone(),
-            filter_tags: preview.filter_tags.clone(),
-            backup: preview.backup.clone(),
-            checks: CheckCounts {
-                fetched: c.fetched,
-                available: c.available,
-                counted: c.counted,
-                requests: c.requests,
-                left_out: c.left_out,
-                left_out_total: c.left_out.total(),
-            },
-            totals,
-            pillars,
-            questions,
-            unmapped_rules: preview
-                .unmapped_rules
-                .iter()
-                .map(|u| UnmappedRow {
-                    rule_id: u.rule_id.clone(),
-                    title: titles.get(&u.rule_id),
-                    checks: u.checks,
-                    known: u.known,
-                    reason: u.reason.clone(),
-                })
-                .collect(),
-            warnings: preview.warnings.clone(),
-        }
-    }
-
     /// Questions no rule covers: they need a human answer.
     pub fn not_covered(&self) -> impl Iterator<Item = &QuestionRow> {
         self.questions.iter().filter(|q| !q.covered)
@@ -651,29 +490,4 @@ pub(crate) fn pillar_label(pillar_id: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn rfc3339_formats_utc() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(1_738_324_800)),
-            "2025-01-31T12:00:00Z"
-        );
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400 + 86_399)),
-            "2000-02-29T23:59:59Z"
-        );
-    }
-
-    #[test]
-    fn thousands_and_score() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(25_000), "25,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(score(3, 1), "75%");
-        assert_eq!(score(0, 0), "-");
-    }
-}
+mod tests;

@@ -12,8 +12,6 @@
 //! The font database is read once per process and only when a report needs it: reports whose
 //! text is all WinAnsi never get here.
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -228,25 +226,7 @@ impl FontSet {
             if chosen.contains(&id) {
                 return;
             }
-            let covered: Option<Option<Vec<char>>> = db.with_face_data(id, |data, index| {
-                let face = ttf_parser::Face::parse(data, index).ok()?;
-                let tables = face.tables();
-                // Subsets are made of TrueType or CFF outlines, and only of embeddable faces.
-                if tables.glyf.is_none() && tables.cff.is_none() {
-                    return None;
-                }
-                if face.permissions() == Some(ttf_parser::Permissions::Restricted) {
-                    return None;
-                }
-                Some(
-                    remaining
-                        .iter()
-                        .copied()
-                        .filter(|&c| face.glyph_index(c).is_some_and(|g| g.0 != 0))
-                        .collect(),
-                )
-            });
-            if let Some(covered) = covered.flatten().filter(|c| !c.is_empty()) {
+            if let Some(covered) = covered_chars(db, id, remaining).filter(|c| !c.is_empty()) {
                 for c in covered {
                     remaining.remove(&c);
                 }
@@ -262,30 +242,7 @@ impl FontSet {
             }
         }
         if !remaining.is_empty() {
-            // Any other installed family: sans-serif-looking names first, monospaced last.
-            let mut others: Vec<(u8, &str)> = Vec::new();
-            for face in db.faces() {
-                let Some((family, _)) = face.families.first() else {
-                    continue;
-                };
-                let lower = family.to_lowercase();
-                let rank = if face.monospaced || lower.contains("mono") {
-                    3
-                } else if ["sans", "gothic", "hei", "arial", "helvetica"]
-                    .iter()
-                    .any(|k| lower.contains(k))
-                {
-                    0
-                } else if lower.contains("serif") || lower.contains("mincho") {
-                    2
-                } else {
-                    1
-                };
-                others.push((rank, family.as_str()));
-            }
-            others.sort_unstable();
-            others.dedup();
-            for (_, family) in others {
+            for family in other_families(db) {
                 if remaining.is_empty() {
                     break;
                 }
@@ -297,6 +254,16 @@ impl FontSet {
         if chosen.is_empty() {
             return None;
         }
+        Some(Self::of_families(db, chosen, remaining))
+    }
+
+    /// The set drawn in the regular faces `chosen` (in order of preference) and their bold faces;
+    /// `missing` are the characters none of them has.
+    fn of_families(
+        db: &fontdb::Database,
+        chosen: Vec<fontdb::ID>,
+        missing: BTreeSet<char>,
+    ) -> FontSet {
         let mut faces = Vec::new();
         let mut chain = Vec::new();
         for id in chosen {
@@ -308,12 +275,12 @@ impl FontSet {
             });
             chain.push(Member { regular, bold });
         }
-        Some(FontSet {
+        FontSet {
             faces,
             chain,
             glyphs: RefCell::new(GlyphCache::default()),
-            missing: RefCell::new(remaining.into_iter().collect()),
-        })
+            missing: RefCell::new(missing.into_iter().collect()),
+        }
     }
 
     /// The glyph `c` is drawn with; `None` for characters that draw nothing.
@@ -432,136 +399,61 @@ impl FontSet {
             .filter(|&i| !self.faces[i].unicode.borrow().is_empty())
             .collect()
     }
-
-    /// Writes face `i` as the Type0 font `type0`, taking further object IDs from `next`.
-    pub fn write(&self, i: usize, pdf: &mut Pdf, type0: Ref, next: &mut i32) -> Result<(), String> {
-        let face = &self.faces[i];
-        let remapper = face.remapper.borrow();
-        let unicode = face.unicode.borrow();
-        let name = face.post_script_name.clone();
-        let written = face.with(|f, data, index| {
-            let subset = subsetter::subset(data, index, &remapper)
-                .map_err(|e| format!("cannot subset the font {name}: {e}"))?;
-            let cff = f.tables().cff.is_some();
-            let program = if cff {
-                // The bare CFF (CID-keyed after subsetting) for FontFile3 /CIDFontType0C.
-                ttf_parser::RawFace::parse(&subset, 0)
-                    .ok()
-                    .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-                    .map(<[u8]>::to_vec)
-                    .ok_or_else(|| format!("the subset of {name} has no CFF table"))?
-            } else {
-                subset
-            };
-            let scale = |v: f32| v * 1000.0 / f.units_per_em() as f32;
-            let widths: Vec<f32> = remapper
-                .remapped_gids()
-                .map(|gid| scale(f.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0) as f32))
-                .collect();
-            let bbox = f.global_bounding_box();
-            let metrics = Metrics {
-                cff,
-                bbox: Rect::new(
-                    scale(bbox.x_min as f32),
-                    scale(bbox.y_min as f32),
-                    scale(bbox.x_max as f32),
-                    scale(bbox.y_max as f32),
-                ),
-                ascent: scale(f.ascender() as f32),
-                descent: scale(f.descender() as f32),
-                cap_height: scale(f.capital_height().unwrap_or(f.ascender()) as f32),
-                italic_angle: f.italic_angle(),
-                weight: f.weight().to_number(),
-            };
-            Ok::<_, String>((program, widths, metrics))
-        });
-        let (program, widths, m) =
-            written.ok_or_else(|| format!("cannot read the font {name}"))??;
-        let mut take = || {
-            let id = Ref::new(*next);
-            *next += 1;
-            id
-        };
-        let (cid_id, descriptor_id, file_id, cmap_id) = (take(), take(), take(), take());
-        let base = format!("{}+{}", subset_tag(&name, &remapper), sanitize(&name));
-        let base = Name(base.as_bytes());
-        let system_info = SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"Identity"),
-            supplement: 0,
-        };
-
-        pdf.type0_font(type0)
-            .base_font(base)
-            .encoding_predefined(Name(b"Identity-H"))
-            .descendant_font(cid_id)
-            .to_unicode(cmap_id);
-
-        let mut cid = pdf.cid_font(cid_id);
-        cid.subtype(if m.cff {
-            CidFontType::Type0
-        } else {
-            CidFontType::Type2
-        })
-        .base_font(base)
-        .system_info(system_info)
-        .font_descriptor(descriptor_id)
-        .default_width(0.0);
-        cid.widths().consecutive(0, widths);
-        if !m.cff {
-            cid.cid_to_gid_map_predefined(Name(b"Identity"));
-        }
-        cid.finish();
-
-        let mut flags = FontFlags::SYMBOLIC;
-        if face.monospaced {
-            flags |= FontFlags::FIXED_PITCH;
-        }
-        let mut descriptor = pdf.font_descriptor(descriptor_id);
-        descriptor
-            .name(base)
-            .flags(flags)
-            .bbox(m.bbox)
-            .italic_angle(m.italic_angle)
-            .ascent(m.ascent)
-            .descent(m.descent)
-            .cap_height(m.cap_height)
-            .stem_v(10.0 + 0.244 * (m.weight as f32 - 50.0));
-        if m.cff {
-            descriptor.font_file3(file_id);
-        } else {
-            descriptor.font_file2(file_id);
-        }
-        descriptor.finish();
-
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&program, 6);
-        let mut stream = pdf.stream(file_id, &compressed);
-        stream.filter(Filter::FlateDecode);
-        if m.cff {
-            stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
-        } else {
-            stream.pair(Name(b"Length1"), program.len() as i32);
-        }
-        stream.finish();
-
-        let mut cmap = UnicodeCmap::new(Name(b"Custom"), system_info);
-        for (&cid, &c) in unicode.iter() {
-            cmap.pair(cid, c);
-        }
-        let cmap = miniz_oxide::deflate::compress_to_vec_zlib(&cmap.finish(), 6);
-        pdf.stream(cmap_id, &cmap).filter(Filter::FlateDecode);
-        Ok(())
-    }
 }
 
-struct Metrics {
-    cff: bool,
-    bbox: Rect,
-    ascent: f32,
-    descent: f32,
-    cap_height: f32,
-    italic_angle: f32,
-    weight: u16,
+/// The characters of `remaining` that face `id` draws; `None` when the face cannot be embedded.
+fn covered_chars(
+    db: &fontdb::Database,
+    id: fontdb::ID,
+    remaining: &BTreeSet<char>,
+) -> Option<Vec<char>> {
+    db.with_face_data(id, |data, index| {
+        let face = ttf_parser::Face::parse(data, index).ok()?;
+        let tables = face.tables();
+        // Subsets are made of TrueType or CFF outlines, and only of embeddable faces.
+        if tables.glyf.is_none() && tables.cff.is_none() {
+            return None;
+        }
+        if face.permissions() == Some(ttf_parser::Permissions::Restricted) {
+            return None;
+        }
+        Some(
+            remaining
+                .iter()
+                .copied()
+                .filter(|&c| face.glyph_index(c).is_some_and(|g| g.0 != 0))
+                .collect(),
+        )
+    })
+    .flatten()
+}
+
+/// Installed families outside the preferred lists, sans-serif-looking names first, monospaced
+/// last, so that a character falls back to the face most like the rest of the text.
+fn other_families(db: &fontdb::Database) -> Vec<&str> {
+    let mut others: Vec<(u8, &str)> = Vec::new();
+    for face in db.faces() {
+        let Some((family, _)) = face.families.first() else {
+            continue;
+        };
+        let lower = family.to_lowercase();
+        let rank = if face.monospaced || lower.contains("mono") {
+            3
+        } else if ["sans", "gothic", "hei", "arial", "helvetica"]
+            .iter()
+            .any(|k| lower.contains(k))
+        {
+            0
+        } else if lower.contains("serif") || lower.contains("mincho") {
+            2
+        } else {
+            1
+        };
+        others.push((rank, family.as_str()));
+    }
+    others.sort_unstable();
+    others.dedup();
+    others.into_iter().map(|(_, family)| family).collect()
 }
 
 /// The regular face of `family`: upright, normal width, the weight closest to 400.
@@ -603,87 +495,6 @@ fn bold_face(db: &fontdb::Database, regular: fontdb::ID) -> Option<fontdb::ID> {
         .map(|f| f.id)
 }
 
-/// A PDF name token from a PostScript name.
-fn sanitize(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    if clean.is_empty() {
-        "Font".into()
-    } else {
-        clean
-    }
-}
-
-/// The six capital letters that mark a subset, from the font and its glyphs (FNV-1a), so the
-/// same text gives the same tag.
-fn subset_tag(name: &str, remapper: &GlyphRemapper) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let bytes = name
-        .bytes()
-        .chain(remapper.remapped_gids().flat_map(u16::to_be_bytes));
-    for b in bytes {
-        hash ^= b as u64;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (0..6)
-        .map(|i| (b'A' + ((hash >> (i * 5)) % 26) as u8) as char)
-        .collect()
-}
-
+mod embed;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn family_installed(family: &str) -> bool {
-        regular_face(system_fonts(), family).is_some()
-    }
-
-    #[test]
-    fn chars_fall_back_across_fonts_and_unknown_ones_are_reported() {
-        if !family_installed("DejaVu Sans") || !family_installed("Droid Sans Fallback") {
-            wa_sync_fakes::prerequisites::missing(
-                wa_sync_fakes::prerequisites::Prerequisite::Fonts,
-                "DejaVu Sans or Droid Sans Fallback is not installed (Debian: fonts-dejavu-core fonts-droid-fallback)",
-            );
-            return;
-        }
-        let chars: BTreeSet<char> = "Zürich Ωμέγα Привет 本番環境 \u{10fffd}".chars().collect();
-        let set = FontSet::for_chars(&chars).expect("fonts");
-        let latin = set.glyph('Z', false).unwrap();
-        let greek = set.glyph('Ω', false).unwrap();
-        let han = set.glyph('本', false).unwrap();
-        assert_eq!(latin.face, greek.face, "Latin and Greek from one face");
-        assert_ne!(latin.face, han.face, "CJK from a fallback face");
-        assert!(han.advance > 900.0, "full-width ideograph: {}", han.advance);
-        assert_eq!(set.missing(), vec!['\u{10fffd}']);
-        // Bold: a real bold Latin face; the CJK fallback is stroked when it has no bold.
-        let bold = set.glyph('Z', true).unwrap();
-        assert_ne!(bold.face, latin.face);
-        assert!(!bold.fake_bold);
-        let bold_han = set.glyph('本', true).unwrap();
-        assert_eq!(bold_han.face == han.face, bold_han.fake_bold);
-        // Runs change with the face; the unknown character is the question mark's glyph.
-        let runs = set.encode("Zü本\u{10fffd}", false);
-        assert_eq!(runs.len(), 3);
-        assert_eq!(runs[0].bytes.len(), 4);
-        assert_eq!(runs[2].face, latin.face);
-        // Invisible characters draw nothing.
-        assert_eq!(
-            set.width("a\u{200b}b", 10.0, false),
-            set.width("ab", 10.0, false)
-        );
-    }
-
-    #[test]
-    fn the_subset_tag_is_six_capitals_and_stable() {
-        let mut remapper = GlyphRemapper::new();
-        remapper.remap(5);
-        let tag = subset_tag("DejaVuSans", &remapper);
-        assert_eq!(tag.len(), 6);
-        assert!(tag.chars().all(|c| c.is_ascii_uppercase()));
-        assert_eq!(tag, subset_tag("DejaVuSans", &remapper));
-        assert_eq!(sanitize("Noto Sans CJK/JP"), "NotoSansCJKJP");
-    }
-}
+mod tests;
