@@ -37,11 +37,15 @@ pub const GROWTH_RUN: u32 = 8;
 /// How much a spaced-out rate grows per success past [`PLATEAU`] of the last throttled rate
 /// (requests per second), times the successes since the last throttle over [`GROWTH_RUN`]:
 /// cautious near that rate, faster the longer the service keeps accepting.
-const RATE_STEP: f64 = 0.1;
+const RATE_STEP: f64 = 0.25;
 /// Below this share of the rate the service last throttled at, the rate grows by
-/// [`FAST_GROWTH`] per success.
+/// [`FAST_GROWTH`] per success, or by [`MIN_STEP`] when that is more: a service that throttles
+/// a share of requests whatever the rate must not pin the rate near zero.
 const PLATEAU: f64 = 0.9;
 const FAST_GROWTH: f64 = 1.05;
+const MIN_STEP: f64 = 0.5;
+/// Successes within [`RATE_WINDOW`] below which their count says little about the rate.
+const MEASURABLE: usize = 4;
 /// A burst overshot by far when it sent more than this many times what the service accepted.
 const OVERSHOOT: f64 = 2.0;
 /// The slowest a throttled service is paced (requests per second).
@@ -205,7 +209,7 @@ impl Pacer {
                 if let Some(rate) = self.adaptive_rate {
                     let plateau = self.throttled_at_rate.unwrap_or(0.0) * PLATEAU;
                     let rate = if rate < plateau {
-                        (rate * FAST_GROWTH).min(plateau)
+                        (rate * FAST_GROWTH).max(rate + MIN_STEP).min(plateau)
                     } else {
                         let run = f64::from(self.successes) / f64::from(GROWTH_RUN);
                         rate + RATE_STEP * run.max(1.0)
@@ -235,12 +239,14 @@ impl Pacer {
                 self.limit = (self.limit / 2).max(1);
                 // What the service accepted over the last window is what it takes; halved, so
                 // the window it counts in can drain. With nothing accepted yet, half of what
-                // was sent.
+                // was sent. A handful accepted is too few to measure a rate by (at one request
+                // a second the count is 0 or 1): the rate already paced at is the better guess.
                 let sent = self.observed_rate(now);
-                let basis = if self.accepted.is_empty() {
-                    sent
-                } else {
-                    self.accepted.len() as f64 / RATE_WINDOW.as_secs_f64()
+                let accepted = self.accepted.len() as f64 / RATE_WINDOW.as_secs_f64();
+                let basis = match self.adaptive_rate {
+                    _ if self.accepted.is_empty() => sent,
+                    Some(paced) if self.accepted.len() < MEASURABLE => paced,
+                    _ => accepted,
                 };
                 self.throttled_at_rate = Some(basis);
                 let current = self.adaptive_rate.map_or(basis, |r| r.min(basis));

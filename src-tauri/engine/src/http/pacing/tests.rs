@@ -63,7 +63,7 @@ fn a_throttle_halves_once_per_generation_and_spaces_requests_by_what_was_accepte
     // One success far below the rate throttled at (20 per second): the rate grows quickly,
     // after this start was booked at the old one.
     let rate = pacer.adaptive_rate().unwrap();
-    assert!((rate - 2.5 * FAST_GROWTH).abs() < 1e-9, "{rate}");
+    assert!((rate - (2.5 + MIN_STEP)).abs() < 1e-9, "{rate}");
     let b = pacer.try_start(at(t0, 81)).unwrap();
     assert_eq!(b.start_at - a.start_at, Duration::from_millis(400));
 }
@@ -234,9 +234,31 @@ fn after_a_throttle_the_rate_returns_quickly_near_the_limit_and_probes_past_it_s
     );
     let past = rates.iter().position(|r| *r > 25.0).unwrap();
     assert!(
-        past - to_plateau >= 8,
+        past - to_plateau >= 5,
         "past the limit only after probing: {rates:?}"
     );
+}
+
+#[test]
+fn a_service_that_throttles_a_share_of_requests_whatever_the_rate_does_not_pin_it_near_zero() {
+    let t0 = Instant::now();
+    let mut pacer = Pacer::new(None);
+    let mut now = t0;
+    let mut rates = Vec::new();
+    for i in 1..=400 {
+        let ticket = pacer.try_start(now).unwrap();
+        now = ticket.start_at + Duration::from_millis(5);
+        let outcome = if i % 4 == 0 {
+            Outcome::Throttled { retry_after: None }
+        } else {
+            Outcome::Success
+        };
+        pacer.finish(ticket, outcome, now);
+        rates.extend(pacer.adaptive_rate());
+    }
+    let settled = &rates[rates.len() / 2..];
+    let lowest = settled.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(lowest >= 1.0, "the rate sank to {lowest} per second");
 }
 
 #[test]
