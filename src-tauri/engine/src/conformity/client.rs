@@ -12,6 +12,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::{header, Method, StatusCode, Url};
 use serde::Serialize;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -290,16 +291,9 @@ impl ConformityClient {
             available.get_or_insert(total);
             if total > RESULT_CAP {
                 if part.depth == SERVICE_DEPTH && services.is_empty() {
-                    // The pages in flight hold places in the pacing: they must go on being
-                    // polled meanwhile, or this request could wait for a place forever.
-                    let service_ids = self.service_ids();
-                    tokio::pin!(service_ids);
-                    services = loop {
-                        tokio::select! {
-                            ids = &mut service_ids => break ids?,
-                            Some(answer) = in_flight.next() => arrived.push_back(answer),
-                        }
-                    };
+                    services = self
+                        .service_ids_while_polling(&mut in_flight, &mut arrived)
+                        .await?;
                 }
                 if let Some(children) = split(&part, &services) {
                     stats.splits += 1;
@@ -310,22 +304,31 @@ impl ConformityClient {
                     continue;
                 }
             }
-            let readable = total.min(RESULT_CAP);
             let read = self.count_page(&bytes, on_check)?;
             stats.fetched += read;
             progress.checks_fetched(stats.fetched, available.unwrap_or(total));
-            // The pages the total still needs, at the size the first page came in.
-            if read > 0 && read < readable {
-                let pages = readable.div_ceil(read);
-                queue.extend((1..pages).map(|number| PageJob {
-                    part: Arc::clone(&part),
-                    number,
-                }));
-            }
+            queue.extend(later_pages(&part, total, read));
         }
         stats.available = available.unwrap_or(0);
         stats.requests = self.requests_sent() - requests_before;
         Ok(stats)
+    }
+
+    /// The service list, fetched while the pages in flight go on being polled: they hold places
+    /// in the pacing, so leaving them unpolled could make this request wait for a place forever.
+    async fn service_ids_while_polling<F: Future>(
+        &self,
+        in_flight: &mut FuturesUnordered<F>,
+        arrived: &mut VecDeque<F::Output>,
+    ) -> Result<Vec<String>> {
+        let service_ids = self.service_ids();
+        tokio::pin!(service_ids);
+        loop {
+            tokio::select! {
+                ids = &mut service_ids => return ids,
+                Some(answer) = in_flight.next() => arrived.push_back(answer),
+            }
+        }
     }
 
     /// How many checks of the account the tag filter selects: `meta.total` of a one-check
@@ -388,6 +391,21 @@ fn checks_query(account_id: &str, tags: &TagFilter) -> Vec<(&'static str, String
         query.push(("filter[filterTags]", value));
     }
     query
+}
+
+/// The pages a query's total still needs after its first, at the size the first page came in
+/// (`first_read` checks), up to the result cap.
+fn later_pages(part: &Arc<Partition>, total: u64, first_read: u64) -> Vec<PageJob> {
+    let readable = total.min(RESULT_CAP);
+    if first_read == 0 || first_read >= readable {
+        return Vec::new();
+    }
+    (1..readable.div_ceil(first_read))
+        .map(|number| PageJob {
+            part: Arc::clone(part),
+            number,
+        })
+        .collect()
 }
 
 /// `meta.total` of a `/checks` page.
