@@ -1,66 +1,50 @@
-//! Where the check sources are: the configured Conformity or Vision One endpoint resolved to a
-//! checked base URL, and a client for it. Shared by the setup (which tests an endpoint before
-//! keeping it) and the state (which opens the configured one).
+//! The app's settings as the engine's endpoints: where the check sources are. Shared by the setup
+//! (which tests an endpoint before keeping it) and the state (which opens the configured one);
+//! resolving one to a checked base URL, and its client, are the engine's (`usecase::Endpoint`).
 
-use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{ConformityEndpoint, VisionOneEndpoint};
-use wa_sync_engine::conformity::{base_url_for_region, ApiKey, ClientOptions, ConformityClient};
-use wa_sync_engine::visionone::{
-    base_url_for_region as visionone_region_url, VisionOneClient, VisionOneOptions,
-};
+use url::Url;
+use wa_sync_engine::conformity::ApiKey;
+use wa_sync_engine::keychain::KeyKind;
+use wa_sync_engine::usecase::{Endpoint, Keys};
 
-/// The base URL text of a configured endpoint; `CONFORMITY_API_URL`/`CONFORMITY_REGION` when
-/// none is. Checked (https, or http on loopback only) before it is used.
-pub fn resolve_endpoint(endpoint: &ConformityEndpoint) -> AppResult<String> {
-    let text = match (&endpoint.url, &endpoint.region) {
-        (Some(url), _) if !url.trim().is_empty() => url.clone(),
-        (_, Some(region)) if !region.trim().is_empty() => base_url_for_region(region)?,
-        _ => match (
+/// A Conformity endpoint as the settings name it; `CONFORMITY_API_URL`/`CONFORMITY_REGION` when
+/// they name none.
+pub fn conformity_endpoint(endpoint: &ConformityEndpoint) -> Endpoint {
+    let given = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+    let (url, region) = match (given(&endpoint.url), given(&endpoint.region)) {
+        (None, None) => (
             non_empty_env("CONFORMITY_API_URL"),
             non_empty_env("CONFORMITY_REGION"),
-        ) {
-            (Some(url), _) => url,
-            (None, Some(region)) => base_url_for_region(&region)?,
-            (None, None) => {
-                return Err(AppError::new(
-                    ErrorCode::BadInput,
-                    "Conformity is not set up yet: choose its region (or enter its API URL) in the setup",
-                ))
-            }
-        },
+        ),
+        configured => configured,
     };
-    wa_sync_engine::url::parse_base_url(&text, "the Conformity API URL")?;
-    Ok(text.trim().to_string())
+    Endpoint {
+        url,
+        region,
+        requests_per_second: None,
+    }
 }
 
-/// A client for a checked base URL.
-pub fn make_client(base: &str, key: ApiKey) -> AppResult<ConformityClient> {
-    let base = wa_sync_engine::url::parse_base_url(base, "the Conformity API URL")?;
-    Ok(ConformityClient::new(base, key, ClientOptions::default())?)
+/// A Vision One endpoint as the settings name it.
+pub fn visionone_endpoint(endpoint: &VisionOneEndpoint) -> Endpoint {
+    Endpoint {
+        url: endpoint.url.clone(),
+        region: endpoint.region.clone(),
+        requests_per_second: None,
+    }
 }
 
-/// The checked base URL of a configured Vision One endpoint.
-pub fn resolve_visionone_endpoint(endpoint: &VisionOneEndpoint) -> AppResult<String> {
-    let text = match (&endpoint.url, &endpoint.region) {
-        (Some(url), _) if !url.trim().is_empty() => url.trim().to_string(),
-        (_, Some(region)) if !region.trim().is_empty() => visionone_region_url(region)?,
-        _ => return Err(AppError::new(
-            ErrorCode::BadInput,
-            "Vision One is not set up yet: choose its region (or enter its API URL) in the setup",
-        )),
-    };
-    wa_sync_engine::url::parse_base_url(&text, "the Vision One API URL")?;
-    Ok(text)
-}
+/// The one key being tried, whichever product and host it is asked for: the setup tests a key
+/// against the endpoint it was just given before anything is kept.
+pub struct TrialKey<'a>(pub &'a ApiKey);
 
-/// A Vision One client for a checked base URL.
-pub fn make_visionone_client(base: &str, key: ApiKey) -> AppResult<VisionOneClient> {
-    let base = wa_sync_engine::url::parse_base_url(base, "the Vision One API URL")?;
-    Ok(VisionOneClient::new(
-        base,
-        key,
-        VisionOneOptions::default(),
-    )?)
+impl Keys for TrialKey<'_> {
+    type Error = wa_sync_engine::Error;
+
+    fn key_for(&self, _: KeyKind, _: &Url) -> wa_sync_engine::Result<ApiKey> {
+        Ok(self.0.clone())
+    }
 }
 
 pub(crate) fn non_empty_env(name: &str) -> Option<String> {

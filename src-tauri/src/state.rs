@@ -5,7 +5,7 @@
 
 use crate::aws::aws_error;
 use crate::dialogs::Dialogs;
-use crate::endpoints::{non_empty_env, resolve_endpoint, resolve_visionone_endpoint};
+use crate::endpoints::{conformity_endpoint, visionone_endpoint};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::{MemoryKeyStore, OsKeychain, ProductKey};
 use crate::settings::{self, Product, RoleChoice, Settings};
@@ -21,7 +21,7 @@ use wa_sync_engine::credentials::AwsAuth;
 use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::preview::{Collected, PreviewReport};
 use wa_sync_engine::sync::SyncOptions;
-use wa_sync_engine::usecase::{self, ApiConfig, Cancel, Endpoint, Keys, Previewed};
+use wa_sync_engine::usecase::{self, ApiConfig, Cancel, Keys, Previewed};
 use wa_sync_engine::visionone::VisionOneClient;
 use wa_sync_engine::wellarchitected::{AwsWorkload, DemoWorkload, Workload, WorkloadArn};
 
@@ -275,27 +275,9 @@ impl AppState {
     /// `CONFORMITY_API_URL`/`CONFORMITY_REGION` when the settings name none).
     pub fn api_config(&self) -> ApiConfig {
         let settings = self.settings();
-        let conformity = settings.conformity.unwrap_or_default();
-        let vision_one = settings.vision_one.unwrap_or_default();
-        let given = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
-        let (url, region) = match (given(conformity.url), given(conformity.region)) {
-            (None, None) => (
-                non_empty_env("CONFORMITY_API_URL"),
-                non_empty_env("CONFORMITY_REGION"),
-            ),
-            configured => configured,
-        };
         ApiConfig {
-            conformity: Endpoint {
-                url,
-                region,
-                requests_per_second: None,
-            },
-            vision_one: Endpoint {
-                url: vision_one.url,
-                region: vision_one.region,
-                requests_per_second: None,
-            },
+            conformity: conformity_endpoint(&settings.conformity.unwrap_or_default()),
+            vision_one: visionone_endpoint(&settings.vision_one.unwrap_or_default()),
         }
     }
 
@@ -310,12 +292,13 @@ impl AppState {
     /// The base URL the settings name for `product`, if any.
     fn configured_base(&self, product: Product) -> Option<Url> {
         let settings = self.settings();
-        let text = match product {
-            Product::Conformity => resolve_endpoint(&settings.conformity.unwrap_or_default()),
-            Product::VisionOne => resolve_visionone_endpoint(&settings.vision_one?),
-        };
-        text.ok()
-            .and_then(|t| wa_sync_engine::url::parse_base_url(&t, "the API URL").ok())
+        match product {
+            Product::Conformity => {
+                conformity_endpoint(&settings.conformity.unwrap_or_default()).conformity_base()
+            }
+            Product::VisionOne => visionone_endpoint(&settings.vision_one?).vision_one_base(),
+        }
+        .ok()
     }
 
     /// The external ID wa-sync on this machine passes when it assumes the role: the Conformity

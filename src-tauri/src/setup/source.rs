@@ -1,9 +1,7 @@
 //! The source step: which product the checks come from, its endpoint (region or URL), and its
 //! API key, tested live before anything is kept.
 
-use crate::endpoints::{
-    make_client, make_visionone_client, resolve_endpoint, resolve_visionone_endpoint,
-};
+use crate::endpoints::{conformity_endpoint, visionone_endpoint, TrialKey};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::{KeyStatus, ProductKey};
 use crate::settings::{ConformityEndpoint, Product, Settings, VisionOneEndpoint, Writer};
@@ -60,9 +58,9 @@ pub async fn run_conformity_connect(
     let product = Product::Conformity;
     let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
     let endpoint = ConformityEndpoint { region, url };
-    let base = resolve_endpoint(&endpoint)?;
-    let trial = KeyTrial::new(state, product, &base, api_key)?;
-    let client = make_client(&base, trial.key.clone())?;
+    let api = conformity_endpoint(&endpoint);
+    let trial = KeyTrial::new(state, product, api.conformity_base()?, api_key)?;
+    let client = api.conformity_client(&TrialKey(&trial.key))?;
     // The live test: the external ID needs a valid key for this region.
     let external_id = client
         .external_id()
@@ -145,11 +143,10 @@ impl<'a> KeyTrial<'a> {
     fn new(
         state: &'a AppState,
         product: Product,
-        base: &str,
+        base: Url,
         api_key: Option<String>,
     ) -> AppResult<Self> {
         let slot = state.key(product);
-        let base = wa_sync_engine::url::parse_base_url(base, "the API URL")?;
         let typed = match api_key.as_deref().map(str::trim) {
             Some(k) if !k.is_empty() => Some(ApiKey::for_product(slot.kind(), k).map_err(|e| {
                 // ApiKey::new never quotes the key; keep it that way whatever the engine says.
@@ -285,9 +282,9 @@ pub async fn run_visionone_connect(
     let product = Product::VisionOne;
     let (region, url) = tidy_endpoint(product, endpoint.region, endpoint.url)?;
     let endpoint = VisionOneEndpoint { region, url };
-    let base = resolve_visionone_endpoint(&endpoint)?;
-    let trial = KeyTrial::new(state, product, &base, api_key)?;
-    let client = make_visionone_client(&base, trial.key.clone())?;
+    let api = visionone_endpoint(&endpoint);
+    let trial = KeyTrial::new(state, product, api.vision_one_base()?, api_key)?;
+    let client = api.vision_one_client(&TrialKey(&trial.key))?;
     let refused = |e| refusal(product, endpoint.url.is_some(), e);
     client.test_connection().await.map_err(refused)?;
     let (accounts, other_clouds) = accounts_view(client.accounts().await.map_err(refused)?);
