@@ -150,6 +150,7 @@ pub fn field_label(field: wa_sync_engine::Field) -> &'static str {
         Field::AwsRegion => "AWS region",
         Field::BackupDir => "Backups folder",
         Field::OutputFile => "Report file",
+        Field::Adopt => "Take over",
     }
 }
 

@@ -468,6 +468,7 @@ pub fn flag(field: Field) -> Option<&'static str> {
         Field::Profile => "--profile",
         Field::BackupDir => "--backup-dir",
         Field::OutputFile => "--out",
+        Field::Adopt => "--adopt",
         Field::AwsRegion => return None,
     })
 }

@@ -119,10 +119,12 @@ pub enum Field {
     AwsRegion,
     BackupDir,
     OutputFile,
+    /// Taking over an IAM role or policy wa-sync did not make.
+    Adopt,
 }
 
 impl Field {
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 19] = [
         Field::AccountId,
         Field::FilterTag,
         Field::NotesMode,
@@ -141,6 +143,7 @@ impl Field {
         Field::AwsRegion,
         Field::BackupDir,
         Field::OutputFile,
+        Field::Adopt,
     ];
 
     /// A stable snake_case name (`filter_tag`), for logs and programs.
@@ -164,6 +167,7 @@ impl Field {
             Field::AwsRegion => "aws_region",
             Field::BackupDir => "backup_dir",
             Field::OutputFile => "output_file",
+            Field::Adopt => "adopt",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Creating or updating the role and its managed policy, leaving alone what wa-sync did not make.
 
 use crate::credentials::sdk_error;
+use crate::error::Field;
 use crate::{Error, Result};
 use aws_config::SdkConfig;
 use serde::Serialize;
@@ -172,16 +173,19 @@ fn refuse_foreign_unless_adopted(owned: &Ownership, adopt: bool) -> Result<()> {
     if foreign.is_empty() || adopt {
         return Ok(());
     }
-    Err(Error::bad_input(format!(
+    Err(Error::bad_field(
+        Field::Adopt,
+        format!(
         "{} already exist{} and {} not made by wa-sync (no tag {MANAGED_TAG_KEY}={MANAGED_TAG_VALUE}), \
-         so wa-sync leaves {} alone: pass --adopt to take {} over (the role's trust policy is \
-         replaced and wa-sync's policy attached), or choose another --role-name. Nothing was changed.",
+         so wa-sync leaves {} alone: adopt {} to take over (the role's trust policy is \
+         replaced and wa-sync's policy attached), or choose another role name. Nothing was changed.",
         foreign.join(" and "),
         if foreign.len() == 1 { "s" } else { "" },
         if foreign.len() == 1 { "was" } else { "were" },
         if foreign.len() == 1 { "it" } else { "them" },
         if foreign.len() == 1 { "it" } else { "them" },
-    )))
+        ),
+    ))
 }
 
 /// Tags the existing role and policy wa-sync is told to adopt, so later runs know they are its own.
