@@ -231,21 +231,9 @@ pub(super) fn questions(w: &mut Writer, r: &Report) {
             let human = q.assessment == Assessment::NeedsHumanAnswer;
             rows.push(Row {
                 cells: vec![
-                    Cell {
-                        lines: vec![(q.number.clone(), Font::Bold, INK)],
-                        badge: None,
-                    },
-                    Cell {
-                        lines: vec![
-                            (q.title.clone(), Font::Regular, INK),
-                            (q.question_id.clone(), Font::Regular, MUTED),
-                        ],
-                        badge: None,
-                    },
-                    Cell {
-                        lines: vec![(q.assessment.label().to_string(), Font::Bold, INK)],
-                        badge: Some(badge_colours(q.assessment)),
-                    },
+                    number_cell(q),
+                    title_cell(q),
+                    assessment_cell(q),
                     cell(thousands(q.successes)),
                     cell(thousands(q.failures)),
                     Cell {
@@ -329,22 +317,10 @@ pub(super) fn not_covered(w: &mut Writer, r: &Report) {
         .not_covered()
         .map(|q| Row {
             cells: vec![
-                Cell {
-                    lines: vec![(q.number.clone(), Font::Bold, INK)],
-                    badge: None,
-                },
-                Cell {
-                    lines: vec![
-                        (q.title.clone(), Font::Regular, INK),
-                        (q.question_id.clone(), Font::Regular, MUTED),
-                    ],
-                    badge: None,
-                },
+                number_cell(q),
+                title_cell(q),
                 cell(pillar_label(&q.pillar_id).to_string()),
-                Cell {
-                    lines: vec![(q.assessment.label().to_string(), Font::Bold, INK)],
-                    badge: Some(badge_colours(q.assessment)),
-                },
+                assessment_cell(q),
             ],
             fill: Some(HUMAN_BG),
             span: false,
@@ -364,5 +340,32 @@ pub(super) fn not_covered(w: &mut Writer, r: &Report) {
             col("Result", 96.28, Align::Left),
         ];
         w.table(&cols, rows);
+    }
+}
+
+/// A question's number, in bold.
+fn number_cell(q: &QuestionRow) -> Cell {
+    Cell {
+        lines: vec![(q.number.clone(), Font::Bold, INK)],
+        badge: None,
+    }
+}
+
+/// A question's title over its ID.
+fn title_cell(q: &QuestionRow) -> Cell {
+    Cell {
+        lines: vec![
+            (q.title.clone(), Font::Regular, INK),
+            (q.question_id.clone(), Font::Regular, MUTED),
+        ],
+        badge: None,
+    }
+}
+
+/// What a question needs, as a coloured badge.
+fn assessment_cell(q: &QuestionRow) -> Cell {
+    Cell {
+        lines: vec![(q.assessment.label().to_string(), Font::Bold, INK)],
+        badge: Some(badge_colours(q.assessment)),
     }
 }
