@@ -120,7 +120,7 @@ export async function openApp(env) {
   });
   return {
     browser,
-    tid: (id) => browser.$(`[data-testid="${id}"]`),
+    tid: (id) => byTestId(browser, id),
     close: async () => {
       await browser.deleteSession().catch(() => {});
       driver.kill();
@@ -134,6 +134,36 @@ export async function openApp(env) {
 }
 
 /** Named steps that print `ok - name (seconds)` and count themselves. */
+/**
+ * The element with `data-testid` `id`, looked up afresh for each command. The UI re-renders from
+ * its state, so a lookup can race a re-render: WebKitWebDriver then answers "stale element" for
+ * a node that was just replaced. Such a command did nothing, so it is sent again on the new node
+ * (a few times, briefly); any other error, or a stale one that persists, is thrown.
+ */
+function byTestId(browser, id) {
+  const selector = `[data-testid="${id}"]`;
+  const chained = new Set(["$", "$$"]);
+  return new Proxy(
+    {},
+    {
+      get: (_, name) => {
+        if (name === "then") return undefined;
+        if (chained.has(name)) return (...args) => browser.$(selector)[name](...args);
+        return async (...args) => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await browser.$(selector)[name](...args);
+            } catch (e) {
+              if (attempt >= 5 || !/stale element/i.test(String(e?.message ?? e))) throw e;
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+          }
+        };
+      },
+    },
+  );
+}
+
 export function steps() {
   const run = async (name, fn) => {
     const t0 = Date.now();
