@@ -3,6 +3,7 @@
 // credentials, and small helpers for steps and secrets.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -86,25 +87,54 @@ export function isolatedEnv(dir, fakes, unset = []) {
   });
 }
 
-/** tauri-driver on a free-ish port in front of WebKitWebDriver, then a session on the app. */
-export async function openApp(env) {
-  const port = 4444 + Math.floor(Math.random() * 1000);
-  const driver = spawn(driverBin, ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env,
+/** A port nothing listens on now, chosen by the kernel. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) break;
-    } catch {
-      /* not up yet */
+}
+
+/**
+ * tauri-driver in front of WebKitWebDriver, both on free ports: tauri-driver's native port
+ * defaults to 4445, so a WebKitWebDriver left over from another run would otherwise stop this one
+ * from starting. A driver that exits or stays silent is started again on new ports, twice.
+ */
+async function startDriver(env) {
+  let lastProblem = "";
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const [port, nativePort] = [await freePort(), await freePort()];
+    const driver = spawn(
+      driverBin,
+      ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
+      { stdio: ["ignore", "inherit", "inherit"], env },
+    );
+    let exited = null;
+    driver.once("exit", (code, signal) => {
+      exited = `exited (${code ?? signal})`;
+    });
+    for (let waited = 0; waited < 30000 && exited === null; waited += 100) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return { driver, port };
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (i === 100) {
-      driver.kill();
-      throw new Error("tauri-driver did not start");
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    lastProblem = exited ?? "did not answer on /status within 30 s";
+    driver.kill();
+    console.error(`# tauri-driver ${lastProblem} (attempt ${attempt} of 3, ports ${port}/${nativePort})`);
   }
+  throw new Error(`tauri-driver did not start: ${lastProblem}`);
+}
+
+/** tauri-driver and WebKitWebDriver, then a session on the app. */
+export async function openApp(env) {
+  const { driver, port } = await startDriver(env);
   const browser = await remote({
     hostname: "127.0.0.1",
     port,

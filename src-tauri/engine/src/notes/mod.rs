@@ -15,6 +15,11 @@ const RULES_PREFIX: &str = "  Rule Ids to Review: [";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
 pub enum NotesMode {
     /// Replace our block in place and keep what the reviewer wrote around it.
     #[default]

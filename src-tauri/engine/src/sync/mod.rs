@@ -104,6 +104,12 @@ pub struct SyncOptions {
     /// Restore: put back every question whose notes differ from the backup's, even those edited
     /// since the sync or never written by it.
     pub force: bool,
+    /// Save a Well-Architected milestone of the review before the first write.
+    pub milestone: bool,
+    /// Also place a summary in each pillar's notes of the lens review.
+    pub pillar_notes: bool,
+    /// The plan target being synced (names its milestone and history record).
+    pub target: Option<String>,
 }
 
 impl SyncOptions {
