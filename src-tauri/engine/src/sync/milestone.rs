@@ -35,8 +35,16 @@ pub async fn save(
     snapshot: &WorkloadSnapshot,
     target: Option<&str>,
 ) -> Result<MilestoneRef> {
-    let label = target.unwrap_or(&snapshot.name);
-    let secs = super::now_secs();
+    save_at(
+        workload,
+        super::now_secs(),
+        target.unwrap_or(&snapshot.name),
+    )
+    .await
+}
+
+/// [`save`] for a sync at `secs` (Unix) of `label`.
+pub async fn save_at(workload: &Workload, secs: u64, label: &str) -> Result<MilestoneRef> {
     for attempt in 1..=ATTEMPTS {
         let suffix = if attempt == 1 {
             String::new()

@@ -278,6 +278,9 @@ pub fn rfc3339(secs: u64) -> String {
 }
 
 #[cfg(test)]
+mod aws_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::wellarchitected::demo::{self, DemoWorkload};
