@@ -62,7 +62,7 @@ pub struct RestoreReport {
     /// The lens review's pillars, when the sync wrote pillar notes (`question_id` is the
     /// pillar ID).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<RestoreQuestion>>", optional))]
     pub pillars: Vec<RestoreQuestion>,
     /// The milestone saved before the sync, when it saved one.
     #[serde(skip_serializing_if = "Option::is_none")]
