@@ -250,6 +250,48 @@ async fn two_syncs_leave_two_records_that_history_lists() {
         stdout(&out)
     );
 
+    // A report exported now compares with the second sync: 5 more of IAM-049's failures fixed,
+    // IAM-023 newly failing 2 more times.
+    env.conformity.set_fixture(|f| {
+        f.checks = [
+            checks("IAM-001", "SUCCESS", 50),
+            checks("IAM-049", "FAILURE", 10),
+            checks("IAM-023", "FAILURE", 10),
+            checks("IAM-017", "FAILURE", 12),
+        ]
+        .concat()
+    });
+    let report_path = env.dir.path().join("report.json");
+    let out = env
+        .run(&[
+            "export",
+            "--account-id",
+            ACCOUNT,
+            "--workload-arn",
+            &arn,
+            "--backup-dir",
+            backups,
+            "--format",
+            "json",
+            "--out",
+            report_path.to_str().unwrap(),
+            "--quiet",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert_eq!(report["since_last_sync"]["synced_at"], second["synced_at"]);
+    assert_eq!(
+        question(&report, "permissions")["since_last_sync"],
+        serde_json::json!({"new_failures": 0, "fixed_failures": 5})
+    );
+    assert_eq!(
+        question(&report, "identities")["since_last_sync"],
+        serde_json::json!({"new_failures": 2, "fixed_failures": 0})
+    );
+    assert_eq!(pillar(&report, "security")["failures_since_last_sync"], -3);
+
     // A dry run records nothing.
     let out = env
         .run(&[
