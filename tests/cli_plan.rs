@@ -36,7 +36,13 @@ fn workload_arn(id: &str) -> String {
 const TARGETS: [(&str, &str, &[&str], &[&str], usize); 5] = [
     ("c1-all", "conformity", &[C1], &[], 1),
     ("c1-c2-together", "conformity", &[C1, C2], &[], 2),
-    ("c2-production", "conformity", &[C2], &["Environment::production"], 3),
+    (
+        "c2-production",
+        "conformity",
+        &[C2],
+        &["Environment::production"],
+        3,
+    ),
     ("v1-all", "vision-one", &[V1], &[], 4),
     ("v1-again", "vision-one", &[V1], &[], 5),
 ];
@@ -227,11 +233,18 @@ fn conformity_requests(
     let checks = requests
         .iter()
         .filter(|r| r.path.ends_with("/checks"))
-        .filter(|r| r.query.iter().any(|(k, v)| k == "accountIds" && v == account))
+        .filter(|r| {
+            r.query
+                .iter()
+                .any(|(k, v)| k == "accountIds" && v == account)
+        })
         .count();
     let settings = requests
         .iter()
-        .filter(|r| r.path.ends_with(&format!("/accounts/{account}/settings/rules")))
+        .filter(|r| {
+            r.path
+                .ends_with(&format!("/accounts/{account}/settings/rules"))
+        })
         .count();
     (checks, settings)
 }
@@ -299,9 +312,7 @@ fn expected_notes(fakes: &Fakes, accounts: &[&str]) -> BTreeMap<String, String> 
         for &q in questions {
             tallies[q].add(risk, status);
             if status == Status::Failure {
-                let entry = failing[q]
-                    .entry(check.rule_id.clone())
-                    .or_insert((risk, 0));
+                let entry = failing[q].entry(check.rule_id.clone()).or_insert((risk, 0));
                 entry.0 = entry.0.max(risk);
                 entry.1 += 1;
             }
@@ -399,14 +410,25 @@ async fn a_plan_previews_and_syncs_every_target_fetching_each_account_once() {
             "Environment::production",
             "--json",
         ],
-        vec!["preview", "--source", "vision-one", "--account-id", V1, "--json"],
+        vec![
+            "preview",
+            "--source",
+            "vision-one",
+            "--account-id",
+            V1,
+            "--json",
+        ],
     ] {
         let out = env.run(&fakes, &args).await;
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     }
     let alone = fakes.conformity.requests()[before_c..].to_vec();
     assert_eq!(conformity_requests(&alone, C1), c1, "C1 fetched once");
-    assert_eq!(conformity_requests(&alone, C2), c2, "C2 fetched once per filter");
+    assert_eq!(
+        conformity_requests(&alone, C2),
+        c2,
+        "C2 fetched once per filter"
+    );
     let alone_v = fakes.vision_one.requests()[before_v..].to_vec();
     assert_eq!(vision_one_requests(&alone_v), v1, "V1 fetched once");
     for (checks, settings) in [c1, c2, v1] {
@@ -480,14 +502,7 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
         .run(
             &fakes,
             &[
-                "preview",
-                "--plan",
-                &plan,
-                "--target",
-                "v1-all",
-                "--target",
-                "c1-all",
-                "--json",
+                "preview", "--plan", &plan, "--target", "v1-all", "--target", "c1-all", "--json",
             ],
         )
         .await;
