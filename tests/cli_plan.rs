@@ -33,7 +33,15 @@ fn workload_arn(id: &str) -> String {
 }
 
 /// Target name, source, accounts, tag filter, workload ID.
-const TARGETS: [(&str, &str, &[&str], &[&str], usize); 5] = [
+type TargetRow = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    usize,
+);
+
+const TARGETS: [TargetRow; 5] = [
     ("c1-all", "conformity", &[C1], &[], 1),
     ("c1-c2-together", "conformity", &[C1, C2], &[], 2),
     (
