@@ -541,3 +541,104 @@ fn unwritten(report: &PreviewReport) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::NotesMode;
+    use std::path::PathBuf;
+
+    const ARN: &str =
+        "arn:aws:wellarchitected:eu-west-1:111122223333:workload/0123456789abcdef0123456789abcdef";
+
+    fn target(name: &str) -> Target {
+        Target {
+            name: name.into(),
+            source: None,
+            account_ids: vec!["acc-1".into()],
+            filter_tags: Vec::new(),
+            workload_arn: ARN.into(),
+            role_arn: None,
+            external_id: None,
+            profile: None,
+            notes_mode: NotesMode::ReplaceBlock,
+        }
+    }
+
+    fn plan(names: &[&str]) -> Plan {
+        Plan {
+            path: PathBuf::from("plan.toml"),
+            targets: names.iter().map(|n| target(n)).collect(),
+        }
+    }
+
+    #[test]
+    fn picked_targets_keep_the_plans_order_and_an_unknown_name_lists_the_known_ones() {
+        let plan = plan(&["a", "b", "c"]);
+        let names =
+            |targets: Vec<Target>| -> Vec<String> { targets.into_iter().map(|t| t.name).collect() };
+        assert_eq!(names(pick(&plan, &[]).unwrap()), ["a", "b", "c"]);
+        assert_eq!(
+            names(pick(&plan, &["c".into(), "a".into()]).unwrap()),
+            ["a", "c"]
+        );
+        let err = pick(&plan, &["a".into(), "zz".into()]).unwrap_err();
+        assert!(err.is_bad_input());
+        assert_eq!(
+            err.to_string(),
+            "no target named zz in plan.toml; its targets are: a, b, c"
+        );
+    }
+
+    #[test]
+    fn every_problem_of_every_target_is_listed_before_anything_is_sent() {
+        let api = ApiConfig::default();
+        let mapping = Mapping::builtin();
+        let mut bad_arn = target("bad-arn");
+        bad_arn.workload_arn = "not-an-arn".into();
+        bad_arn.external_id = Some("ext-1".into());
+        let mut no_accounts = target("no-accounts");
+        no_accounts.account_ids.clear();
+        no_accounts.filter_tags = vec!["".into()];
+        let targets = [target("good"), bad_arn, no_accounts];
+        let run = PlanRun {
+            targets: &targets,
+            default_source: SourceKind::Conformity,
+            api: &api,
+            mapping: &mapping,
+            default_profile: None,
+            assume_role_wait: None,
+            sync: None,
+        };
+        let err = match prepare(&run) {
+            Err(err) => err,
+            Ok(_) => panic!("a bad plan was accepted"),
+        };
+        assert!(err.is_bad_input());
+        let lines: Vec<String> = err.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines[0].starts_with("target \"bad-arn\": bad workload ARN"));
+        assert!(lines[1].starts_with("target \"bad-arn\": external_id only goes with role_arn"));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("target \"no-accounts\": no account ID")));
+        assert!(!lines.iter().any(|l| l.contains("\"good\"")));
+    }
+
+    #[test]
+    fn the_run_is_done_only_when_every_target_is() {
+        let result = |exit| TargetResult {
+            name: "t".into(),
+            exit,
+            error: None,
+            source: SourceKind::VisionOne,
+            report: None,
+        };
+        assert_eq!(exit_of(&[result(EXIT_DONE), result(EXIT_DONE)]), EXIT_DONE);
+        assert_eq!(
+            exit_of(&[result(EXIT_DONE), result(EXIT_FAILED)]),
+            EXIT_PARTIAL
+        );
+        assert_eq!(exit_of(&[result(EXIT_PARTIAL)]), EXIT_PARTIAL);
+    }
+}
