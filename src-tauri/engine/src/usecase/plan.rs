@@ -44,7 +44,7 @@ pub struct PlanRun<'a> {
     /// How long an `AccessDenied` from `AssumeRole` is retried (`None`: the default).
     pub assume_role_wait: Option<Duration>,
     /// `None`: preview only, nothing written. `Some`: sync every target with these options
-    /// (`target` is set to each target's name).
+    /// (`target` and `notes_mode` are set from each target).
     pub sync: Option<SyncOptions>,
 }
 
@@ -478,6 +478,7 @@ async fn target_outcome(
     };
     let options = SyncOptions {
         target: Some(name.clone()),
+        notes_mode: target.target.notes_mode,
         ..options.clone()
     };
     let previewed = Previewed {
