@@ -539,6 +539,7 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
                 &plan,
                 "--backup-dir",
                 backups.to_str().unwrap(),
+                "--milestone",
                 "--json",
             ],
         )
@@ -560,6 +561,22 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
     }
     for n in 1..=TARGETS.len() {
         assert!(!notes_in(&fakes.wa, &workload_id(n)).is_empty(), "W{n}");
+    }
+    // --milestone goes to every target: one milestone per workload, named after its target,
+    // holding the review as it was before the target's first write.
+    let milestones = fakes.wa.state().milestones;
+    assert_eq!(milestones.len(), TARGETS.len());
+    for (name, .., n) in TARGETS {
+        let milestone = milestones
+            .iter()
+            .find(|m| m.workload_id == workload_id(n))
+            .unwrap_or_else(|| panic!("no milestone for W{n}"));
+        assert!(milestone.name.contains(name), "{}", milestone.name);
+        assert!(milestone.workload.lenses[0].answers.iter().all(|a| a
+            .notes
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()));
     }
 }
 
