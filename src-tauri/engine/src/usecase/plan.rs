@@ -4,7 +4,7 @@
 //! - Each (source, account, tag filter) is fetched and counted once, whatever the number of
 //!   targets that need it; a target spanning several accounts gets their counts merged
 //!   ([`Collected::merge`]), each account's checks counted under its own rule settings.
-//! - Targets run concurrently. Requests to Conformity and Vision One are bounded by the
+//! - Targets run concurrently (`TARGETS_AT_ONCE` at a time). Requests to Conformity and Vision One are bounded by the
 //!   process-wide limiters of their clients; each target's AWS calls go as a single sync's do.
 //! - Everything is validated before anything is sent; a target that fails later fails alone,
 //!   and its result says why.
@@ -23,6 +23,7 @@ use crate::wellarchitected::demo::{self as demo_workload, DemoWorkload};
 use crate::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 use crate::{Error, Result};
 use futures::future::{BoxFuture, FutureExt, Shared};
+use futures::StreamExt;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -174,8 +175,17 @@ pub async fn run<K: Keys + ?Sized>(
     let targets = prepared
         .iter()
         .map(|target| run_target(run, target, &clients, &fetches, cancel, progress));
-    Ok(futures::future::join_all(targets).await)
+    Ok(futures::stream::iter(targets)
+        .buffered(TARGETS_AT_ONCE)
+        .collect()
+        .await)
 }
+
+/// How many targets run at once. Requests to the check sources are bounded by their limiters
+/// whatever this is; it bounds the Well-Architected writes in flight (each target keeps a
+/// single sync's window), so a plan of fifty workloads in one AWS account does not meet the
+/// service's throttling fifty times over.
+const TARGETS_AT_ONCE: usize = 8;
 
 /// A target checked, with its parsed values.
 struct Prepared<'a> {
