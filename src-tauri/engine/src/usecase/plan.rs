@@ -4,8 +4,9 @@
 //! - Each (source, account, tag filter) is fetched and counted once, whatever the number of
 //!   targets that need it; a target spanning several accounts gets their counts merged
 //!   ([`Collected::merge`]), each account's checks counted under its own rule settings.
-//! - Targets run concurrently (`TARGETS_AT_ONCE` at a time). Requests to Conformity and Vision One are bounded by the
-//!   process-wide limiters of their clients; each target's AWS calls go as a single sync's do.
+//! - Targets run concurrently, `TARGETS_AT_ONCE` at a time. Requests to Conformity and Vision
+//!   One are bounded by the process-wide limiters of their clients; each target's AWS calls go
+//!   as a single sync's do.
 //! - Everything is validated before anything is sent; a target that fails later fails alone,
 //!   and its result says why.
 
