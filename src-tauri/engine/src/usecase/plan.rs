@@ -135,10 +135,13 @@ pub fn pick(plan: &Plan, names: &[String]) -> Result<Vec<Target>> {
         .collect())
 }
 
-/// The whole run's exit status: done only when every target is.
+/// The whole run's exit status: done only when every target is; failed when every target
+/// failed (the plan could not run at all, e.g. no AWS credentials); else partly done.
 pub fn exit_of(results: &[TargetResult]) -> u8 {
     if results.iter().all(|r| r.exit == EXIT_DONE) {
         EXIT_DONE
+    } else if results.iter().all(|r| r.exit == EXIT_FAILED) {
+        EXIT_FAILED
     } else {
         EXIT_PARTIAL
     }
@@ -638,7 +641,7 @@ mod tests {
     }
 
     #[test]
-    fn the_run_is_done_only_when_every_target_is() {
+    fn the_run_is_done_only_when_every_target_is_and_failed_when_every_one_failed() {
         let result = |exit| TargetResult {
             name: "t".into(),
             exit,
@@ -652,5 +655,13 @@ mod tests {
             EXIT_PARTIAL
         );
         assert_eq!(exit_of(&[result(EXIT_PARTIAL)]), EXIT_PARTIAL);
+        assert_eq!(
+            exit_of(&[result(EXIT_PARTIAL), result(EXIT_FAILED)]),
+            EXIT_PARTIAL
+        );
+        assert_eq!(
+            exit_of(&[result(EXIT_FAILED), result(EXIT_FAILED)]),
+            EXIT_FAILED
+        );
     }
 }
