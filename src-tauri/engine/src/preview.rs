@@ -34,9 +34,31 @@ pub enum Source<'a> {
 }
 
 /// The counted checks of one source.
+#[derive(Clone)]
 pub struct Collected {
     pub summary: Summary,
     pub stats: FetchStats,
+}
+
+impl Collected {
+    /// Several accounts' counted checks as one (see [`Summary::merge`]).
+    pub fn merge(mapping: &Mapping, parts: impl IntoIterator<Item = Collected>) -> Collected {
+        let mut stats = FetchStats::default();
+        let summaries: Vec<Summary> = parts
+            .into_iter()
+            .map(|part| {
+                stats.fetched += part.stats.fetched;
+                stats.available += part.stats.available;
+                stats.requests += part.stats.requests;
+                stats.splits += part.stats.splits;
+                part.summary
+            })
+            .collect();
+        Collected {
+            summary: Summary::merge(mapping, summaries),
+            stats,
+        }
+    }
 }
 
 /// A service that serves an account's checks and rule settings.
@@ -400,6 +422,22 @@ pub struct PillarReport {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub failures: u64,
     pub by_risk: Tally,
+    /// With pillar notes (`--pillar-notes`): the pillar's notes in the lens review after the
+    /// sync, as for a question (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes: Option<String>,
+    /// The pillar's notes as they were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub current_notes: Option<String>,
+    /// What became of the pillar's notes (`would-change`, `written`, `changed`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes_status: Option<QuestionStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -409,7 +447,10 @@ pub struct PillarReport {
     ts(export, export_to = "../../../ui/src/bindings/")
 )]
 pub struct PreviewReport {
+    /// The account counted, when there is exactly one (else `None`: see `account_ids`).
     pub account_id: Option<String>,
+    /// Every account whose checks were counted together (empty for saved files).
+    pub account_ids: Vec<String>,
     pub workload_arn: Option<String>,
     pub filter_tags: Vec<String>,
     pub checks: ChecksReport,
@@ -423,6 +464,10 @@ pub struct PreviewReport {
     pub mapping_reviewed: String,
     pub unmapped_rules: Vec<UnmappedRule>,
     pub warnings: Vec<String>,
+    /// The milestone saved before the first write (`--milestone`): the review as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub milestone: Option<crate::wellarchitected::MilestoneRef>,
 }
 
 /// The workload's lens version as the service reports it: information, since wa-sync goes by
@@ -523,6 +568,19 @@ pub fn report(
     workload: Option<&CurrentNotes>,
     mode: NotesMode,
 ) -> PreviewReport {
+    let account_ids: Vec<String> = account_id.into_iter().map(str::to_string).collect();
+    report_for_accounts(&account_ids, tags, mapping, collected, workload, mode)
+}
+
+/// [`report`] for the checks of several accounts counted together.
+pub fn report_for_accounts(
+    account_ids: &[String],
+    tags: &TagFilter,
+    mapping: &Mapping,
+    collected: &Collected,
+    workload: Option<&CurrentNotes>,
+    mode: NotesMode,
+) -> PreviewReport {
     let lens = Lens::builtin();
     let best_practices = BestPractices::builtin();
     let summary = &collected.summary;
@@ -548,7 +606,11 @@ pub fn report(
         .map(|(q, info)| question_report(q, info, workload, mode, best_practices))
         .collect();
     PreviewReport {
-        account_id: account_id.map(str::to_string),
+        account_id: match account_ids {
+            [one] => Some(one.clone()),
+            _ => None,
+        },
+        account_ids: account_ids.to_vec(),
         workload_arn: workload.map(|w| w.workload_arn.clone()),
         filter_tags: tags.values().to_vec(),
         checks: ChecksReport {
@@ -567,6 +629,10 @@ pub fn report(
                 successes: p.tally.successes(),
                 failures: p.tally.failures(),
                 by_risk: p.tally,
+                notes: None,
+                current_notes: None,
+                notes_status: None,
+                notes_error: None,
             })
             .collect(),
         backup: None,
@@ -580,5 +646,6 @@ pub fn report(
         mapping_reviewed: mapping.reviewed.clone(),
         unmapped_rules: summary.unmapped_rules.clone(),
         warnings,
+        milestone: None,
     }
 }

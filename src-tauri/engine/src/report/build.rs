@@ -55,6 +55,12 @@ impl Report {
             generator: format!("wa-sync {}", crate::VERSION),
             generated_at: rfc3339(generated_at),
             account_id: preview.account_id.clone(),
+            // `account_id` is set exactly when one account was counted, and wins (a preview
+            // edited by hand may change only it).
+            account_ids: match &preview.account_id {
+                Some(one) => vec![one.clone()],
+                None => preview.account_ids.clone(),
+            },
             workload_arn: preview.workload_arn.clone(),
             lens: preview.lens.clone(),
             lens_version: preview.lens_version.clone(),

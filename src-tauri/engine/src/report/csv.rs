@@ -58,7 +58,7 @@ pub fn to_csv(report: &Report) -> String {
         HEADER.iter().chain(since_header).map(|s| s.to_string()),
     );
     let tags = report.filter_tags.join(" | ");
-    let account = report.account_id.clone().unwrap_or_default();
+    let account = report.account_ids.join(" | ");
     for q in &report.questions {
         let question = question_cells(q);
         let trailer = [account.clone(), tags.clone(), report.generated_at.clone()];

@@ -87,10 +87,7 @@ pub fn to_html(r: &Report) -> String {
 
 /// The document up to `<main>`: metadata and the inline style sheet.
 fn head(o: &mut String, r: &Report) {
-    let title = format!(
-        "Check Summary Report - {}",
-        r.account_id.as_deref().unwrap_or("account")
-    );
+    let title = format!("Check Summary Report - {}", r.accounts_text("account"));
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -16,7 +16,8 @@
 //!   "schema": "wa-sync/report/v1",
 //!   "generator": "wa-sync 0.1.0",
 //!   "generated_at": "2025-01-31T12:00:00Z",          // RFC 3339, UTC
-//!   "account_id": "…" | null,                         // Conformity account
+//!   "account_id": "…" | null,                         // the account, when only one was counted
+//!   "account_ids": ["…"],                             // every account counted together
 //!   "workload_arn": "…" | null,                       // when a workload was read
 //!   "lens": "wellarchitected", "lens_version": "2024-06-27",
 //!   "mapping_reviewed": "2025-…",                     // the rule-to-question mapping's review date
@@ -201,6 +202,8 @@ pub struct Report {
     pub generator: String,
     pub generated_at: String,
     pub account_id: Option<String>,
+    /// Every account whose checks were counted together.
+    pub account_ids: Vec<String>,
     pub workload_arn: Option<String>,
     pub lens: String,
     pub lens_version: String,
@@ -357,12 +360,25 @@ impl Report {
         }
     }
 
+    /// The accounts counted, as titles and footers name them: "-" for none (saved files).
+    pub(crate) fn accounts_text(&self, none: &str) -> String {
+        if self.account_ids.is_empty() {
+            none.to_string()
+        } else {
+            self.account_ids.join(", ")
+        }
+    }
+
     /// Label/value pairs for the title block of every human-readable format.
     pub(crate) fn facts(&self) -> Vec<(&'static str, String)> {
         let mut facts = vec![
             (
-                "Account",
-                self.account_id.clone().unwrap_or_else(|| "-".into()),
+                if self.account_ids.len() > 1 {
+                    "Accounts (counted together)"
+                } else {
+                    "Account"
+                },
+                self.accounts_text("-"),
             ),
             (
                 "Workload",

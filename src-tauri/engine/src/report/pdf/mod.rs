@@ -149,7 +149,7 @@ fn layout(r: &Report, fonts: Fonts, notes: &[String]) -> (Vec<Content>, Seen) {
     appendix(&mut w, r);
     let footer = format!(
         "Well-Architected Check Summary Report · {} · {}",
-        r.account_id.as_deref().unwrap_or("-"),
+        r.accounts_text("-"),
         r.generated_at
     );
     w.finish(&footer)
