@@ -182,6 +182,14 @@ fn every_problem_has_its_line_and_target() {
             vec![(Some(5), Some("t1"), "unknown notes_mode \"append\"")],
         ),
         (
+            // A bad default is [defaults]' problem, listed once for all the targets using it.
+            format!(
+                "[defaults]\naccount_ids = [\"bad id\"]\n\n[[target]]\nname = \"a\"\n\
+                 workload_arn = \"{ARN}\"\n\n[[target]]\nname = \"b\"\nworkload_arn = \"{ARN}\"\n"
+            ),
+            vec![(Some(2), None, "bad account ID \"bad id\"")],
+        ),
+        (
             "# nothing yet\n".to_string(),
             vec![(None, None, "the plan has no targets")],
         ),
