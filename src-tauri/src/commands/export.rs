@@ -44,8 +44,13 @@ pub async fn export_report(
     };
     let out = export_path(&chosen, format)?;
     let folder = out.parent().map(Path::to_path_buf);
-    // The app syncs without a plan target here, so "the last sync" is the workload's.
-    let previous = usecase::export::previous_sync(&state.backup_dir, None, &report)?;
+    // The app syncs without a plan target here, so "the last sync" is the workload's. The
+    // comparison adds to the report; a history that cannot be read leaves it out.
+    let previous =
+        usecase::export::previous_sync(&state.backup_dir, None, &report).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "report not compared with the last sync");
+            None
+        });
     let done = tokio::task::spawn_blocking(move || {
         write_report(&out, format, &report, &collected, previous.as_ref())
     })

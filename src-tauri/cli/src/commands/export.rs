@@ -24,7 +24,11 @@ pub async fn run(global: &Global, args: ExportArgs) -> Result<Outcome> {
         Some(dir) => dir.clone(),
         None => wa_sync_engine::paths::default_backup_dir()?,
     };
-    let previous = export::previous_sync(&backup_dir, None, &preview)?;
+    // The comparison adds to the report; a history that cannot be read leaves it out.
+    let previous = export::previous_sync(&backup_dir, None, &preview).unwrap_or_else(|e| {
+        eprintln!("warning: the report is not compared with the last sync: {e}");
+        None
+    });
     let written = export::write_report(
         &preview,
         &collected,

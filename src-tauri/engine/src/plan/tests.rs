@@ -396,3 +396,33 @@ fn a_target_cannot_unset_what_defaults_set() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good_plan());
 }
+
+proptest::proptest! {
+    /// Whatever the file holds, parsing answers with a plan or problems, never a panic, and every
+    /// problem's line is within the file.
+    #[test]
+    fn any_text_parses_or_lists_problems(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("[[target]]".to_string()),
+                proptest::strategy::Just("[defaults]".to_string()),
+                proptest::strategy::Just(format!("workload_arn = \"{ARN}\"")),
+                proptest::strategy::Just(format!("account_ids = [\"{ACCOUNT}\"]")),
+                "[a-z_]{1,12} = \"[ -~]{0,20}\"",
+                "name = \"[a-z. !-]{0,8}\"",
+                "[ -~]{0,30}",
+            ],
+            0..12,
+        )
+    ) {
+        let text = lines.join("\n");
+        if let Err(problems) = parse(Path::new("p.toml"), &text) {
+            proptest::prop_assert!(!problems.is_empty());
+            for p in problems {
+                if let Some(line) = p.line {
+                    proptest::prop_assert!(line >= 1 && line <= lines.len().max(1));
+                }
+            }
+        }
+    }
+}
