@@ -97,14 +97,17 @@ pub enum Command {
     HostedSync(HostedSyncArgs),
     /// Write a summary report (JSON, CSV, Markdown, HTML or PDF)
     Export(ExportArgs),
+    /// List what past syncs of a plan target (or a workload) counted, oldest first
+    History(HistoryArgs),
 }
 
 /// Where the checks come from and how they are narrowed: shared by preview, sync and export.
 #[derive(Args, Debug, Clone)]
 pub struct ChecksArgs {
-    /// Account ID in Conformity or Vision One Cloud Posture (see `wa-sync accounts`)
-    #[arg(long)]
-    pub account_id: Option<String>,
+    /// Account ID in Conformity or Vision One Cloud Posture (see `wa-sync accounts`); repeat
+    /// for a workload spanning several accounts: their checks are counted together
+    #[arg(long = "account-id")]
+    pub account_ids: Vec<String>,
     /// A tag key, value or key::value; repeat for several (ORed)
     #[arg(long = "filter-tag")]
     pub filter_tags: Vec<String>,
@@ -117,6 +120,17 @@ pub struct ChecksArgs {
     /// Use the built-in demo data (no account, key or network needed)
     #[arg(long, conflicts_with = "checks_files")]
     pub demo: bool,
+}
+
+/// A sync plan to run instead of one account and workload (docs/spec/cli-contract.md, "Plans").
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    /// Run the targets of this plan file (TOML) instead of one account and workload
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// With --plan: run only this target (repeatable; default: all)
+    #[arg(long = "target", requires = "plan")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -137,6 +151,8 @@ pub struct WorkloadArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct PreviewArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub checks: ChecksArgs,
     #[command(flatten)]
@@ -169,6 +185,8 @@ impl From<NotesModeArg> for wa_sync_engine::notes::NotesMode {
 
 #[derive(Args, Debug, Clone)]
 pub struct SyncArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub checks: ChecksArgs,
     #[command(flatten)]
@@ -326,6 +344,10 @@ pub struct ExportArgs {
     /// The file to write
     #[arg(long)]
     pub out: PathBuf,
+    /// The backup folder the syncs used, whose history the report compares with (default: the
+    /// user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// The engine's report formats, by the names both faces use.
@@ -333,4 +355,24 @@ fn export_format() -> impl clap::builder::TypedValueParser<Value = ExportFormat>
     let names = ExportFormat::ALL.map(ExportFormat::name);
     clap::builder::PossibleValuesParser::new(names)
         .map(|name| ExportFormat::parse(&name).expect("one of the possible values"))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HistoryArgs {
+    /// The plan target's name
+    #[arg(
+        long,
+        required_unless_present = "workload_arn",
+        conflicts_with = "workload_arn"
+    )]
+    pub target: Option<String>,
+    /// The workload, for syncs run without a plan (and every sync of it)
+    #[arg(long)]
+    pub workload_arn: Option<String>,
+    /// The backup folder the syncs used (default: the user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
+    /// Print a JSON array of the records for scripts
+    #[arg(long)]
+    pub json: bool,
 }
