@@ -617,11 +617,11 @@ async fn milestone_and_pillar_notes_from_the_cli_then_restore_names_the_mileston
     assert!(text.contains("Pillar notes: "), "{text}");
     no_secret(&output);
 
-    // The backup file, not the history folder kept beside it.
+    // The backup file, not the `history` folder every sync also leaves there.
     let backup = std::fs::read_dir(&backups)
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_file())
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.is_file())
         .unwrap();
     let mut restore = aws_command(env!("CARGO_BIN_EXE_wa-sync"), &wa, home.path());
     restore.args([

@@ -27,8 +27,8 @@ use super::html::{RISK_COLOURS, SUCCESS_COLOUR};
 use super::pdf_fonts::FontSet;
 use super::pdf_metrics::{HELVETICA, HELVETICA_BOLD};
 use super::{
-    evidence_label, pillar_label, resource_line, risk_label, score, status_label, thousands,
-    Assessment, QuestionRow, Report,
+    evidence_label, pillar_label, resource_line, risk_label, score, signed, status_label,
+    thousands, Assessment, QuestionRow, Report,
 };
 use crate::checks::RiskLevel;
 use pdf_writer::types::TextRenderingMode;
