@@ -452,6 +452,7 @@ async fn a_plan_previews_and_syncs_every_target_fetching_each_account_once() {
     }
 
     // Sync: every target written, each into its own workload.
+    let before_sync = fakes.wa.requests().len();
     let backups = env.dir.path().join("backups");
     let backups = backups.to_str().unwrap();
     let out = env
@@ -473,6 +474,27 @@ async fn a_plan_previews_and_syncs_every_target_fetching_each_account_once() {
             .count();
         assert!(written > 30, "{written} written for {}", t["name"]);
     }
+
+    // The targets ran concurrently: every workload was first called (its notes read) before
+    // any was last called (its last write).
+    let calls = fakes.wa.requests()[before_sync..].to_vec();
+    let span = |n: usize| {
+        let id = workload_id(n);
+        let at: Vec<usize> = calls
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.path.contains(&id))
+            .map(|(i, _)| i)
+            .collect();
+        (at[0], at[at.len() - 1])
+    };
+    let spans: Vec<(usize, usize)> = (1..=TARGETS.len()).map(span).collect();
+    let first_of_last = spans.iter().map(|s| s.0).max().unwrap();
+    let last_of_first = spans.iter().map(|s| s.1).min().unwrap();
+    assert!(
+        first_of_last < last_of_first,
+        "the targets' calls did not overlap: {spans:?}"
+    );
 
     // The two-account target's notes are the counts of both accounts together, each check
     // under its own account's rule settings.
