@@ -452,6 +452,7 @@ async fn a_plan_previews_and_syncs_every_target_fetching_each_account_once() {
     }
 
     // Sync: every target written, each into its own workload.
+    let before_sync = fakes.wa.requests().len();
     let backups = env.dir.path().join("backups");
     let backups = backups.to_str().unwrap();
     let out = env
@@ -473,6 +474,27 @@ async fn a_plan_previews_and_syncs_every_target_fetching_each_account_once() {
             .count();
         assert!(written > 30, "{written} written for {}", t["name"]);
     }
+
+    // The targets ran concurrently: every workload was first called (its notes read) before
+    // any was last called (its last write).
+    let calls = fakes.wa.requests()[before_sync..].to_vec();
+    let span = |n: usize| {
+        let id = workload_id(n);
+        let at: Vec<usize> = calls
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.path.contains(&id))
+            .map(|(i, _)| i)
+            .collect();
+        (at[0], at[at.len() - 1])
+    };
+    let spans: Vec<(usize, usize)> = (1..=TARGETS.len()).map(span).collect();
+    let first_of_last = spans.iter().map(|s| s.0).max().unwrap();
+    let last_of_first = spans.iter().map(|s| s.1).min().unwrap();
+    assert!(
+        first_of_last < last_of_first,
+        "the targets' calls did not overlap: {spans:?}"
+    );
 
     // The two-account target's notes are the counts of both accounts together, each check
     // under its own account's rule settings.
@@ -570,6 +592,37 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
     for n in 1..=TARGETS.len() {
         assert!(!notes_in(&fakes.wa, &workload_id(n)).is_empty(), "W{n}");
     }
+    // The table names each target's backup, for an undo (after an edit, so there is a write).
+    fakes.wa.with_state(|state| {
+        let answer = state.workloads[0].lenses[0]
+            .answers
+            .iter_mut()
+            .find(|a| a.question_id == "securely-operate")
+            .unwrap();
+        answer.notes = Some("Reviewer: see the audit.".into());
+    });
+    let out = env
+        .run(
+            &fakes,
+            &[
+                "sync",
+                "--plan",
+                &plan,
+                "--target",
+                "c1-all",
+                "--backup-dir",
+                backups.to_str().unwrap(),
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("c1-all: "))
+        .unwrap_or_else(|| panic!("no backup line: {text}"));
+    let backup = line.trim_start().trim_start_matches("c1-all: ");
+    assert!(Path::new(backup).is_file(), "{backup}");
     // --milestone goes to every target: one milestone per workload, named after its target,
     // holding the review as it was before the target's first write.
     let milestones = fakes.wa.state().milestones;

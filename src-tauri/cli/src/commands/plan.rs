@@ -47,7 +47,7 @@ pub async fn run(
     let cancel = Cancel::new();
     let on_interrupt = super::sync::cancel_on_interrupt(&cancel);
     let progress = TargetLines {
-        show: !global.quiet && !json,
+        show: output::draws_progress(global.quiet, json),
     };
     let results = plan::run(&run, &SystemKeys, &cancel, &progress).await;
     on_interrupt.abort();
@@ -104,7 +104,8 @@ fn refuse_single_target_flags(checks: &ChecksArgs, workload: &WorkloadArgs) -> R
     )))
 }
 
-/// Shows each target's start and end on stderr, one line each.
+/// Shows each target's start and end on stderr, one line each, where progress is drawn (a
+/// terminal); the targets that did not finish are named on stderr in any case.
 struct TargetLines {
     show: bool,
 }
@@ -172,7 +173,7 @@ fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> St
             ]
         })
         .collect();
-    output::table(
+    let mut text = output::table(
         &[
             "TARGET",
             "SOURCE",
@@ -184,7 +185,22 @@ fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> St
             "FAILED",
         ],
         &rows,
-    )
+    );
+    // Where each target's previous notes went, to undo it (`wa-sync restore --backup FILE`).
+    let backups: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            let backup = r.report.as_ref()?.backup.as_ref()?;
+            Some(format!("  {}: {backup}\n", r.name))
+        })
+        .collect();
+    if !backups.is_empty() {
+        text.push_str(
+            "\nBackups of the previous notes (undo with `wa-sync restore --backup FILE --yes`):\n",
+        );
+        text.extend(backups);
+    }
+    text
 }
 
 /// `{"plan": FILE, "targets": [...]}`: each target's result with every field of the
