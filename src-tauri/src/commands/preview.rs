@@ -1,7 +1,11 @@
 //! The preview: every question's new notes for the chosen checks, computed against the workload's
 //! notes as they are now. Nothing is written anywhere.
 
-use super::source::open_source;
+use super::source::{open_source, target_product};
+use crate::aws::aws_error;
+use wa_sync_engine::credentials::AwsAuth;
+use wa_sync_engine::keychain::KeyKind;
+use wa_sync_engine::plan::Target;
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{AppState, LastRun};
@@ -12,7 +16,7 @@ use tauri::State;
 use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::preview::{PreviewReport, TagMatchCount};
 use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
-use wa_sync_engine::wellarchitected::Workload;
+use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 
 /// Every question's new notes for the chosen checks. Nothing is written anywhere.
 #[tauri::command]
@@ -67,6 +71,7 @@ pub(super) async fn compute_preview<'s>(
     let with_workload = match &request.source {
         SourceRequest::Demo => true,
         SourceRequest::Configured => state.workload_arn().is_ok(),
+        SourceRequest::Target { .. } => true,
         _ => false,
     };
     let open = with_workload.then_some(async {
@@ -94,8 +99,34 @@ async fn workload_target<'a>(
 ) -> AppResult<WorkloadHandle<'a>> {
     match source {
         SourceRequest::Demo => Ok(WorkloadHandle::Borrowed(&state.demo)),
+        SourceRequest::Target { name } => {
+            let target = super::plan::find_target(state, name)?;
+            Ok(Workload::Aws(target_workload(state, &target).await?).into())
+        }
         _ => Ok(Workload::Aws(state.aws_workload().await?).into()),
     }
+}
+
+/// A target's AWS workload, connected as the command line would for the plan: its profile (else
+/// the default chain), its role with its external ID (Conformity: the organisation's when the
+/// plan names none).
+async fn target_workload(state: &AppState, target: &Target) -> AppResult<AwsWorkload> {
+    let arn = WorkloadArn::parse(&target.workload_arn)?;
+    let external_id = match (&target.role_arn, &target.external_id) {
+        (Some(_), None) if target_product(state, target) == KeyKind::Conformity => Some(
+            usecase::source::external_id(&state.api_config(), state).await?,
+        ),
+        (_, given) => given.clone(),
+    };
+    let auth = AwsAuth {
+        profile: target.profile.clone(),
+        role_arn: target.role_arn.clone(),
+        external_id,
+        assume_role_wait: None,
+    };
+    AwsWorkload::connect(arn, &auth)
+        .await
+        .map_err(|e| aws_error(auth.profile.as_deref(), e))
 }
 
 /// How many checks the tag chips select, out of all the source's checks, shown before a

@@ -24,11 +24,11 @@ pub async fn push(
 ) -> AppResult<PreviewReport> {
     if !matches!(
         request.preview.source,
-        SourceRequest::Demo | SourceRequest::Configured
+        SourceRequest::Demo | SourceRequest::Configured | SourceRequest::Target { .. }
     ) {
         return Err(AppError::new(
             ErrorCode::BadInput,
-            "the app pushes the demo to its workload, or the configured account to the configured workload; use `wa-sync sync` for others",
+            "the app pushes the demo to its workload, the configured account to the configured workload, or a plan's target to its workload; use `wa-sync sync` for others",
         ));
     }
     if request.preview.source == SourceRequest::Configured {

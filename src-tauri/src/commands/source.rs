@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use tauri::State;
 use wa_sync_engine::checks::TagFilter;
 use wa_sync_engine::keychain::KeyKind;
+use wa_sync_engine::plan::{SourceKind, Target};
 use wa_sync_engine::usecase::{ApiConfig, OpenedSource, SourceConfig};
 
 /// The check source the UI's request names, opened with its API client (the key stays on this
@@ -45,6 +46,14 @@ pub(super) fn open_source(
                 account_id: account_id.clone(),
             }
         }
+        SourceRequest::Target { name } => {
+            let target = super::plan::find_target(state, name)?;
+            api = state.api_config();
+            SourceConfig::Api {
+                product: target_product(state, &target),
+                account_id: single_account(&target)?,
+            }
+        }
         SourceRequest::Configured => {
             let settings = state.settings();
             let account = settings.account.ok_or_else(|| {
@@ -61,6 +70,33 @@ pub(super) fn open_source(
         }
     };
     OpenedSource::open(config, &api, tags, state)
+}
+
+/// The product a target reads: its own `source`, else the one the setup configured (as the
+/// command line takes the configured product when a plan names none).
+pub(crate) fn target_product(state: &AppState, target: &Target) -> KeyKind {
+    match target.source {
+        Some(SourceKind::VisionOne) => KeyKind::VisionOne,
+        Some(SourceKind::Conformity) => KeyKind::Conformity,
+        None => state.settings().product.key_kind(),
+    }
+}
+
+/// The app reads one account per target; a plan whose target counts several accounts together
+/// runs from the command line.
+fn single_account(target: &Target) -> AppResult<String> {
+    match target.account_ids.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(AppError::new(
+            ErrorCode::BadInput,
+            format!(
+                "target \u{201c}{}\u{201d} counts {} accounts together; the app previews one account per target: run it with `wa-sync preview --plan FILE --target {}`",
+                target.name,
+                target.account_ids.len(),
+                target.name
+            ),
+        )),
+    }
 }
 
 /// Opens the open dialog for the files source: the saved `/checks` responses (several), or,

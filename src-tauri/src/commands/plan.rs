@@ -1,0 +1,434 @@
+//! The Workloads screen: the sync plan the command line runs (`wa-sync sync --plan FILE`), shown
+//! and edited here in the same file, each target's past syncs, and "Preview all" / "Sync all"
+//! with each target's progress and outcome. The demo has a built-in plan of its own.
+
+use super::preview::compute_preview;
+use super::ChannelSyncProgress;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::state::AppState;
+use crate::types::{
+    PlanEvent, PlanRunRequest, PlanView, PreviewRequest, ProgressEvent, SourceRequest, SyncPoint,
+    TargetResult, TargetView,
+};
+use std::path::{Path, PathBuf};
+use tauri::ipc::Channel;
+use tauri::State;
+use wa_sync_engine::history::{self, PillarFigures};
+use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::plan::{self, SourceKind, Target};
+use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
+use wa_sync_engine::sync::SyncOptions;
+use wa_sync_engine::usecase::{self, Cancel};
+use wa_sync_engine::wellarchitected::demo::DEMO_WORKLOAD_ARN;
+
+/// The plan file and its targets with their history. A missing file is an empty plan; a bad one
+/// is shown with its problems (so the user sees which file and what to fix).
+#[tauri::command]
+pub async fn plan_show(state: State<'_, AppState>) -> AppResult<PlanView> {
+    Ok(run_plan_show(&state))
+}
+
+pub fn run_plan_show(state: &AppState) -> PlanView {
+    let path = state.plan_path();
+    let mut view = PlanView {
+        path: Some(path.display().to_string()),
+        exists: path.exists(),
+        problem: None,
+        targets: Vec::new(),
+        demo: false,
+    };
+    if !view.exists {
+        return view;
+    }
+    match plan::load(&path) {
+        Ok(plan) => {
+            let history_dir = state.history_dir();
+            view.targets = plan
+                .targets
+                .into_iter()
+                .map(|target| TargetView {
+                    history: target_history(&history_dir, &target),
+                    target,
+                })
+                .collect();
+        }
+        Err(e) => view.problem = Some(e.to_string()),
+    }
+    view
+}
+
+/// A target's past syncs; an unreadable history shows as none rather than hiding the plan.
+fn target_history(dir: &Path, target: &Target) -> Vec<SyncPoint> {
+    match history::list(dir, Some(&target.name), None) {
+        Ok(records) => records
+            .into_iter()
+            .map(|r| SyncPoint {
+                synced_at: r.synced_at,
+                outcome: r.outcome,
+                pillars: r.pillars,
+            })
+            .collect(),
+        Err(e) => {
+            log::warn!("history of {}: {e}", target.name);
+            Vec::new()
+        }
+    }
+}
+
+/// Opens another plan file (an existing one, or a new name: it is created by the first target
+/// saved). `None`: the user cancelled.
+#[tauri::command]
+pub async fn plan_choose_file(state: State<'_, AppState>) -> AppResult<Option<PlanView>> {
+    let current = state.plan_path();
+    let request = crate::dialogs::DialogRequest {
+        title: "Open or create a sync plan (TOML)".into(),
+        start_dir: PathBuf::new(),
+        file_name: current
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        filter: Some(("Sync plan".into(), vec!["toml".into()])),
+    };
+    // The save dialog both picks an existing file and names a new one.
+    let Some(path) = state
+        .ask(move |d, start| {
+            d.save_file(&crate::dialogs::DialogRequest {
+                start_dir: start,
+                ..request
+            })
+        })
+        .await?
+    else {
+        return Ok(None);
+    };
+    if let Some(folder) = path.parent() {
+        state.remember_folder(folder)?;
+    }
+    *state.plan_path.lock().expect("plan path lock") = path;
+    Ok(Some(run_plan_show(&state)))
+}
+
+/// Adds `target` to the plan, or replaces the target named `previous_name` (renaming it when the
+/// name changed). The file keeps its comments and other targets.
+#[tauri::command]
+pub async fn plan_save_target(
+    state: State<'_, AppState>,
+    target: Target,
+    previous_name: Option<String>,
+) -> AppResult<PlanView> {
+    run_plan_save_target(&state, &target, previous_name.as_deref())
+}
+
+pub fn run_plan_save_target(
+    state: &AppState,
+    target: &Target,
+    previous_name: Option<&str>,
+) -> AppResult<PlanView> {
+    let path = state.plan_path();
+    let renamed = previous_name.filter(|old| *old != target.name);
+    if path.exists() && (previous_name.is_none() || renamed.is_some()) {
+        let plan = plan::load(&path)?;
+        if plan.targets.iter().any(|t| t.name == target.name) {
+            return Err(AppError::new(
+                ErrorCode::BadInput,
+                format!(
+                    "the plan already has a target named \u{201c}{}\u{201d}: choose another name, or edit that target",
+                    target.name
+                ),
+            ));
+        }
+    }
+    plan::save_target(&path, target)?;
+    if let Some(old) = renamed {
+        plan::remove_target(&path, old)?;
+    }
+    Ok(run_plan_show(state))
+}
+
+#[tauri::command]
+pub async fn plan_remove_target(state: State<'_, AppState>, name: String) -> AppResult<PlanView> {
+    run_plan_remove_target(&state, &name)
+}
+
+pub fn run_plan_remove_target(state: &AppState, name: &str) -> AppResult<PlanView> {
+    plan::remove_target(&state.plan_path(), name)?;
+    Ok(run_plan_show(state))
+}
+
+/// The demo's plan: three targets over the demo account, narrowed by its tags, with a few weeks
+/// of made-up history ending at today's figures, so the trend and chart have something to show.
+#[tauri::command]
+pub async fn demo_plan(state: State<'_, AppState>) -> AppResult<PlanView> {
+    run_demo_plan(&state).await
+}
+
+/// The demo plan's targets: the demo account's checks of one application each.
+pub fn demo_targets() -> Vec<Target> {
+    ["checkout", "catalog", "payments"]
+        .into_iter()
+        .map(|app| Target {
+            name: format!("shop-{app}-production"),
+            source: Some(SourceKind::VisionOne),
+            account_ids: vec![wa_sync_engine::checks::demo::ACCOUNT_ID.to_string()],
+            filter_tags: vec![format!("App::{app}"), "Environment::production".into()],
+            workload_arn: DEMO_WORKLOAD_ARN.to_string(),
+            role_arn: None,
+            external_id: None,
+            profile: None,
+            notes_mode: NotesMode::ReplaceBlock,
+        })
+        .collect()
+}
+
+pub async fn run_demo_plan(state: &AppState) -> AppResult<PlanView> {
+    let quiet = Channel::new(|_| Ok(()));
+    let mut targets = Vec::new();
+    for target in demo_targets() {
+        let request = PreviewRequest {
+            run_id: 0,
+            source: SourceRequest::Demo,
+            filter_tags: target.filter_tags.clone(),
+            notes_mode: "replace-block".into(),
+        };
+        let report = compute_preview(state, &request, &quiet).await?.report;
+        targets.push(TargetView {
+            history: demo_history(&report, target.name.len()),
+            target,
+        });
+    }
+    Ok(PlanView {
+        path: None,
+        exists: false,
+        problem: None,
+        targets,
+        demo: true,
+    })
+}
+
+/// Six weekly syncs ending with `report`'s figures, each earlier one with more failures (by a
+/// share that differs per target, `seed`), as a team fixing findings week by week would see.
+fn demo_history(report: &PreviewReport, seed: usize) -> Vec<SyncPoint> {
+    const WEEKS: u64 = 6;
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    (0..WEEKS)
+        .rev()
+        .map(|weeks_ago| {
+            let pillars = report
+                .pillars
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    // Percent of today's successes that were failures `weeks_ago` weeks ago.
+                    let share = weeks_ago * (3 + ((seed + i) % 4) as u64);
+                    let moved = p.successes * share.min(60) / 100;
+                    PillarFigures {
+                        pillar_id: p.pillar_id.clone(),
+                        successes: p.successes - moved,
+                        failures: p.failures + moved,
+                        by_risk: p.by_risk.clone(),
+                    }
+                })
+                .collect();
+            SyncPoint {
+                synced_at: rfc3339(today - weeks_ago * 7 * 86_400),
+                outcome: "done".into(),
+                pillars,
+            }
+        })
+        .collect()
+}
+
+/// Seconds since the epoch as RFC 3339 UTC (the history's own format), whole days only.
+fn rfc3339(secs: u64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let days = (secs / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T09:00:00Z")
+}
+
+/// The plan's target named `name`, as the file has it now.
+pub(crate) fn find_target(state: &AppState, name: &str) -> AppResult<Target> {
+    let path = state.plan_path();
+    plan::load(&path)?
+        .targets
+        .into_iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "the plan {} has no target named \u{201c}{name}\u{201d} (any more): reload the Workloads screen",
+                    path.display()
+                ),
+            )
+        })
+}
+
+/// "Preview all" / "Sync all": each chosen target in the plan's order, each reporting through the
+/// channel as it starts, progresses and ends; one target failing does not stop the others.
+#[tauri::command]
+pub async fn plan_run(
+    state: State<'_, AppState>,
+    request: PlanRunRequest,
+    on_progress: Channel<PlanEvent>,
+) -> AppResult<Vec<TargetResult>> {
+    let cancel = state.start(request.run_id)?;
+    let result = run_plan_run(&state, &request, &cancel, &on_progress).await;
+    state.finish(request.run_id);
+    result
+}
+
+pub async fn run_plan_run(
+    state: &AppState,
+    request: &PlanRunRequest,
+    cancel: &Cancel,
+    events: &Channel<PlanEvent>,
+) -> AppResult<Vec<TargetResult>> {
+    let plan = plan::load(&state.plan_path())?;
+    let chosen: Vec<Target> = plan
+        .targets
+        .into_iter()
+        .filter(|t| request.targets.is_empty() || request.targets.contains(&t.name))
+        .collect();
+    if let Some(unknown) = request
+        .targets
+        .iter()
+        .find(|n| !chosen.iter().any(|t| &t.name == *n))
+    {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("the plan has no target named \u{201c}{unknown}\u{201d}: reload the Workloads screen"),
+        ));
+    }
+    let mut results = Vec::new();
+    for target in chosen {
+        let _ = events.send(PlanEvent::Started {
+            target: target.name.clone(),
+        });
+        let outcome = if cancel.is_cancelled() {
+            Err(AppError::cancelled())
+        } else {
+            run_target(state, request, &target, cancel, events).await
+        };
+        let result = match outcome {
+            Ok(report) => target_result(&target.name, request.sync, &report),
+            Err(error) => TargetResult {
+                target: target.name.clone(),
+                outcome: "failed".into(),
+                changed: 0,
+                failed: 0,
+                covered: 0,
+                error: Some(error),
+            },
+        };
+        let _ = events.send(PlanEvent::Finished {
+            result: result.clone(),
+        });
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// One target: its preview, and with `sync` a backup and the writes.
+async fn run_target(
+    state: &AppState,
+    request: &PlanRunRequest,
+    target: &Target,
+    cancel: &Cancel,
+    events: &Channel<PlanEvent>,
+) -> AppResult<PreviewReport> {
+    let progress = forward_to(events, &target.name);
+    let preview = PreviewRequest {
+        run_id: request.run_id,
+        source: SourceRequest::Target {
+            name: target.name.clone(),
+        },
+        filter_tags: target.filter_tags.clone(),
+        notes_mode: notes_mode_name(target.notes_mode).into(),
+    };
+    let previewed = super::cancellable(
+        cancel.clone(),
+        compute_preview(state, &preview, &progress),
+    )
+    .await?;
+    if !request.sync {
+        return Ok(previewed.report);
+    }
+    let options = SyncOptions {
+        milestone: request.milestone,
+        pillar_notes: request.pillar_notes,
+        target: Some(target.name.clone()),
+        ..state.sync_options()
+    };
+    Ok(usecase::push(
+        &previewed,
+        |_| true,
+        &options,
+        cancel,
+        &ChannelSyncProgress(&progress),
+    )
+    .await?)
+}
+
+/// A channel for one target's progress that hands each event on to the plan run's channel,
+/// labelled with the target.
+fn forward_to(events: &Channel<PlanEvent>, target: &str) -> Channel<ProgressEvent> {
+    let (events, target) = (events.clone(), target.to_string());
+    Channel::new(move |body| {
+        if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+            if let Ok(event) = serde_json::from_str::<ProgressEvent>(&json) {
+                let _ = events.send(PlanEvent::Progress {
+                    target: target.clone(),
+                    event,
+                });
+            }
+        }
+        Ok(())
+    })
+}
+
+fn notes_mode_name(mode: NotesMode) -> &'static str {
+    match mode {
+        NotesMode::ReplaceBlock => "replace-block",
+        NotesMode::Overwrite => "overwrite",
+    }
+}
+
+/// A target's outcome from its preview or sync report.
+fn target_result(name: &str, synced: bool, report: &PreviewReport) -> TargetResult {
+    let count = |statuses: &[QuestionStatus]| {
+        report
+            .questions
+            .iter()
+            .filter(|q| statuses.contains(&q.status))
+            .count() as u64
+    };
+    let failed = count(&[
+        QuestionStatus::Failed,
+        QuestionStatus::Changed,
+        QuestionStatus::NotWritten,
+    ]);
+    let outcome = match (synced, failed) {
+        (false, _) => "previewed",
+        (true, 0) => "done",
+        (true, _) => "partly-done",
+    };
+    TargetResult {
+        target: name.to_string(),
+        outcome: outcome.into(),
+        changed: count(&[QuestionStatus::WouldChange, QuestionStatus::Written]),
+        failed,
+        covered: report.questions.len() as u64 - count(&[QuestionStatus::NotCovered]),
+        error: None,
+    }
+}
