@@ -38,7 +38,7 @@ function demoBanner(): HTMLElement {
     "div",
     { class: "demo-banner", testid: "demo-banner" },
     h("strong", {}, "DEMO DATA"),
-    ` \u2014 checks of ${i?.demo_account_name ?? "the demo account"}, notes of the simulated ` +
+    ` \u2014 simulated Vision One Cloud Posture checks of ${i?.demo_account_name ?? "the demo account"}, notes of the simulated ` +
       `\u201c${i?.demo_workload_name ?? "demo workload"}\u201d kept on this computer. Nothing is sent anywhere.`,
   );
 }

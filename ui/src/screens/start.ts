@@ -10,11 +10,11 @@ export function startScreen(host: HTMLElement): Unmount {
     h(
       "section",
       { class: "start", testid: "start-screen" },
-      h("h1", {}, "See what your Conformity checks say, question by question"),
+      h("h1", {}, "See what your cloud posture checks say, question by question"),
       h(
         "p",
         {},
-        "wa-sync counts Trend Micro Conformity checks per AWS Well-Architected question and writes a " +
+        "wa-sync counts Trend Vision One Cloud Posture (or Cloud One Conformity) checks per AWS Well-Architected question and writes a " +
           "Check Summary Report into each question's notes. Preview first: nothing is written until you push.",
       ),
       demoCard(),
@@ -45,7 +45,7 @@ function configuredCard(): HTMLElement {
     return h(
       "div",
       { class: "start-card" },
-      h("h2", {}, "Connect your Conformity or Vision One account"),
+      h("h2", {}, "Connect your Vision One or Conformity account"),
       h("p", {}, "A few steps: API key, account, AWS workload and a least-privilege role, each explained."),
       h("button", { testid: "open-setup", onclick: () => openSetup() }, "Start the setup"),
     );
