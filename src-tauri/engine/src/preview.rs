@@ -34,9 +34,31 @@ pub enum Source<'a> {
 }
 
 /// The counted checks of one source.
+#[derive(Clone)]
 pub struct Collected {
     pub summary: Summary,
     pub stats: FetchStats,
+}
+
+impl Collected {
+    /// Several accounts' counted checks as one (see [`Summary::merge`]).
+    pub fn merge(mapping: &Mapping, parts: impl IntoIterator<Item = Collected>) -> Collected {
+        let mut stats = FetchStats::default();
+        let summaries: Vec<Summary> = parts
+            .into_iter()
+            .map(|part| {
+                stats.fetched += part.stats.fetched;
+                stats.available += part.stats.available;
+                stats.requests += part.stats.requests;
+                stats.splits += part.stats.splits;
+                part.summary
+            })
+            .collect();
+        Collected {
+            summary: Summary::merge(mapping, summaries),
+            stats,
+        }
+    }
 }
 
 /// A service that serves an account's checks and rule settings.
@@ -409,7 +431,10 @@ pub struct PillarReport {
     ts(export, export_to = "../../../ui/src/bindings/")
 )]
 pub struct PreviewReport {
+    /// The account counted, when there is exactly one (else `None`: see `account_ids`).
     pub account_id: Option<String>,
+    /// Every account whose checks were counted together (empty for saved files).
+    pub account_ids: Vec<String>,
     pub workload_arn: Option<String>,
     pub filter_tags: Vec<String>,
     pub checks: ChecksReport,
@@ -523,6 +548,19 @@ pub fn report(
     workload: Option<&CurrentNotes>,
     mode: NotesMode,
 ) -> PreviewReport {
+    let account_ids: Vec<String> = account_id.into_iter().map(str::to_string).collect();
+    report_for_accounts(&account_ids, tags, mapping, collected, workload, mode)
+}
+
+/// [`report`] for the checks of several accounts counted together.
+pub fn report_for_accounts(
+    account_ids: &[String],
+    tags: &TagFilter,
+    mapping: &Mapping,
+    collected: &Collected,
+    workload: Option<&CurrentNotes>,
+    mode: NotesMode,
+) -> PreviewReport {
     let lens = Lens::builtin();
     let best_practices = BestPractices::builtin();
     let summary = &collected.summary;
@@ -548,7 +586,11 @@ pub fn report(
         .map(|(q, info)| question_report(q, info, workload, mode, best_practices))
         .collect();
     PreviewReport {
-        account_id: account_id.map(str::to_string),
+        account_id: match account_ids {
+            [one] => Some(one.clone()),
+            _ => None,
+        },
+        account_ids: account_ids.to_vec(),
         workload_arn: workload.map(|w| w.workload_arn.clone()),
         filter_tags: tags.values().to_vec(),
         checks: ChecksReport {

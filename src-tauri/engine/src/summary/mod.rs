@@ -9,6 +9,7 @@ use crate::mapping::{Lens, Mapping, RuleCatalogue, PILLARS};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 
 /// How many of a rule's failing checks are kept, riskiest first: enough to act on in a review
@@ -144,6 +145,14 @@ pub struct LeftOut {
 impl LeftOut {
     pub fn total(&self) -> u64 {
         self.disabled_rule + self.suppressed + self.excluded + self.not_scored + self.unmapped_rule
+    }
+
+    pub fn merge(&mut self, other: &LeftOut) {
+        self.disabled_rule += other.disabled_rule;
+        self.suppressed += other.suppressed;
+        self.excluded += other.excluded;
+        self.not_scored += other.not_scored;
+        self.unmapped_rule += other.unmapped_rule;
     }
 }
 
@@ -480,6 +489,19 @@ pub struct RuleTally {
 }
 
 impl RuleTally {
+    /// Adds another account's tally of the same rule (its failing resources unsorted and
+    /// unbounded until [`Summary::merge`] orders them).
+    fn absorb(&mut self, other: RuleTally) {
+        self.tally.merge(&other.tally);
+        if self.title.is_none() {
+            self.title = other.title;
+        }
+        if self.knowledge_base_url.is_none() {
+            self.knowledge_base_url = other.knowledge_base_url;
+        }
+        self.failing_resources.extend(other.failing_resources);
+    }
+
     /// The highest risk among the rule's counted failures, else among its successes.
     pub fn risk_level(&self) -> Option<RiskLevel> {
         self.tally.highest_failure_risk().or_else(|| {
@@ -561,6 +583,51 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Several accounts' summaries as one, each account's checks having been counted under its
+    /// own rule settings: the same summary as counting all their checks together. Each account
+    /// is counted (and fetched) once, so a plan shares it between the targets that need it.
+    pub fn merge(mapping: &Mapping, parts: impl IntoIterator<Item = Summary>) -> Summary {
+        let mut fetched = 0;
+        let mut counted = 0;
+        let mut left_out = LeftOut::default();
+        let mut rules: HashMap<String, RuleTally> = HashMap::new();
+        let mut unmapped: HashMap<Box<str>, u64> = HashMap::new();
+        for part in parts {
+            fetched += part.fetched;
+            counted += part.counted;
+            left_out.merge(&part.left_out);
+            for rule in part.rules {
+                match rules.entry(rule.rule_id.clone()) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(rule);
+                    }
+                    Entry::Occupied(mut slot) => slot.get_mut().absorb(rule),
+                }
+            }
+            for rule in part.unmapped_rules {
+                *bump(&mut unmapped, &rule.rule_id) += rule.checks;
+            }
+        }
+        let mut rules: Vec<RuleTally> = rules.into_values().collect();
+        for rule in &mut rules {
+            // Each part kept its riskiest; the riskiest of all are among them.
+            rule.failing_resources
+                .sort_by(|a, b| a.rank().cmp(&b.rank()));
+            rule.failing_resources.truncate(FAILING_RESOURCES_KEPT);
+        }
+        rules.sort_by(|a, b| a.review_order(b));
+        let (questions, pillars) = fold_into_questions(mapping, &rules);
+        Summary {
+            fetched,
+            counted,
+            left_out,
+            questions,
+            pillars,
+            rules,
+            unmapped_rules: unmapped_rules(mapping, unmapped),
+        }
+    }
+
     pub fn question(&self, question_id: &str) -> Option<&QuestionSummary> {
         self.questions.iter().find(|q| q.question_id == question_id)
     }

@@ -357,3 +357,126 @@ fn links_other_than_https_are_dropped_and_an_account_risk_setting_ranks_failures
         Some("https://console.example/b")
     );
 }
+
+/// A check with a resource, so the kept failures can be compared.
+fn on_resource<'a>(
+    rule_id: &'a str,
+    status: Status,
+    risk: RiskLevel,
+    resource: &'a str,
+) -> Check<'a> {
+    Check {
+        evidence: Evidence {
+            resource: Some(resource),
+            ..Evidence::default()
+        },
+        ..check(rule_id, status, risk)
+    }
+}
+
+proptest! {
+    #[test]
+    fn merging_accounts_counted_apart_equals_counting_them_together(
+        checks in proptest::collection::vec(
+            (0usize..2, 0usize..5, any::<bool>(), 0usize..5, 0u16..60, any::<u8>()),
+            0..300,
+        )
+    ) {
+        let mapping = mapping();
+        let rules = ["A-1", "A-2", "B-1", "N-1", "X-9"];
+        let resources: Vec<String> = (0..60).map(|n| format!("res-{n:02}")).collect();
+        let as_check = |(_, rule, success, risk, resource, flags): &(usize, usize, bool, usize, u16, u8)| Check {
+            suppressed: flags % 7 == 0,
+            excluded: flags % 11 == 0,
+            ..on_resource(
+                rules[*rule],
+                if *success { Status::Success } else { Status::Failure },
+                RiskLevel::DESCENDING[*risk],
+                &resources[*resource as usize],
+            )
+        };
+        let mut together = Aggregator::new(&mapping, RuleSettings::new());
+        let mut apart = [
+            Aggregator::new(&mapping, RuleSettings::new()),
+            Aggregator::new(&mapping, RuleSettings::new()),
+        ];
+        for c in &checks {
+            together.add(&as_check(c));
+            apart[c.0].add(&as_check(c));
+        }
+        let [first, second] = apart;
+        let merged = Summary::merge(&mapping, [first.finish(), second.finish()]);
+        prop_assert_eq!(merged, together.finish());
+    }
+}
+
+#[test]
+fn each_account_is_counted_under_its_own_rule_settings() {
+    let mapping = mapping();
+    let disabled_b1 = RuleSettings::from([(
+        "B-1".to_string(),
+        RuleSetting {
+            enabled: false,
+            risk_level: None,
+        },
+    )]);
+    let a1_extreme = RuleSettings::from([(
+        "A-1".to_string(),
+        RuleSetting {
+            enabled: true,
+            risk_level: Some(RiskLevel::Extreme),
+        },
+    )]);
+    // The first account disables B-1; the second raises A-1 to EXTREME.
+    let mut first = Aggregator::new(&mapping, disabled_b1);
+    first.add(&on_resource(
+        "B-1",
+        Status::Failure,
+        RiskLevel::High,
+        "one-b",
+    ));
+    first.add(&on_resource(
+        "A-1",
+        Status::Failure,
+        RiskLevel::Low,
+        "one-a",
+    ));
+    let mut second = Aggregator::new(&mapping, a1_extreme);
+    second.add(&on_resource(
+        "B-1",
+        Status::Failure,
+        RiskLevel::High,
+        "two-b",
+    ));
+    second.add(&on_resource(
+        "A-1",
+        Status::Failure,
+        RiskLevel::Low,
+        "two-a",
+    ));
+    let merged = Summary::merge(&mapping, [first.finish(), second.finish()]);
+
+    assert_eq!(merged.left_out.disabled_rule, 1);
+    assert_eq!((merged.fetched, merged.counted), (4, 3));
+    let backing_up = merged.question("backing-up-data").unwrap();
+    assert_eq!(backing_up.tally.failures_at(RiskLevel::High), 1);
+    assert_eq!(
+        backing_up.rules[0].failing_resources[0].resource.as_deref(),
+        Some("two-b")
+    );
+    let identities = merged.question("identities").unwrap();
+    assert_eq!(identities.tally.failures_at(RiskLevel::Extreme), 1);
+    assert_eq!(identities.tally.failures_at(RiskLevel::Low), 1);
+    let kept: Vec<(RiskLevel, Option<&str>)> = identities.rules[0]
+        .failing_resources
+        .iter()
+        .map(|f| (f.risk_level, f.resource.as_deref()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (RiskLevel::Extreme, Some("two-a")),
+            (RiskLevel::Low, Some("one-a"))
+        ]
+    );
+}

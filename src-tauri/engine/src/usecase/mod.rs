@@ -1,6 +1,8 @@
 //! The use cases both faces run, so neither the CLI nor the app orchestrates the engine itself:
 //! each parses its input, calls one of these, and presents the result.
 //!
+//! Running a sync plan's targets together ([`plan`]).
+//!
 //! Opening what the work reads from ([`source`]: a check source from configuration, counts,
 //! accounts, the external ID), exporting a report ([`export`]), the IAM role ([`iam`]), and the
 //! sync flow:
@@ -15,6 +17,7 @@
 
 pub mod export;
 pub mod iam;
+pub mod plan;
 pub mod source;
 
 /// The workloads the credentials see, to choose one from.
