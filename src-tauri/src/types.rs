@@ -6,7 +6,6 @@
 //! the test below exports them into the same directory.
 
 use serde::{Deserialize, Serialize};
-use crate::error::AppError;
 use ts_rs::TS;
 
 /// Where the checks come from.
@@ -203,6 +202,8 @@ pub struct PlanRunRequest {
     pub milestone: bool,
     /// Also place a summary in each pillar's notes.
     pub pillar_notes: bool,
+    /// The demo's built-in plan (previews on the demo data).
+    pub demo: bool,
 }
 
 /// Sent through a plan run's channel: each target as it starts, progresses and ends.
@@ -212,13 +213,13 @@ pub struct PlanRunRequest {
 pub enum PlanEvent {
     Started { target: String },
     Progress { target: String, event: ProgressEvent },
-    Finished { result: TargetResult },
+    Finished { result: TargetOutcome },
 }
 
 /// How one target of a plan run ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
-pub struct TargetResult {
+pub struct TargetOutcome {
     pub target: String,
     /// `previewed`, `done`, `partly-done` or `failed`.
     pub outcome: String,
@@ -231,5 +232,6 @@ pub struct TargetResult {
     /// Questions counted with checks.
     #[ts(type = "number")]
     pub covered: u64,
-    pub error: Option<AppError>,
+    /// Why it failed, or which questions were not written.
+    pub error: Option<String>,
 }

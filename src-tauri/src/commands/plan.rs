@@ -3,12 +3,12 @@
 //! with each target's progress and outcome. The demo has a built-in plan of its own.
 
 use super::preview::compute_preview;
-use super::ChannelSyncProgress;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
+use crate::settings::Product;
 use crate::types::{
     PlanEvent, PlanRunRequest, PlanView, PreviewRequest, ProgressEvent, SourceRequest, SyncPoint,
-    TargetResult, TargetView,
+    TargetOutcome, TargetView,
 };
 use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
@@ -18,6 +18,7 @@ use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::plan::{self, SourceKind, Target};
 use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
 use wa_sync_engine::sync::SyncOptions;
+use wa_sync_engine::usecase::plan::{PlanProgress, PlanRun, EXIT_FAILED};
 use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::wellarchitected::demo::DEMO_WORKLOAD_ARN;
 
@@ -274,16 +275,22 @@ pub(crate) fn find_target(state: &AppState, name: &str) -> AppResult<Target> {
         })
 }
 
-/// "Preview all" / "Sync all": each chosen target in the plan's order, each reporting through the
-/// channel as it starts, progresses and ends; one target failing does not stop the others.
+/// "Preview all" / "Sync all" (or the targets named): the engine's plan runner, as
+/// `wa-sync preview/sync --plan` runs it (each account's checks fetched once, targets
+/// concurrently), each target reporting through the channel as it starts, progresses and ends.
+/// One target failing does not stop the others. The demo's plan previews on the demo data.
 #[tauri::command]
 pub async fn plan_run(
     state: State<'_, AppState>,
     request: PlanRunRequest,
     on_progress: Channel<PlanEvent>,
-) -> AppResult<Vec<TargetResult>> {
+) -> AppResult<Vec<TargetOutcome>> {
     let cancel = state.start(request.run_id)?;
-    let result = run_plan_run(&state, &request, &cancel, &on_progress).await;
+    let result = if request.demo {
+        run_demo_plan_preview(&state, &request, &cancel, &on_progress).await
+    } else {
+        run_plan_run(&state, &request, &cancel, &on_progress).await
+    };
     state.finish(request.run_id);
     result
 }
@@ -293,91 +300,158 @@ pub async fn run_plan_run(
     request: &PlanRunRequest,
     cancel: &Cancel,
     events: &Channel<PlanEvent>,
-) -> AppResult<Vec<TargetResult>> {
+) -> AppResult<Vec<TargetOutcome>> {
     let plan = plan::load(&state.plan_path())?;
-    let chosen: Vec<Target> = plan
-        .targets
-        .into_iter()
-        .filter(|t| request.targets.is_empty() || request.targets.contains(&t.name))
-        .collect();
-    if let Some(unknown) = request
-        .targets
+    let targets = usecase::plan::pick(&plan, &request.targets)?;
+    let settings = state.settings();
+    let api = state.api_config();
+    let run = PlanRun {
+        targets: &targets,
+        default_source: match settings.product {
+            Product::VisionOne => SourceKind::VisionOne,
+            Product::Conformity => SourceKind::Conformity,
+        },
+        api: &api,
+        mapping: super::mapping(),
+        default_profile: settings.aws.and_then(|a| a.profile),
+        assume_role_wait: None,
+        sync: request.sync.then(|| SyncOptions {
+            milestone: request.milestone,
+            pillar_notes: request.pillar_notes,
+            ..state.sync_options()
+        }),
+    };
+    let progress = ChannelPlanProgress {
+        events,
+        synced: request.sync,
+    };
+    let results = usecase::plan::run(&run, state, cancel, &progress).await?;
+    if request.sync {
+        record_history(state, &results);
+    }
+    Ok(results
         .iter()
-        .find(|n| !chosen.iter().any(|t| &t.name == *n))
-    {
+        .map(|r| target_outcome(r, request.sync))
+        .collect())
+}
+
+/// Keeps each synced target's figures for its trend and chart (and the command line's
+/// `wa-sync history`); a history that cannot be written is logged, the sync stands.
+fn record_history(state: &AppState, results: &[usecase::plan::TargetResult]) {
+    let dir = state.history_dir();
+    for result in results {
+        let Some(report) = result.report.as_ref().filter(|_| result.exit != EXIT_FAILED) else {
+            continue;
+        };
+        if let Err(e) = history::save(&dir, &history::record(report, Some(&result.name))) {
+            log::warn!("history of {}: {e}", result.name);
+        }
+    }
+}
+
+/// The demo plan's "Preview all": each target's tags on the demo data, against the demo
+/// workload, one after the other.
+async fn run_demo_plan_preview(
+    state: &AppState,
+    request: &PlanRunRequest,
+    cancel: &Cancel,
+    events: &Channel<PlanEvent>,
+) -> AppResult<Vec<TargetOutcome>> {
+    if request.sync {
         return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("the plan has no target named \u{201c}{unknown}\u{201d}: reload the Workloads screen"),
+            ErrorCode::BadInput,
+            "the demo has one simulated workload, so its plan only previews: open a target's preview to push it",
         ));
     }
-    let mut results = Vec::new();
-    for target in chosen {
+    let mut outcomes = Vec::new();
+    for target in demo_targets()
+        .into_iter()
+        .filter(|t| request.targets.is_empty() || request.targets.contains(&t.name))
+    {
         let _ = events.send(PlanEvent::Started {
             target: target.name.clone(),
         });
-        let outcome = if cancel.is_cancelled() {
-            Err(AppError::cancelled())
-        } else {
-            run_target(state, request, &target, cancel, events).await
+        let preview = PreviewRequest {
+            run_id: request.run_id,
+            source: SourceRequest::Demo,
+            filter_tags: target.filter_tags.clone(),
+            notes_mode: "replace-block".into(),
         };
-        let result = match outcome {
-            Ok(report) => target_result(&target.name, request.sync, &report),
-            Err(error) => TargetResult {
-                target: target.name.clone(),
-                outcome: "failed".into(),
-                changed: 0,
-                failed: 0,
-                covered: 0,
-                error: Some(error),
-            },
+        let progress = forward_to(events, &target.name);
+        let outcome = match super::cancellable(
+            cancel.clone(),
+            compute_preview(state, &preview, &progress),
+        )
+        .await
+        {
+            Ok(previewed) => summarise(&target.name, false, &previewed.report),
+            Err(e) => TargetOutcome::failed(&target.name, e.message),
         };
         let _ = events.send(PlanEvent::Finished {
-            result: result.clone(),
+            result: outcome.clone(),
         });
-        results.push(result);
+        outcomes.push(outcome);
     }
-    Ok(results)
+    Ok(outcomes)
 }
 
-/// One target: its preview, and with `sync` a backup and the writes.
-async fn run_target(
-    state: &AppState,
-    request: &PlanRunRequest,
-    target: &Target,
-    cancel: &Cancel,
-    events: &Channel<PlanEvent>,
-) -> AppResult<PreviewReport> {
-    let progress = forward_to(events, &target.name);
-    let preview = PreviewRequest {
-        run_id: request.run_id,
-        source: SourceRequest::Target {
-            name: target.name.clone(),
-        },
-        filter_tags: target.filter_tags.clone(),
-        notes_mode: notes_mode_name(target.notes_mode).into(),
-    };
-    let previewed = super::cancellable(
-        cancel.clone(),
-        compute_preview(state, &preview, &progress),
-    )
-    .await?;
-    if !request.sync {
-        return Ok(previewed.report);
+/// Hands the plan runner's per-target progress to the UI.
+struct ChannelPlanProgress<'a> {
+    events: &'a Channel<PlanEvent>,
+    synced: bool,
+}
+
+impl PlanProgress for ChannelPlanProgress<'_> {
+    fn target_started(&self, name: &str) {
+        let _ = self.events.send(PlanEvent::Started {
+            target: name.to_string(),
+        });
     }
-    let options = SyncOptions {
-        milestone: request.milestone,
-        pillar_notes: request.pillar_notes,
-        target: Some(target.name.clone()),
-        ..state.sync_options()
-    };
-    Ok(usecase::push(
-        &previewed,
-        |_| true,
-        &options,
-        cancel,
-        &ChannelSyncProgress(&progress),
-    )
-    .await?)
+
+    fn checks_fetched(&self, name: &str, fetched: u64) {
+        let _ = self.events.send(PlanEvent::Progress {
+            target: name.to_string(),
+            event: ProgressEvent::Checks {
+                fetched,
+                total: fetched,
+            },
+        });
+    }
+
+    fn question_done(&self, name: &str, done: usize, total: usize, question_id: &str, ok: bool) {
+        let _ = self.events.send(PlanEvent::Progress {
+            target: name.to_string(),
+            event: ProgressEvent::Written {
+                done: done as u64,
+                total: total as u64,
+                question_id: question_id.to_string(),
+                ok,
+            },
+        });
+    }
+
+    fn target_finished(&self, result: &usecase::plan::TargetResult) {
+        let _ = self.events.send(PlanEvent::Finished {
+            result: target_outcome(result, self.synced),
+        });
+    }
+}
+
+/// What the Workloads screen shows of a target's result (the full report stays here).
+fn target_outcome(result: &usecase::plan::TargetResult, synced: bool) -> TargetOutcome {
+    match (&result.report, result.exit) {
+        (Some(report), exit) if exit != EXIT_FAILED => TargetOutcome {
+            error: result.error.clone(),
+            ..summarise(&result.name, synced, report)
+        },
+        _ => TargetOutcome::failed(
+            &result.name,
+            result
+                .error
+                .clone()
+                .unwrap_or_else(|| "the target failed".into()),
+        ),
+    }
 }
 
 /// A channel for one target's progress that hands each event on to the plan run's channel,
@@ -397,15 +471,8 @@ fn forward_to(events: &Channel<PlanEvent>, target: &str) -> Channel<ProgressEven
     })
 }
 
-fn notes_mode_name(mode: NotesMode) -> &'static str {
-    match mode {
-        NotesMode::ReplaceBlock => "replace-block",
-        NotesMode::Overwrite => "overwrite",
-    }
-}
-
 /// A target's outcome from its preview or sync report.
-fn target_result(name: &str, synced: bool, report: &PreviewReport) -> TargetResult {
+fn summarise(name: &str, synced: bool, report: &PreviewReport) -> TargetOutcome {
     let count = |statuses: &[QuestionStatus]| {
         report
             .questions
@@ -423,12 +490,25 @@ fn target_result(name: &str, synced: bool, report: &PreviewReport) -> TargetResu
         (true, 0) => "done",
         (true, _) => "partly-done",
     };
-    TargetResult {
+    TargetOutcome {
         target: name.to_string(),
         outcome: outcome.into(),
         changed: count(&[QuestionStatus::WouldChange, QuestionStatus::Written]),
         failed,
         covered: report.questions.len() as u64 - count(&[QuestionStatus::NotCovered]),
         error: None,
+    }
+}
+
+impl TargetOutcome {
+    fn failed(name: &str, error: String) -> Self {
+        TargetOutcome {
+            target: name.to_string(),
+            outcome: "failed".into(),
+            changed: 0,
+            failed: 0,
+            covered: 0,
+            error: Some(error),
+        }
     }
 }

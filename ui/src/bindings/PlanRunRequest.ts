@@ -15,4 +15,8 @@ milestone: boolean,
 /**
  * Also place a summary in each pillar's notes.
  */
-pillar_notes: boolean, };
+pillar_notes: boolean, 
+/**
+ * The demo's built-in plan (previews on the demo data).
+ */
+demo: boolean, };

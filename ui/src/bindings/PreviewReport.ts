@@ -5,7 +5,15 @@ import type { QuestionReport } from "./QuestionReport";
 import type { UnmappedRule } from "./UnmappedRule";
 import type { WorkloadLens } from "./WorkloadLens";
 
-export type PreviewReport = { account_id: string | null, workload_arn: string | null, filter_tags: Array<string>, checks: ChecksReport, questions: Array<QuestionReport>, pillars: Array<PillarReport>, backup: string | null, lens: string, lens_version: string, 
+export type PreviewReport = { 
+/**
+ * The account counted, when there is exactly one (else `None`: see `account_ids`).
+ */
+account_id: string | null, 
+/**
+ * Every account whose checks were counted together (empty for saved files).
+ */
+account_ids: Array<string>, workload_arn: string | null, filter_tags: Array<string>, checks: ChecksReport, questions: Array<QuestionReport>, pillars: Array<PillarReport>, backup: string | null, lens: string, lens_version: string, 
 /**
  * The lens version the Well-Architected Tool reports for the workload, when one was read.
  */
