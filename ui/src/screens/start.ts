@@ -4,6 +4,7 @@ import { h } from "../dom";
 import { openSetup, startConfigured, startDemo } from "../navigation";
 import * as s from "../state";
 import { mount, type Unmount } from "../view";
+import { openWorkloads } from "../workloads/actions";
 
 export function startScreen(host: HTMLElement): Unmount {
   return mount(host, () =>
@@ -19,6 +20,7 @@ export function startScreen(host: HTMLElement): Unmount {
       ),
       demoCard(),
       configuredCard(),
+      workloadsCard(),
     ),
   );
 }
@@ -64,4 +66,29 @@ function configuredCard(): HTMLElement {
     ),
     h("button", { class: "primary", testid: "start-configured", onclick: () => startConfigured() }, "Run the preview"),
   );
+}
+
+function workloadsCard(): HTMLElement {
+  return h(
+    "div",
+    { class: "start-card" },
+    h("h2", {}, "Every workload at once"),
+    h(
+      "p",
+      {},
+      "A sync plan lists each workload with the accounts and tags that feed it. Preview or sync them all here, " +
+        "or unattended with wa-sync sync --plan.",
+    ),
+    h(
+      "div",
+      { class: "run-buttons" },
+      h("button", { testid: "open-workloads", onclick: () => openPlan("configured") }, "Open the Workloads screen"),
+      h("button", { testid: "try-demo-workloads", onclick: () => openPlan("demo") }, "Demo workloads"),
+    ),
+  );
+}
+
+function openPlan(mode: s.Mode): void {
+  s.mode.value = mode;
+  openWorkloads();
 }
