@@ -97,6 +97,8 @@ pub enum Command {
     HostedSync(HostedSyncArgs),
     /// Write a summary report (JSON, CSV, Markdown, HTML or PDF)
     Export(ExportArgs),
+    /// List what past syncs of a plan target (or a workload) counted, oldest first
+    History(HistoryArgs),
 }
 
 /// Where the checks come from and how they are narrowed: shared by preview, sync and export.
@@ -325,4 +327,24 @@ fn export_format() -> impl clap::builder::TypedValueParser<Value = ExportFormat>
     let names = ExportFormat::ALL.map(ExportFormat::name);
     clap::builder::PossibleValuesParser::new(names)
         .map(|name| ExportFormat::parse(&name).expect("one of the possible values"))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HistoryArgs {
+    /// The plan target's name
+    #[arg(
+        long,
+        required_unless_present = "workload_arn",
+        conflicts_with = "workload_arn"
+    )]
+    pub target: Option<String>,
+    /// The workload, for syncs run without a plan (and every sync of it)
+    #[arg(long)]
+    pub workload_arn: Option<String>,
+    /// The backup folder the syncs used (default: the user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
+    /// Print a JSON array of the records for scripts
+    #[arg(long)]
+    pub json: bool,
 }

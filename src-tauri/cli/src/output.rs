@@ -180,7 +180,7 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-fn percent(part: u64, whole: u64) -> String {
+pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         "-".into()
     } else {

@@ -1,6 +1,7 @@
 //! One module per command; each validates all of its input before sending anything.
 
 mod export;
+mod history;
 mod hosted_sync;
 mod iam;
 mod info;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Iam(command) => iam::run(global, command).await,
         Command::HostedSync(args) => hosted_sync::run(global, args).await,
         Command::Export(args) => export::run(global, args).await,
+        Command::History(args) => history::run(args),
     }
 }
 

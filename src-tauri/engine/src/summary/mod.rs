@@ -7,7 +7,7 @@
 use crate::checks::{https_only, Check, Evidence, RiskLevel, RuleSettings, Status};
 use crate::mapping::{Lens, Mapping, RuleCatalogue, PILLARS};
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
@@ -75,7 +75,7 @@ impl Tally {
 }
 
 /// One risk level of a serialised `Tally`.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ts",
     derive(ts_rs::TS),
@@ -119,6 +119,18 @@ impl Serialize for Tally {
             )?;
         }
         map.end()
+    }
+}
+
+/// Reads back what `Serialize` wrote (the history keeps tallies); a risk level left out is zero.
+impl<'de> Deserialize<'de> for Tally {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let cells = std::collections::BTreeMap::<RiskLevel, RiskCell>::deserialize(deserializer)?;
+        let mut tally = Tally::default();
+        for (risk, cell) in cells {
+            tally.counts[risk.index()] = (cell.successes, cell.failures);
+        }
+        Ok(tally)
     }
 }
 

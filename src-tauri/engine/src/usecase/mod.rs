@@ -149,10 +149,33 @@ pub async fn push(
             q.notes = None;
         }
     }
-    Box::pin(sync::sync(
+    let mut report = Box::pin(sync::sync(
         workload, snapshot, plan, options, cancel, progress,
     ))
-    .await
+    .await?;
+    if !options.dry_run {
+        keep_history(&mut report, options);
+    }
+    Ok(report)
+}
+
+/// Records a real sync's figures in the history. The notes are written by now, so a failure
+/// here is a warning on the report, never a failed sync.
+fn keep_history(report: &mut PreviewReport, options: &SyncOptions) {
+    let saved = options
+        .backup_dir
+        .clone()
+        .map_or_else(crate::paths::default_backup_dir, Ok)
+        .and_then(|dir| {
+            let record = crate::history::record(report, options.target.as_deref());
+            crate::history::save(&crate::history::dir_for(&dir), &record)
+        });
+    if let Err(e) = saved {
+        tracing::warn!(error = %e, "sync history not saved");
+        report.warnings.push(format!(
+            "the sync's figures were not kept in the history ({e}); the notes were written as reported"
+        ));
+    }
 }
 
 /// The questions a retry of `result` writes: those that failed or were not written.
