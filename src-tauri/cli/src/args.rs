@@ -104,9 +104,10 @@ pub enum Command {
 /// Where the checks come from and how they are narrowed: shared by preview, sync and export.
 #[derive(Args, Debug, Clone)]
 pub struct ChecksArgs {
-    /// Account ID in Conformity or Vision One Cloud Posture (see `wa-sync accounts`)
-    #[arg(long)]
-    pub account_id: Option<String>,
+    /// Account ID in Conformity or Vision One Cloud Posture (see `wa-sync accounts`); repeat
+    /// for a workload spanning several accounts: their checks are counted together
+    #[arg(long = "account-id")]
+    pub account_ids: Vec<String>,
     /// A tag key, value or key::value; repeat for several (ORed)
     #[arg(long = "filter-tag")]
     pub filter_tags: Vec<String>,
@@ -119,6 +120,17 @@ pub struct ChecksArgs {
     /// Use the built-in demo data (no account, key or network needed)
     #[arg(long, conflicts_with = "checks_files")]
     pub demo: bool,
+}
+
+/// A sync plan to run instead of one account and workload (docs/spec/cli-contract.md, "Plans").
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    /// Run the targets of this plan file (TOML) instead of one account and workload
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// With --plan: run only this target (repeatable; default: all)
+    #[arg(long = "target", requires = "plan")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -139,6 +151,8 @@ pub struct WorkloadArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct PreviewArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub checks: ChecksArgs,
     #[command(flatten)]
@@ -171,6 +185,8 @@ impl From<NotesModeArg> for wa_sync_engine::notes::NotesMode {
 
 #[derive(Args, Debug, Clone)]
 pub struct SyncArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub checks: ChecksArgs,
     #[command(flatten)]

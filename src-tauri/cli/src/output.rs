@@ -216,8 +216,12 @@ fn preview_header(report: &PreviewReport) -> String {
     let mut out = String::new();
     let c = &report.checks;
     out.push_str(&format!(
-        "Account {} · tag filter: {} · lens {} {}\n",
-        report.account_id.as_deref().unwrap_or("-"),
+        "{} · tag filter: {} · lens {} {}\n",
+        match report.account_ids.as_slice() {
+            [] => "Account -".to_string(),
+            [one] => format!("Account {one}"),
+            several => format!("Accounts {} (counted together)", several.join(", ")),
+        },
         if report.filter_tags.is_empty() {
             "none".to_string()
         } else {

@@ -5,6 +5,7 @@ mod history;
 mod hosted_sync;
 mod iam;
 mod info;
+mod plan;
 mod preview;
 mod restore;
 mod sync;
@@ -79,11 +80,21 @@ pub fn mapping(global: &Global) -> Result<Mapping> {
 /// checked when it is opened ([`Opened::open`]).
 pub fn checks_input(args: &ChecksArgs) -> Result<TagFilter> {
     let tags = TagFilter::parse(&args.filter_tags)?;
-    if let Some(id) = &args.account_id {
+    for id in &args.account_ids {
         validate_account_id(id)?;
     }
+    if let Some(id) = duplicate(&args.account_ids) {
+        return Err(Error::bad_input(format!(
+            "--account-id {id} is given twice: give each account once"
+        )));
+    }
+    if args.demo && args.account_ids.len() > 1 {
+        return Err(Error::bad_input(
+            "--demo counts one account: give at most one --account-id",
+        ));
+    }
     let offline = args.demo || !args.checks_files.is_empty();
-    if !offline && args.account_id.is_none() {
+    if !offline && args.account_ids.is_empty() {
         return Err(Error::bad_input(
             "--account-id is required (list accounts with `wa-sync accounts`), or use --checks-file or --demo",
         ));
@@ -94,6 +105,15 @@ pub fn checks_input(args: &ChecksArgs) -> Result<TagFilter> {
         ));
     }
     Ok(tags)
+}
+
+/// The first value given twice, if any.
+fn duplicate(values: &[String]) -> Option<&str> {
+    values
+        .iter()
+        .enumerate()
+        .find(|(i, v)| values[..*i].contains(v))
+        .map(|(_, v)| v.as_str())
 }
 
 /// The product the checks come from: `--source`, else the one whose URL, region or key is
@@ -124,10 +144,11 @@ pub fn product(kind: SourceKind) -> KeyKind {
     }
 }
 
-/// The check source of validated flags, opened (with its client, when it is an API), and a
-/// Conformity client for the external ID of a role to assume when the source has none.
+/// The check sources of validated flags, opened (with their clients, when they are an API:
+/// one per account), and a Conformity client for the external ID of a role to assume when the
+/// sources have none.
 pub struct Opened {
-    pub source: OpenedSource,
+    pub sources: Vec<OpenedSource>,
     role_lookup: Option<ConformityClient>,
 }
 
@@ -138,23 +159,31 @@ impl Opened {
         tags: &TagFilter,
         target: Option<&workload::Target>,
     ) -> Result<Opened> {
-        let config = if args.demo {
-            SourceConfig::Demo {
-                account_id: args.account_id.clone(),
-            }
+        let configs = if args.demo {
+            vec![SourceConfig::Demo {
+                account_id: args.account_ids.first().cloned(),
+            }]
         } else if !args.checks_files.is_empty() {
-            SourceConfig::Files {
+            vec![SourceConfig::Files {
                 checks: args.checks_files.clone(),
                 rule_settings: args.rule_settings_file.clone(),
-            }
+            }]
         } else {
-            SourceConfig::Api {
-                product: product(source_kind(global)),
-                account_id: args.account_id.clone().unwrap_or_default(),
-            }
+            let product = product(source_kind(global));
+            args.account_ids
+                .iter()
+                .map(|account_id| SourceConfig::Api {
+                    product,
+                    account_id: account_id.clone(),
+                })
+                .collect()
         };
-        let source = OpenedSource::open(config, &api_config(global), tags, &SystemKeys)?;
-        let role_lookup = if source.conformity().is_none()
+        let api = api_config(global);
+        let sources = configs
+            .into_iter()
+            .map(|config| OpenedSource::open(config, &api, tags, &SystemKeys))
+            .collect::<Result<Vec<_>>>()?;
+        let role_lookup = if sources.iter().all(|s| s.conformity().is_none())
             && target.is_some_and(workload::Target::needs_conformity)
         {
             Some(conformity_client(global)?)
@@ -162,13 +191,24 @@ impl Opened {
             None
         };
         Ok(Opened {
-            source,
+            sources,
             role_lookup,
         })
     }
 
+    /// The accounts the checks belong to (none for saved files, which do not say).
+    pub fn account_ids(&self) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter_map(|s| s.account_id().map(str::to_string))
+            .collect()
+    }
+
     /// The Conformity client a role's external ID is looked up with, if any.
     pub fn conformity(&self) -> Option<&ConformityClient> {
-        self.source.conformity().or(self.role_lookup.as_ref())
+        self.sources
+            .iter()
+            .find_map(OpenedSource::conformity)
+            .or(self.role_lookup.as_ref())
     }
 }

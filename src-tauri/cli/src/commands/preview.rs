@@ -5,10 +5,24 @@ use crate::args::{ChecksArgs, Global, PreviewArgs, WorkloadArgs};
 use crate::output::{self, CheckProgress};
 use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::preview::{Collected, PreviewReport};
-use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
+use wa_sync_engine::usecase::{
+    self, AccountsPreviewInput, OpenedSource, Previewed, WorkloadHandle,
+};
 use wa_sync_engine::Result;
 
 pub async fn run(global: &Global, args: PreviewArgs) -> Result<Outcome> {
+    if let Some(plan) = &args.plan.plan {
+        return super::plan::run(
+            global,
+            &args.plan.targets,
+            plan,
+            &args.checks,
+            &args.workload,
+            None,
+            args.json,
+        )
+        .await;
+    }
     let draw = output::draws_progress(global.quiet, args.json);
     let (report, _) = compute(
         global,
@@ -52,20 +66,21 @@ pub async fn compute_for(
     let tags = checks_input(checks)?;
     let mapping = mapping(global)?;
     let opened = Opened::open(global, checks, &tags, target.as_ref())?;
-    let source = opened.source.source();
+    let sources: Vec<_> = opened.sources.iter().map(OpenedSource::source).collect();
+    let account_ids = opened.account_ids();
     let progress = CheckProgress::new(draw_progress);
     let conformity = opened.conformity();
     let read = target.as_ref().map(|target| async move {
         usecase::read(WorkloadHandle::from(target.open(conformity).await?)).await
     });
-    let input = PreviewInput {
-        source: &source,
-        account_id: opened.source.account_id(),
+    let input = AccountsPreviewInput {
+        sources: &sources,
+        account_ids: &account_ids,
         tags: &tags,
         mapping: &mapping,
         mode,
     };
-    let previewed = usecase::preview(input, read, &progress).await;
+    let previewed = usecase::preview_accounts(input, read, &progress).await;
     progress.finish();
     previewed
 }

@@ -11,6 +11,23 @@ use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::{Error, Result};
 
 pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
+    let options = SyncOptions {
+        backup_dir: args.backup_dir.clone(),
+        dry_run: args.dry_run,
+        ..SyncOptions::default()
+    };
+    if let Some(plan) = &args.plan.plan {
+        return super::plan::run(
+            global,
+            &args.plan.targets,
+            plan,
+            &args.checks,
+            &args.workload,
+            Some(options),
+            args.json,
+        )
+        .await;
+    }
     let target = match workload::target(global, &args.workload)? {
         Some(target) => target,
         None if args.checks.demo => workload::demo_target(None),
@@ -30,11 +47,6 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
         draw,
     )
     .await?;
-    let options = SyncOptions {
-        backup_dir: args.backup_dir.clone(),
-        dry_run: args.dry_run,
-        ..SyncOptions::default()
-    };
     let cancel = Cancel::new();
     let on_interrupt = cancel_on_interrupt(&cancel);
     let writing = WriteProgress::new(draw);

@@ -50,11 +50,7 @@ pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
     if arn.to_string() == demo::DEMO_WORKLOAD_ARN {
         return Ok(Some(demo_target(None)));
     }
-    let assume_role_wait = std::env::var("WA_SYNC_ASSUME_ROLE_WAIT_SECS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64);
+    let assume_role_wait = assume_role_wait();
     Ok(Some(Target {
         external_id_from_conformity: super::source_kind(global) == SourceKind::Conformity,
         kind: Kind::Aws {
@@ -67,6 +63,16 @@ pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
             arn,
         },
     }))
+}
+
+/// How long an `AccessDenied` from `AssumeRole` is retried (`WA_SYNC_ASSUME_ROLE_WAIT_SECS`;
+/// default the engine's).
+pub fn assume_role_wait() -> Option<Duration> {
+    std::env::var("WA_SYNC_ASSUME_ROLE_WAIT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
 }
 
 /// The demo workload in `path` (default: the user's data directory).

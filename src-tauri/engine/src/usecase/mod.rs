@@ -79,11 +79,44 @@ pub struct Previewed<'w> {
     pub workload: Option<(WorkloadHandle<'w>, WorkloadSnapshot)>,
 }
 
+/// The checks of several accounts counted together (`wa-sync preview --account-id A
+/// --account-id B`), each account's under its own rule settings.
+pub struct AccountsPreviewInput<'a> {
+    /// One per account, fetched concurrently (their clients' limiters bound the requests).
+    pub sources: &'a [Source<'a>],
+    /// The accounts the report names (empty for saved files).
+    pub account_ids: &'a [String],
+    pub tags: &'a TagFilter,
+    pub mapping: &'a Mapping,
+    pub mode: NotesMode,
+}
+
 /// Reads the checks and, when `read_workload` is given, the workload's notes at the same time
 /// (that future opens the workload, assuming a role, and reads it: see [`read`]); then
 /// computes every question's new notes.
 pub async fn preview<'w, E, F>(
     input: PreviewInput<'_>,
+    read_workload: Option<F>,
+    progress: &dyn Progress,
+) -> Result<Previewed<'w>, E>
+where
+    E: From<Error>,
+    F: Future<Output = Result<(WorkloadHandle<'w>, WorkloadSnapshot), E>>,
+{
+    let account_ids: Vec<String> = input.account_id.into_iter().map(str::to_string).collect();
+    let input = AccountsPreviewInput {
+        sources: std::slice::from_ref(input.source),
+        account_ids: &account_ids,
+        tags: input.tags,
+        mapping: input.mapping,
+        mode: input.mode,
+    };
+    preview_accounts(input, read_workload, progress).await
+}
+
+/// [`preview`] of several accounts' checks counted together.
+pub async fn preview_accounts<'w, E, F>(
+    input: AccountsPreviewInput<'_>,
     read_workload: Option<F>,
     progress: &dyn Progress,
 ) -> Result<Previewed<'w>, E>
@@ -100,14 +133,21 @@ where
     // Boxed: both futures are large, and a caller's stack (a debug build's tokio worker) is not.
     let read_workload = Box::pin(read_workload);
     let read_checks = Box::pin(async {
-        preview::collect(input.source, input.tags, input.mapping, progress)
-            .await
-            .map_err(E::from)
+        let summed = SummedProgress::new(progress, input.sources.len());
+        let each = input.sources.iter().enumerate().map(|(i, source)| {
+            let progress = summed.part(i);
+            async move { preview::collect(source, input.tags, input.mapping, &progress).await }
+        });
+        let mut parts = futures::future::try_join_all(each).await.map_err(E::from)?;
+        Ok(match parts.len() {
+            1 => parts.remove(0),
+            _ => Collected::merge(input.mapping, parts),
+        })
     });
     let (collected, workload) = futures::try_join!(read_checks, read_workload)?;
     let current = workload.as_ref().map(|(_, s)| s.current_notes());
-    let report = preview::report(
-        input.account_id,
+    let report = preview::report_for_accounts(
+        input.account_ids,
         input.tags,
         input.mapping,
         &collected,
@@ -119,6 +159,48 @@ where
         collected,
         workload,
     })
+}
+
+/// Several sources' fetching progress as one: the sums of what each has fetched and expects.
+struct SummedProgress<'p> {
+    progress: &'p dyn Progress,
+    counts: std::sync::Mutex<Vec<(u64, u64)>>,
+}
+
+impl<'p> SummedProgress<'p> {
+    fn new(progress: &'p dyn Progress, parts: usize) -> Self {
+        SummedProgress {
+            progress,
+            counts: std::sync::Mutex::new(vec![(0, 0); parts]),
+        }
+    }
+
+    fn part(&self, index: usize) -> PartProgress<'_, 'p> {
+        PartProgress { sum: self, index }
+    }
+}
+
+/// One source's share of a [`SummedProgress`].
+struct PartProgress<'s, 'p> {
+    sum: &'s SummedProgress<'p>,
+    index: usize,
+}
+
+impl Progress for PartProgress<'_, '_> {
+    fn checks_fetched(&self, fetched: u64, total: u64) {
+        let (fetched, total) = {
+            let mut counts = self
+                .sum
+                .counts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            counts[self.index] = (fetched, total);
+            counts
+                .iter()
+                .fold((0, 0), |(f, t), (pf, pt)| (f + pf, t + pt))
+        };
+        self.sum.progress.checks_fetched(fetched, total);
+    }
 }
 
 /// A workload with its notes as they are now: what [`preview`]'s `read_workload` gives.

@@ -9,16 +9,15 @@
 //! - Everything is validated before anything is sent; a target that fails later fails alone,
 //!   and its result says why.
 
-use super::{Cancel, Keys};
+use super::{Cancel, Keys, Previewed, WorkloadHandle};
 use crate::checks::{NoProgress, TagFilter};
 use crate::conformity::ConformityClient;
 use crate::credentials::{validate_external_id, validate_role_arn, AwsAuth};
 use crate::keychain::KeyKind;
 use crate::mapping::Mapping;
-use crate::notes::NotesMode;
 use crate::plan::{Plan, SourceKind, Target};
 use crate::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
-use crate::sync::{self, SyncOptions, SyncProgress};
+use crate::sync::{SyncOptions, SyncProgress};
 use crate::visionone::VisionOneClient;
 use crate::wellarchitected::demo::{self as demo_workload, DemoWorkload};
 use crate::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
@@ -466,14 +465,13 @@ async fn target_outcome(
     let (collected, (workload, snapshot)) =
         futures::try_join!(Box::pin(checks), Box::pin(workload))?;
     let current = snapshot.current_notes();
-    let mode: NotesMode = target.target.notes_mode;
     let report = preview::report_for_accounts(
         &target.target.account_ids,
         &target.tags,
         run.mapping,
         &collected,
         Some(&current),
-        mode,
+        target.target.notes_mode,
     );
     let Some(options) = &run.sync else {
         return Ok(report);
@@ -482,11 +480,14 @@ async fn target_outcome(
         target: Some(name.clone()),
         ..options.clone()
     };
+    let previewed = Previewed {
+        report,
+        collected,
+        workload: Some((WorkloadHandle::from(workload), snapshot)),
+    };
     let writes = TargetWrites { name, progress };
-    let written = Box::pin(sync::sync(
-        &workload, &snapshot, report, &options, cancel, &writes,
-    ))
-    .await?;
+    // The same push as a single sync's: backup first, history after.
+    let written = Box::pin(super::push(&previewed, |_| true, &options, cancel, &writes)).await?;
     Ok(written)
 }
 

@@ -1,0 +1,212 @@
+//! `wa-sync preview --plan FILE` and `wa-sync sync --plan FILE`: every chosen target of a plan
+//! in one run (`usecase::plan`), one summary table or one JSON document, and the exit status of
+//! the whole (docs/spec/cli-contract.md, "Plans").
+
+use super::{api_config, mapping, source_kind, Outcome};
+use crate::args::{ChecksArgs, Global, SourceKind as SourceArg, WorkloadArgs};
+use crate::output;
+use serde_json::{json, Value};
+use std::path::Path;
+use wa_sync_engine::plan::{self as plan_file, SourceKind, Target};
+use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
+use wa_sync_engine::sync::SyncOptions;
+use wa_sync_engine::usecase::plan::{self, PlanProgress, PlanRun, TargetResult, EXIT_DONE};
+use wa_sync_engine::usecase::{Cancel, SystemKeys};
+use wa_sync_engine::{Error, Result};
+
+/// Runs the plan at `path` (only `names`' targets when some are given): a preview when `sync`
+/// is `None`, else a sync with those options.
+pub async fn run(
+    global: &Global,
+    names: &[String],
+    path: &Path,
+    checks: &ChecksArgs,
+    workload: &WorkloadArgs,
+    sync: Option<SyncOptions>,
+    json: bool,
+) -> Result<Outcome> {
+    refuse_single_target_flags(checks, workload)?;
+    let plan = plan_file::load(path)?;
+    let targets = plan::pick(&plan, names)?;
+    let mapping = mapping(global)?;
+    let api = api_config(global);
+    let run = PlanRun {
+        targets: &targets,
+        default_source: match source_kind(global) {
+            SourceArg::Conformity => SourceKind::Conformity,
+            SourceArg::VisionOne => SourceKind::VisionOne,
+        },
+        api: &api,
+        mapping: &mapping,
+        default_profile: global.profile.clone(),
+        assume_role_wait: super::workload::assume_role_wait(),
+        sync,
+    };
+    let cancel = Cancel::new();
+    let on_interrupt = super::sync::cancel_on_interrupt(&cancel);
+    let progress = TargetLines {
+        show: !global.quiet && !json,
+    };
+    let results = plan::run(&run, &SystemKeys, &cancel, &progress).await;
+    on_interrupt.abort();
+    let results = results?;
+
+    if json {
+        output::print_json(&plan_json(path, &targets, &results));
+    } else {
+        output::emit(&summary_table(&targets, &results, run.sync.is_some()));
+    }
+    for result in results.iter().filter(|r| r.exit != EXIT_DONE) {
+        eprintln!(
+            "wa-sync: target {} {}: {}",
+            result.name,
+            if result.report.is_some() {
+                "partly done"
+            } else {
+                "failed"
+            },
+            output::terminal_safe(result.error.as_deref().unwrap_or("failed"))
+        );
+    }
+    Ok(match plan::exit_of(&results) {
+        EXIT_DONE => Outcome::Done,
+        _ => Outcome::Partial,
+    })
+}
+
+/// The flags that name one account and workload have no place beside a plan, which names its
+/// own: refused before anything is read.
+fn refuse_single_target_flags(checks: &ChecksArgs, workload: &WorkloadArgs) -> Result<()> {
+    let given: Vec<&str> = [
+        (!checks.account_ids.is_empty(), "--account-id"),
+        (!checks.filter_tags.is_empty(), "--filter-tag"),
+        (!checks.checks_files.is_empty(), "--checks-file"),
+        (checks.rule_settings_file.is_some(), "--rule-settings-file"),
+        (checks.demo, "--demo"),
+        (workload.workload_arn.is_some(), "--workload-arn"),
+        (workload.role_arn.is_some(), "--role-arn"),
+        (workload.external_id.is_some(), "--external-id"),
+        (workload.demo_workload.is_some(), "--demo-workload"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(Error::bad_input(format!(
+        "{} cannot go with --plan: each target of the plan names its own accounts, tags, \
+         workload and role; edit the plan, or drop --plan",
+        given.join(", ")
+    )))
+}
+
+/// Shows each target's start and end on stderr, one line each.
+struct TargetLines {
+    show: bool,
+}
+
+impl PlanProgress for TargetLines {
+    fn target_started(&self, name: &str) {
+        if self.show {
+            eprintln!("{name}: started");
+        }
+    }
+
+    fn target_finished(&self, result: &TargetResult) {
+        if self.show {
+            eprintln!("{}: {}", result.name, result_word(result));
+        }
+    }
+}
+
+fn result_word(result: &TargetResult) -> &'static str {
+    match (result.exit, &result.report) {
+        (EXIT_DONE, _) => "done",
+        (_, Some(_)) => "partly done",
+        (_, None) => "failed",
+    }
+}
+
+fn source_name(source: SourceKind) -> &'static str {
+    match source {
+        SourceKind::Conformity => "conformity",
+        SourceKind::VisionOne => "vision-one",
+    }
+}
+
+/// One row per target: what it read, where it wrote, and how it ended.
+fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> String {
+    let count = |report: &Option<PreviewReport>, status: QuestionStatus| {
+        report.as_ref().map_or("-".to_string(), |r| {
+            r.questions
+                .iter()
+                .filter(|q| q.status == status)
+                .count()
+                .to_string()
+        })
+    };
+    let rows: Vec<Vec<String>> = targets
+        .iter()
+        .zip(results)
+        .map(|(target, result)| {
+            vec![
+                result.name.clone(),
+                source_name(result.source).to_string(),
+                target.account_ids.join(","),
+                target.workload_arn.clone(),
+                result_word(result).to_string(),
+                count(
+                    &result.report,
+                    if sync {
+                        QuestionStatus::Written
+                    } else {
+                        QuestionStatus::WouldChange
+                    },
+                ),
+                count(&result.report, QuestionStatus::Unchanged),
+                count(&result.report, QuestionStatus::Failed),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "TARGET",
+            "SOURCE",
+            "ACCOUNTS",
+            "WORKLOAD",
+            "RESULT",
+            if sync { "WRITTEN" } else { "WOULD CHANGE" },
+            "UNCHANGED",
+            "FAILED",
+        ],
+        &rows,
+    )
+}
+
+/// `{"plan": FILE, "targets": [...]}`: each target's result with every field of the
+/// single-target `--json` output, `account_id` given as `account_ids`.
+fn plan_json(path: &Path, targets: &[Target], results: &[TargetResult]) -> Value {
+    let targets: Vec<Value> = targets
+        .iter()
+        .zip(results)
+        .map(|(target, result)| {
+            let mut value = serde_json::to_value(result).expect("a result serialises");
+            if let Value::Object(fields) = &mut value {
+                fields.remove("account_id");
+                // A target that failed before its report still says what it was.
+                fields
+                    .entry("account_ids")
+                    .or_insert_with(|| json!(target.account_ids));
+                fields
+                    .entry("workload_arn")
+                    .or_insert_with(|| json!(target.workload_arn));
+                fields
+                    .entry("filter_tags")
+                    .or_insert_with(|| json!(target.filter_tags));
+            }
+            value
+        })
+        .collect();
+    json!({"plan": path.display().to_string(), "targets": targets})
+}
