@@ -211,9 +211,16 @@ pub struct PlanRunRequest {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub enum PlanEvent {
-    Started { target: String },
-    Progress { target: String, event: ProgressEvent },
-    Finished { result: TargetOutcome },
+    Started {
+        target: String,
+    },
+    Progress {
+        target: String,
+        event: ProgressEvent,
+    },
+    Finished {
+        result: TargetOutcome,
+    },
 }
 
 /// How one target of a plan run ended.

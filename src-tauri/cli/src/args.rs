@@ -201,6 +201,14 @@ pub struct SyncArgs {
     /// Do everything but write
     #[arg(long)]
     pub dry_run: bool,
+    /// Save a Well-Architected milestone of the review before the first write (none on a dry
+    /// run); nothing is written if it cannot be saved
+    #[arg(long)]
+    pub milestone: bool,
+    /// Also write a short summary into each pillar's notes of the lens review (the reviewer's
+    /// text around it kept)
+    #[arg(long)]
+    pub pillar_notes: bool,
     /// Print the result as JSON for scripts (fields as in the CLI contract)
     #[arg(long)]
     pub json: bool,

@@ -422,6 +422,22 @@ pub struct PillarReport {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub failures: u64,
     pub by_risk: Tally,
+    /// With pillar notes (`--pillar-notes`): the pillar's notes in the lens review after the
+    /// sync, as for a question (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes: Option<String>,
+    /// The pillar's notes as they were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub current_notes: Option<String>,
+    /// What became of the pillar's notes (`would-change`, `written`, `changed`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes_status: Option<QuestionStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -448,6 +464,10 @@ pub struct PreviewReport {
     pub mapping_reviewed: String,
     pub unmapped_rules: Vec<UnmappedRule>,
     pub warnings: Vec<String>,
+    /// The milestone saved before the first write (`--milestone`): the review as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub milestone: Option<crate::wellarchitected::MilestoneRef>,
 }
 
 /// The workload's lens version as the service reports it: information, since wa-sync goes by
@@ -609,6 +629,10 @@ pub fn report_for_accounts(
                 successes: p.tally.successes(),
                 failures: p.tally.failures(),
                 by_risk: p.tally,
+                notes: None,
+                current_notes: None,
+                notes_status: None,
+                notes_error: None,
             })
             .collect(),
         backup: None,
@@ -622,5 +646,6 @@ pub fn report_for_accounts(
         mapping_reviewed: mapping.reviewed.clone(),
         unmapped_rules: summary.unmapped_rules.clone(),
         warnings,
+        milestone: None,
     }
 }

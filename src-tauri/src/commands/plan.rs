@@ -4,8 +4,8 @@
 
 use super::preview::compute_preview;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::state::AppState;
 use crate::settings::Product;
+use crate::state::AppState;
 use crate::types::{
     PlanEvent, PlanRunRequest, PlanView, PreviewRequest, ProgressEvent, SourceRequest, SyncPoint,
     TargetOutcome, TargetView,
@@ -325,28 +325,12 @@ pub async fn run_plan_run(
         events,
         synced: request.sync,
     };
+    // Each sync keeps its figures in the history itself (usecase::push).
     let results = usecase::plan::run(&run, state, cancel, &progress).await?;
-    if request.sync {
-        record_history(state, &results);
-    }
     Ok(results
         .iter()
         .map(|r| target_outcome(r, request.sync))
         .collect())
-}
-
-/// Keeps each synced target's figures for its trend and chart (and the command line's
-/// `wa-sync history`); a history that cannot be written is logged, the sync stands.
-fn record_history(state: &AppState, results: &[usecase::plan::TargetResult]) {
-    let dir = state.history_dir();
-    for result in results {
-        let Some(report) = result.report.as_ref().filter(|_| result.exit != EXIT_FAILED) else {
-            continue;
-        };
-        if let Err(e) = history::save(&dir, &history::record(report, Some(&result.name))) {
-            log::warn!("history of {}: {e}", result.name);
-        }
-    }
 }
 
 /// The demo plan's "Preview all": each target's tags on the demo data, against the demo
@@ -378,15 +362,13 @@ async fn run_demo_plan_preview(
             notes_mode: "replace-block".into(),
         };
         let progress = forward_to(events, &target.name);
-        let outcome = match super::cancellable(
-            cancel.clone(),
-            compute_preview(state, &preview, &progress),
-        )
-        .await
-        {
-            Ok(previewed) => summarise(&target.name, false, &previewed.report),
-            Err(e) => TargetOutcome::failed(&target.name, e.message),
-        };
+        let outcome =
+            match super::cancellable(cancel.clone(), compute_preview(state, &preview, &progress))
+                .await
+            {
+                Ok(previewed) => summarise(&target.name, false, &previewed.report),
+                Err(e) => TargetOutcome::failed(&target.name, e.message),
+            };
         let _ = events.send(PlanEvent::Finished {
             result: outcome.clone(),
         });

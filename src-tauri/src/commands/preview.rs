@@ -2,18 +2,18 @@
 //! notes as they are now. Nothing is written anywhere.
 
 use super::source::{open_source, target_product};
-use crate::aws::aws_error;
-use wa_sync_engine::credentials::AwsAuth;
-use wa_sync_engine::keychain::KeyKind;
-use wa_sync_engine::plan::Target;
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
+use crate::aws::aws_error;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{AppState, LastRun};
 use crate::types::{PreviewRequest, ProgressEvent, SourceRequest};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
+use wa_sync_engine::credentials::AwsAuth;
+use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::plan::Target;
 use wa_sync_engine::preview::{PreviewReport, TagMatchCount};
 use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
 use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
@@ -113,9 +113,9 @@ async fn workload_target<'a>(
 async fn target_workload(state: &AppState, target: &Target) -> AppResult<AwsWorkload> {
     let arn = WorkloadArn::parse(&target.workload_arn)?;
     let external_id = match (&target.role_arn, &target.external_id) {
-        (Some(_), None) if target_product(state, target) == KeyKind::Conformity => Some(
-            usecase::source::external_id(&state.api_config(), state).await?,
-        ),
+        (Some(_), None) if target_product(state, target) == KeyKind::Conformity => {
+            Some(usecase::source::external_id(&state.api_config(), state).await?)
+        }
         (_, given) => given.clone(),
     };
     let auth = AwsAuth {

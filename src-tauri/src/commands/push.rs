@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use tauri::ipc::Channel;
 use tauri::State;
 use wa_sync_engine::preview::PreviewReport;
+use wa_sync_engine::sync::SyncOptions;
 use wa_sync_engine::usecase::{self, Cancel};
 
 /// Previews again against the workload's notes as they are now, then backs them up and writes
@@ -58,10 +59,18 @@ pub async fn run_push(
     let _ = progress.send(ProgressEvent::Stage {
         stage: "pushing".into(),
     });
+    // A plan target's push is one of its syncs: its history record carries its name.
+    let options = SyncOptions {
+        target: match &request.preview.source {
+            SourceRequest::Target { name } => Some(name.clone()),
+            _ => None,
+        },
+        ..state.sync_options()
+    };
     let result = usecase::push(
         &previewed,
         |id| !opted_out.contains(id),
-        &state.sync_options(),
+        &options,
         &cancel,
         &ChannelSyncProgress(progress),
     )

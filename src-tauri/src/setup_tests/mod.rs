@@ -96,6 +96,7 @@ pub(crate) fn start_fakes() -> Fakes {
                         alias: "serverless".into(),
                         version: "1".into(),
                         answers: vec![],
+                        ..LensReview::default()
                     }],
                     ..Workload::standard(NOLENS_ID, "Serverless only", AWS_ACCOUNT, REGION)
                 },

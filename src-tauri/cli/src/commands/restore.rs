@@ -1,12 +1,14 @@
 //! `wa-sync restore`: puts back the notes a sync replaced, for the questions that still hold what
 //! the sync wrote (`--force`: all of them). The workload must be named with `--workload-arn`
-//! (and match the backup's), or confirmed with `--yes`.
+//! (and match the backup's), or confirmed with `--yes`. A sync with pillar notes has its pillars
+//! restored the same way; a sync that saved a milestone is named with it, checked to still exist,
+//! so the reviewer can compare the review before the sync in the console.
 
 use super::sync::cancel_on_interrupt;
 use super::{conformity_client, workload, Outcome};
 use crate::args::{Global, RestoreArgs, WorkloadArgs};
 use crate::output::{self, WriteProgress};
-use wa_sync_engine::sync::{Backup, RestoreReport, RestoreStatus, SyncOptions};
+use wa_sync_engine::sync::{Backup, RestoreMilestone, RestoreReport, RestoreStatus, SyncOptions};
 use wa_sync_engine::usecase::{self, Cancel};
 use wa_sync_engine::wellarchitected::WorkloadArn;
 use wa_sync_engine::{Error, Result};
@@ -107,6 +109,7 @@ fn outcome(report: &RestoreReport) -> Outcome {
     let failed: Vec<String> = report
         .questions
         .iter()
+        .chain(&report.pillars)
         .filter(|q| matches!(q.status, RestoreStatus::Failed | RestoreStatus::NotWritten))
         .map(|q| match &q.error {
             Some(e) => format!("{} ({e})", q.question_id),
@@ -125,17 +128,26 @@ fn outcome(report: &RestoreReport) -> Outcome {
 }
 
 fn print_report(report: &RestoreReport) {
+    let pillar_ids: Vec<&str> = (report.pillars.iter())
+        .map(|p| p.question_id.as_str())
+        .collect();
     let rows: Vec<Vec<String>> = report
         .questions
         .iter()
+        .chain(&report.pillars)
         .map(|q| {
             let status = serde_json::to_value(q.status)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             let detail = q.error.as_ref().or(q.reason.as_ref());
+            let name = if pillar_ids.contains(&q.question_id.as_str()) {
+                format!("pillar {}", q.question_id)
+            } else {
+                q.question_id.clone()
+            };
             vec![
-                q.question_id.clone(),
+                name,
                 match detail {
                     Some(d) => format!("{status}: {d}"),
                     None => status,
@@ -148,7 +160,11 @@ fn print_report(report: &RestoreReport) {
         report.workload_arn, report.restored_from
     ));
     output::print_table(&["QUESTION", "STATUS"], &rows);
-    let count = |s: RestoreStatus| report.questions.iter().filter(|q| q.status == s).count();
+    let count = |s: RestoreStatus| {
+        (report.questions.iter().chain(&report.pillars))
+            .filter(|q| q.status == s)
+            .count()
+    };
     output::emit(&format!(
         "\n{} written, {} unchanged, {} would change, {} kept as they are, {} failed\n",
         count(RestoreStatus::Written),
@@ -161,5 +177,27 @@ fn print_report(report: &RestoreReport) {
         output::emit(&format!(
             "The notes that were replaced are backed up in {b}\n"
         ));
+    }
+    if let Some(m) = &report.milestone {
+        output::emit(&milestone_line(m));
+    }
+}
+
+fn milestone_line(m: &RestoreMilestone) -> String {
+    match (&m.error, m.exists) {
+        (_, true) => format!(
+            "Milestone {} \"{}\" holds the review as it was before that sync: compare it in the \
+             Well-Architected Tool (workload > Milestones)\n",
+            m.number, m.name
+        ),
+        (Some(e), false) => format!(
+            "The sync saved milestone {} \"{}\" before writing; it could not be checked: {e}\n",
+            m.number, m.name
+        ),
+        (None, false) => format!(
+            "The sync saved milestone {} \"{}\" before writing, but the workload no longer has \
+             it under that name\n",
+            m.number, m.name
+        ),
     }
 }

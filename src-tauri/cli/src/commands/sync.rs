@@ -14,6 +14,9 @@ pub async fn run(global: &Global, args: SyncArgs) -> Result<Outcome> {
     let options = SyncOptions {
         backup_dir: args.backup_dir.clone(),
         dry_run: args.dry_run,
+        milestone: args.milestone,
+        pillar_notes: args.pillar_notes,
+        notes_mode: args.notes_mode.into(),
         ..SyncOptions::default()
     };
     if let Some(plan) = &args.plan.plan {
@@ -94,7 +97,31 @@ fn summary_line(report: &PreviewReport, dry_run: bool) -> String {
             line.push_str(&format!(", {} {words}", count(status)));
         }
     }
+    let pillar_count = |s: QuestionStatus| {
+        (report.pillars.iter())
+            .filter(|p| p.notes_status == Some(s))
+            .count()
+    };
+    if report.pillars.iter().any(|p| p.notes_status.is_some()) {
+        line.push_str(&format!(
+            "\nPillar notes: {} written, {} unchanged, {} would change, {} failed",
+            pillar_count(QuestionStatus::Written),
+            pillar_count(QuestionStatus::Unchanged),
+            pillar_count(QuestionStatus::WouldChange),
+            pillar_count(QuestionStatus::Failed),
+        ));
+        if pillar_count(QuestionStatus::Changed) > 0 {
+            let changed = pillar_count(QuestionStatus::Changed);
+            line.push_str(&format!(", {changed} edited meanwhile"));
+        }
+    }
     line.push('\n');
+    if let Some(m) = &report.milestone {
+        line.push_str(&format!(
+            "Milestone {} \"{}\" holds the review as it was before this sync\n",
+            m.number, m.name
+        ));
+    }
     if let Some(backup) = &report.backup {
         line.push_str(&format!(
             "Backup of the previous notes: {backup}\n(undo with `wa-sync restore --backup {backup} --workload-arn {}`)\n",
@@ -117,9 +144,23 @@ fn name_unwritten(report: &PreviewReport) -> Outcome {
             })
             .collect()
     };
-    let failed = named(QuestionStatus::Failed);
-    let changed = named(QuestionStatus::Changed);
-    let stopped = named(QuestionStatus::NotWritten);
+    let pillars = |status: QuestionStatus| -> Vec<String> {
+        (report.pillars.iter())
+            .filter(|p| p.notes_status == Some(status))
+            .map(|p| match &p.notes_error {
+                Some(e) if status == QuestionStatus::Failed => {
+                    format!("pillar {} ({e})", p.pillar_id)
+                }
+                _ => format!("pillar {}", p.pillar_id),
+            })
+            .collect()
+    };
+    let mut failed = named(QuestionStatus::Failed);
+    failed.extend(pillars(QuestionStatus::Failed));
+    let mut changed = named(QuestionStatus::Changed);
+    changed.extend(pillars(QuestionStatus::Changed));
+    let mut stopped = named(QuestionStatus::NotWritten);
+    stopped.extend(pillars(QuestionStatus::NotWritten));
     if !failed.is_empty() {
         eprintln!(
             "wa-sync: {} question(s) not written: {}",

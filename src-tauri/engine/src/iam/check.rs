@@ -153,6 +153,59 @@ async fn check_workload_calls(
     if let Some(question) = first {
         check_answer_calls(wa, id, &question, report).await;
     }
+    check_opt_in_calls(wa, id, report).await;
+}
+
+/// The calls of `--pillar-notes` and `--milestone`. GetLensReview, then one pillar's notes
+/// written back unchanged (UpdateLensReview); GetMilestone of milestone 1, where "no such
+/// milestone" proves the permission as well as an answer. CreateMilestone is not tried, as it
+/// would save a milestone in the review: a sync with `--milestone` stops before writing
+/// anything when it is missing.
+async fn check_opt_in_calls(
+    wa: &aws_sdk_wellarchitected::Client,
+    id: &str,
+    report: &mut VerifyReport,
+) {
+    let r = wa
+        .get_lens_review()
+        .workload_id(id)
+        .lens_alias(LENS_ALIAS)
+        .send()
+        .await
+        .map_err(|e| sdk_error("GetLensReview", &e));
+    report.record_call("GetLensReview", &r, || "ok".into());
+    let first = r.ok().and_then(|out| {
+        let pillars = out.lens_review()?.pillar_review_summaries();
+        let p = pillars.first()?;
+        Some((
+            p.pillar_id()?.to_string(),
+            p.notes().unwrap_or_default().to_string(),
+        ))
+    });
+    if let Some((pillar, notes)) = first {
+        let r = wa
+            .update_lens_review()
+            .workload_id(id)
+            .lens_alias(LENS_ALIAS)
+            .pillar_notes(&pillar, notes)
+            .send()
+            .await
+            .map_err(|e| sdk_error("UpdateLensReview", &e));
+        report.record_call("UpdateLensReview", &r, || {
+            format!("ok (rewrote pillar {pillar}'s notes unchanged)")
+        });
+    }
+    let r = wa
+        .get_milestone()
+        .workload_id(id)
+        .milestone_number(1)
+        .send()
+        .await;
+    let r = match r {
+        Err(e) if crate::credentials::error_code(&e) == "ResourceNotFoundException" => Ok(None),
+        other => other.map(Some).map_err(|e| sdk_error("GetMilestone", &e)),
+    };
+    report.record_call("GetMilestone", &r, || "ok".into());
 }
 
 /// Reads one question's answer and writes its notes back unchanged, proving `UpdateAnswer`

@@ -21,13 +21,19 @@ use aws_config::SdkConfig;
 /// Conformity's AWS account, which its hosted sync assumes roles from.
 pub const CONFORMITY_PRINCIPAL: &str = "arn:aws:iam::717210094962:root";
 
-/// The Well-Architected actions wa-sync uses, all on the workload.
+/// The Well-Architected actions wa-sync uses, all on the workload: the questions' notes, then
+/// the pillar notes (`--pillar-notes`: GetLensReview, UpdateLensReview) and the milestone
+/// before writing (`--milestone`: CreateMilestone; restore checks it with GetMilestone).
 pub const WORKLOAD_ACTIONS: &[&str] = &[
     "wellarchitected:GetWorkload",
     "wellarchitected:ListLensReviews",
     "wellarchitected:ListAnswers",
     "wellarchitected:GetAnswer",
     "wellarchitected:UpdateAnswer",
+    "wellarchitected:GetLensReview",
+    "wellarchitected:UpdateLensReview",
+    "wellarchitected:CreateMilestone",
+    "wellarchitected:GetMilestone",
 ];
 
 /// The tag wa-sync puts on the role and policy it creates. wa-sync changes an existing role or

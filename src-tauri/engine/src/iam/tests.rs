@@ -56,3 +56,28 @@ fn decodes_iam_documents() {
     );
     assert_eq!(parse_policy_document(&doc.to_string()), Some(doc));
 }
+
+#[test]
+fn the_policy_allows_exactly_the_calls_wa_sync_makes() {
+    let p = permissions_policy(&arn(), false);
+    let actions: Vec<&str> = p["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "wellarchitected:GetWorkload",
+            "wellarchitected:ListLensReviews",
+            "wellarchitected:ListAnswers",
+            "wellarchitected:GetAnswer",
+            "wellarchitected:UpdateAnswer",
+            "wellarchitected:GetLensReview",
+            "wellarchitected:UpdateLensReview",
+            "wellarchitected:CreateMilestone",
+            "wellarchitected:GetMilestone",
+        ]
+    );
+}

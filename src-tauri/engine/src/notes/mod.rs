@@ -1,5 +1,8 @@
 //! The Check Summary Report text and where it goes in a question's notes
-//! (docs/spec/check-summary.md). Pure functions: reading and writing notes is elsewhere.
+//! (docs/spec/check-summary.md), and the pillar summary for a pillar's notes ([`pillar`]): both
+//! placed by [`place_block`]. Pure functions: reading and writing notes is elsewhere.
+
+pub mod pillar;
 
 use crate::checks::RiskLevel;
 use crate::summary::Tally;
@@ -77,7 +80,7 @@ pub fn render_block<S: AsRef<str>>(tally: &Tally, rule_ids: &[S], budget: usize)
 
 /// The longest prefix of `rule_ids` that fits in `room` UTF-16 units, ending in `+N more` for the
 /// rules left out.
-fn fit_rule_list<S: AsRef<str>>(rule_ids: &[S], room: usize) -> Option<String> {
+pub(crate) fn fit_rule_list<S: AsRef<str>>(rule_ids: &[S], room: usize) -> Option<String> {
     let full_len: usize = rule_ids
         .iter()
         .map(|id| utf16_len(id.as_ref()))
@@ -146,24 +149,39 @@ pub fn place<S: AsRef<str>>(
     rule_ids: &[S],
     mode: NotesMode,
 ) -> Result<String, NoRoom> {
+    place_block(current, mode, find_block, |budget| {
+        render_block(tally, rule_ids, budget)
+    })
+}
+
+/// The notes after placing a block: with [`NotesMode::ReplaceBlock`], the block `find` locates
+/// in `current` is replaced, or the block is appended after one blank line, and the reviewer's
+/// text around it stays; with [`NotesMode::Overwrite`], the notes are the block alone.
+/// `render` gets the UTF-16 units left for the block and gives `None` if it cannot fit.
+pub fn place_block(
+    current: &str,
+    mode: NotesMode,
+    find: fn(&str) -> Option<Range<usize>>,
+    render: impl FnOnce(usize) -> Option<String>,
+) -> Result<String, NoRoom> {
+    let found = find(current);
     let (before, after) = match mode {
         NotesMode::Overwrite => ("", ""),
-        NotesMode::ReplaceBlock => match find_block(current) {
+        NotesMode::ReplaceBlock => match &found {
             Some(range) => (&current[..range.start], &current[range.end..]),
             None if current.is_empty() => ("", ""),
             None => (current, ""),
         },
     };
-    let separator =
-        if mode == NotesMode::ReplaceBlock && !before.is_empty() && find_block(current).is_none() {
-            blank_line_after(before)
-        } else {
-            ""
-        };
+    let separator = if mode == NotesMode::ReplaceBlock && !before.is_empty() && found.is_none() {
+        blank_line_after(before)
+    } else {
+        ""
+    };
     let kept = utf16_len(before) + utf16_len(separator) + utf16_len(after);
     let block = NOTES_LIMIT
         .checked_sub(kept)
-        .and_then(|budget| render_block(tally, rule_ids, budget))
+        .and_then(render)
         .ok_or_else(|| {
             tracing::debug!(kept, "no room for the summary beside the reviewer's text");
             NoRoom { kept }
@@ -230,7 +248,7 @@ fn block_end(notes: &str, start: usize) -> Option<usize> {
     })
 }
 
-fn number_after(line: &str, prefix: &str) -> bool {
+pub(crate) fn number_after(line: &str, prefix: &str) -> bool {
     line.strip_prefix(prefix).is_some_and(is_number)
 }
 

@@ -6,8 +6,13 @@
 //! file is refused rather than half-restored. Format `wa-sync-backup/1` (no checksum, no
 //! `written`) is still read; since it does not say what wa-sync wrote, restoring from it needs
 //! `--force`.
+//!
+//! With pillar notes a backup also holds every pillar's notes as they were and the text about
+//! to be written (`pillars`), and with a milestone its number and name (`milestone`); both are
+//! left out when unused, so such a backup is exactly what earlier versions wrote, and backups
+//! without them still restore.
 
-use crate::wellarchitected::WorkloadSnapshot;
+use crate::wellarchitected::{MilestoneRef, PillarNotes, WorkloadSnapshot};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -31,6 +36,18 @@ pub struct BackupQuestion {
     pub written: Option<String>,
 }
 
+/// One pillar of the lens review in a backup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupPillar {
+    pub pillar_id: String,
+    pub name: String,
+    /// The exact notes before the sync (empty: the pillar had none).
+    pub notes: String,
+    /// The notes wa-sync was about to write to this pillar; `None`: it was not to be written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+}
+
 /// Everything needed to put a workload's notes back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backup {
@@ -48,6 +65,12 @@ pub struct Backup {
     pub changed_question_ids: Vec<String>,
     /// Every question of the workload with its notes as they were.
     pub questions: Vec<BackupQuestion>,
+    /// Every pillar of the lens review with its notes as they were (pillar notes only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pillars: Vec<BackupPillar>,
+    /// The milestone saved before the first write: the review as it was, kept by the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<MilestoneRef>,
     /// `sha256:<hex>` of the backup's compact JSON without this field (format 2 on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
@@ -80,10 +103,50 @@ impl Backup {
                         .map(|(_, text)| text.clone()),
                 })
                 .collect(),
+            pillars: Vec::new(),
+            milestone: None,
             checksum: None,
         };
         backup.checksum = Some(backup.content_checksum());
         backup
+    }
+
+    /// The backup with the lens review's pillars as they were (`before`) and the notes about to
+    /// be written to some of them (`written`, by pillar ID).
+    pub fn with_pillars(mut self, before: &[PillarNotes], written: &[(String, String)]) -> Backup {
+        self.pillars = before
+            .iter()
+            .map(|p| BackupPillar {
+                pillar_id: p.pillar_id.clone(),
+                name: p.name.clone(),
+                notes: p.notes.clone(),
+                written: written
+                    .iter()
+                    .find(|(id, _)| *id == p.pillar_id)
+                    .map(|(_, text)| text.clone()),
+            })
+            .collect();
+        self.checksum = Some(self.content_checksum());
+        self
+    }
+
+    /// The backup naming the milestone saved before the sync's first write.
+    pub fn with_milestone(mut self, milestone: MilestoneRef) -> Backup {
+        self.milestone = Some(milestone);
+        self.checksum = Some(self.content_checksum());
+        self
+    }
+
+    /// Replaces the backup at `path` (written by [`Backup::write_to`]) with this one, atomically.
+    pub fn rewrite(&self, path: &Path) -> Result<()> {
+        crate::atomic_file::write(path, &self.to_bytes())
+            .map_err(|e| Error::io(format!("updating the backup {}", path.display()), e))
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut text = serde_json::to_vec_pretty(self).expect("backups serialise");
+        text.push(b'\n');
+        text
     }
 
     fn content_checksum(&self) -> String {
@@ -121,8 +184,7 @@ impl Backup {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
-        let mut text = serde_json::to_vec_pretty(self).expect("backups serialise");
-        text.push(b'\n');
+        let text = self.to_bytes();
         for n in 0..1000 {
             let suffix = if n == 0 {
                 String::new()

@@ -6,13 +6,21 @@
 //! read again just before its write and skipped as `changed` if someone edited it since the
 //! plan. Restore puts back only what wa-sync wrote: a question edited after the sync is left as
 //! it is and named, unless forced.
+//!
+//! Two opt-ins: with `milestone`, a Well-Architected milestone is saved after the backup and
+//! before the first write (none is saved if the milestone cannot be: nothing is written then),
+//! so the review's own history holds the state before the sync; with `pillar_notes`, each
+//! pillar's notes in the lens review get a summary ([`pillars`]), backed up, compared and
+//! restored as the questions' are.
 
 mod backup;
+pub mod milestone;
+pub mod pillars;
 mod restore;
 pub mod writer;
 
-pub use backup::{Backup, BackupQuestion, BACKUP_FORMAT, BACKUP_FORMAT_V1};
-pub use restore::{restore, RestoreQuestion, RestoreReport, RestoreStatus};
+pub use backup::{Backup, BackupPillar, BackupQuestion, BACKUP_FORMAT, BACKUP_FORMAT_V1};
+pub use restore::{restore, RestoreMilestone, RestoreQuestion, RestoreReport, RestoreStatus};
 pub use writer::WriteWindow;
 
 use crate::checks::TagFilter;
@@ -110,6 +118,8 @@ pub struct SyncOptions {
     pub pillar_notes: bool,
     /// The plan target being synced (names its milestone and history record).
     pub target: Option<String>,
+    /// Where pillar summaries go in the pillars' notes (the questions' mode is the preview's).
+    pub notes_mode: NotesMode,
 }
 
 impl SyncOptions {
@@ -177,15 +187,41 @@ pub async fn sync(
             })
         })
         .collect();
-    if options.dry_run || writes.is_empty() {
+    let pillars_before = if options.pillar_notes {
+        Some(pillars::read_and_plan(workload, &mut report, options.notes_mode).await?)
+    } else {
+        None
+    };
+    let pillar_writes = pillars::writes(&report);
+    if options.dry_run || (writes.is_empty() && pillar_writes.is_empty()) {
         return Ok(report);
     }
     let written: Vec<(String, String)> = writes
         .iter()
         .map(|w| (w.question_id.clone(), w.notes.clone()))
         .collect();
-    let path = Backup::of(snapshot, "sync", &written).write_to(&options.backup_dir()?)?;
+    let pillars_written: Vec<(String, String)> = pillar_writes
+        .iter()
+        .map(|w| (w.pillar_id.clone(), w.notes.clone()))
+        .collect();
+    let mut backup = Backup::of(snapshot, "sync", &written);
+    if let Some(before) = &pillars_before {
+        backup = backup.with_pillars(before, &pillars_written);
+    }
+    let path = backup.write_to(&options.backup_dir()?)?;
     report.backup = Some(path.display().to_string());
+    if options.milestone {
+        let saved = match milestone::save(workload, snapshot, options.target.as_deref()).await {
+            Ok(saved) => saved,
+            Err(e) => {
+                // Nothing was written: the backup of this sync would only be noise.
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+        };
+        backup.with_milestone(saved.clone()).rewrite(&path)?;
+        report.milestone = Some(saved);
+    }
 
     let window = options.window.clone().unwrap_or_default();
     for (key, outcome) in writer::write_all(workload, writes, window, cancel, progress).await {
@@ -207,6 +243,8 @@ pub async fn sync(
             }
         }
     }
+    let outcomes = pillars::write_all(workload, pillar_writes, cancel).await;
+    pillars::record(&mut report, outcomes);
     Ok(report)
 }
 
@@ -238,6 +276,9 @@ pub fn rfc3339(secs: u64) -> String {
         rem % 60
     )
 }
+
+#[cfg(test)]
+mod aws_tests;
 
 #[cfg(test)]
 mod tests {

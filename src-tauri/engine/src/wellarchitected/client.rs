@@ -5,8 +5,13 @@
 //! one GetAnswer per question for its notes (summaries carry no notes). Writes: UpdateAnswer with
 //! `Notes` only, never `SelectedChoices`, `ChoiceUpdates`, `IsApplicable` or `Reason`, so the
 //! reviewer's answers stay as they are. The region is the workload ARN's.
+//!
+//! Only when asked: GetLensReview and UpdateLensReview with one pillar's `PillarNotes` (the
+//! pillar summaries), CreateMilestone and GetMilestone (a milestone before writing, and
+//! restore's check that it is still there). A role set up before these existed lacks them, so
+//! a plain sync never calls them.
 
-use super::{QuestionNotes, WorkloadArn, WorkloadSnapshot};
+use super::{PillarNotes, QuestionNotes, WorkloadArn, WorkloadSnapshot};
 use crate::credentials::ThrottleCounter;
 use crate::credentials::{config_for, sdk_error, AwsAuth};
 use crate::{Error, Result};
@@ -204,6 +209,115 @@ impl AwsWorkload {
                 }
             })?;
         Ok(())
+    }
+
+    /// Every pillar of the lens review with its notes, in lens order (GetLensReview).
+    pub async fn pillar_notes(&self) -> Result<Vec<PillarNotes>> {
+        let out = self
+            .client
+            .get_lens_review()
+            .workload_id(&self.arn.workload_id)
+            .lens_alias(LENS_ALIAS)
+            .send()
+            .await
+            .map_err(|e| self.map_write_error("GetLensReview", &e))?;
+        let pillars = out.lens_review().map(|l| l.pillar_review_summaries());
+        Ok(pillars
+            .unwrap_or_default()
+            .iter()
+            .map(|p| PillarNotes {
+                pillar_id: p.pillar_id().unwrap_or_default().to_string(),
+                name: p.pillar_name().unwrap_or_default().to_string(),
+                notes: p.notes().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    /// Writes one pillar's notes: the body carries `PillarNotes` with that pillar alone, so the
+    /// other pillars' notes and the lens notes stay as they are.
+    pub async fn update_pillar_notes(&self, pillar_id: &str, notes: &str) -> Result<()> {
+        self.client
+            .update_lens_review()
+            .workload_id(&self.arn.workload_id)
+            .lens_alias(LENS_ALIAS)
+            .pillar_notes(pillar_id, notes)
+            .send()
+            .await
+            .map_err(|e| {
+                let base = self.map_write_error(&format!("UpdateLensReview {pillar_id}"), &e);
+                match crate::credentials::error_code(&e).as_str() {
+                    "ValidationException" => Error::Api(format!(
+                        "{base} (the Well-Architected Tool refused the pillar notes; at most 2,084 characters)"
+                    )),
+                    _ => base,
+                }
+            })?;
+        Ok(())
+    }
+
+    /// Saves a milestone (CreateMilestone); `None` when the name is taken (ConflictException).
+    pub async fn create_milestone(&self, name: &str) -> Result<Option<i32>> {
+        let out = self
+            .client
+            .create_milestone()
+            .workload_id(&self.arn.workload_id)
+            .milestone_name(name)
+            .send()
+            .await;
+        match out {
+            Ok(out) => Ok(Some(out.milestone_number().unwrap_or_default())),
+            Err(e) if crate::credentials::error_code(&e) == "ConflictException" => Ok(None),
+            Err(e) if crate::credentials::error_code(&e) == "ServiceQuotaExceededException" => {
+                Err(Error::Api(format!(
+                    "{} (a workload keeps at most 100 milestones; sync without --milestone, or \
+                     save the review elsewhere)",
+                    sdk_error(&self.what("CreateMilestone"), &e)
+                )))
+            }
+            Err(e) => Err(self.map_write_error("CreateMilestone", &e)),
+        }
+    }
+
+    /// The name of milestone `number` (GetMilestone); `None` when the workload has none.
+    pub async fn milestone_name(&self, number: i32) -> Result<Option<String>> {
+        let out = self
+            .client
+            .get_milestone()
+            .workload_id(&self.arn.workload_id)
+            .milestone_number(number)
+            .send()
+            .await;
+        match out {
+            Ok(out) => Ok(Some(
+                out.milestone()
+                    .and_then(|m| m.milestone_name())
+                    .unwrap_or_default()
+                    .to_string(),
+            )),
+            Err(e) if crate::credentials::error_code(&e) == "ResourceNotFoundException" => Ok(None),
+            Err(e) => Err(self.map_write_error("GetMilestone", &e)),
+        }
+    }
+
+    /// Errors of the calls a plain sync does not make: a refusal names the permission the role
+    /// lacks, as that is the likely cause for a role set up before wa-sync used it.
+    fn map_write_error<E>(
+        &self,
+        op: &str,
+        err: &wa::error::SdkError<E, wa::config::http::HttpResponse>,
+    ) -> Error
+    where
+        E: wa::error::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let action = op.split(' ').next().unwrap_or(op);
+        match crate::credentials::error_code(err).as_str() {
+            "AccessDeniedException" => Error::Auth(format!(
+                "{}: add wellarchitected:{action} on the workload to the role's policy \
+                 (`wa-sync iam policy` prints the whole policy; `wa-sync iam create` updates it)",
+                sdk_error(&self.what(op), err)
+            )),
+            _ => self.map_read_error(op, err),
+        }
     }
 
     /// Workloads visible to the credentials in this region, for pickers: (ARN, name).

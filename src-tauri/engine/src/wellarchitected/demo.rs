@@ -1,12 +1,27 @@
 //! The demo workload: a simulated Well-Architected workload kept in a JSON file (a
 //! [`WorkloadSnapshot`]), so the desktop app and `--demo` can preview, sync, back up and restore
 //! offline. It has the 57 questions of the built-in lens and a little reviewer text in a few.
+//! Pillar notes and milestones, once used, are kept in the same file beside the snapshot.
 
-use super::{QuestionNotes, WorkloadSnapshot};
-use crate::mapping::Lens;
+use super::{MilestoneRef, PillarNotes, QuestionNotes, WorkloadSnapshot};
+use crate::mapping::{lens::PILLARS, Lens};
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tokio::sync::Mutex;
+
+/// The file: the snapshot's members, then what only pillar notes and milestones add (absent
+/// from files written before them, and from files of a demo that never used them).
+#[derive(Serialize, Deserialize)]
+struct DemoFile {
+    #[serde(flatten)]
+    snapshot: WorkloadSnapshot,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pillar_notes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    milestones: Vec<MilestoneRef>,
+}
 
 /// The demo workload's ARN (account 000000000000 does not exist in AWS).
 pub const DEMO_WORKLOAD_ARN: &str =
@@ -81,12 +96,67 @@ impl DemoWorkload {
     /// Puts the demo workload back as it starts.
     pub async fn reset(&self) -> Result<()> {
         let _guard = self.lock.lock().await;
-        write(&self.path, &initial_snapshot())
+        write(&self.path, &DemoFile::initial())
     }
 
     pub async fn snapshot(&self) -> Result<WorkloadSnapshot> {
         let _guard = self.lock.lock().await;
-        self.read()
+        Ok(self.read()?.snapshot)
+    }
+
+    /// The six pillars with their notes.
+    pub async fn pillar_notes(&self) -> Result<Vec<PillarNotes>> {
+        let _guard = self.lock.lock().await;
+        let file = self.read()?;
+        Ok(PILLARS
+            .iter()
+            .map(|(id, name, _)| PillarNotes {
+                pillar_id: id.to_string(),
+                name: name.to_string(),
+                notes: file.pillar_notes.get(*id).cloned().unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub async fn update_pillar_notes(&self, pillar_id: &str, notes: &str) -> Result<()> {
+        if notes.encode_utf16().count() > crate::notes::NOTES_LIMIT {
+            return Err(Error::Api(format!(
+                "UpdateLensReview {pillar_id}: ValidationException: notes longer than {} characters",
+                crate::notes::NOTES_LIMIT
+            )));
+        }
+        if !PILLARS.iter().any(|(id, _, _)| *id == pillar_id) {
+            return Err(Error::NotFound(format!(
+                "UpdateLensReview {pillar_id}: the demo workload has no such pillar"
+            )));
+        }
+        let _guard = self.lock.lock().await;
+        let mut file = self.read()?;
+        file.pillar_notes
+            .insert(pillar_id.to_string(), notes.to_string());
+        write(&self.path, &file)
+    }
+
+    pub async fn create_milestone(&self, name: &str) -> Result<Option<i32>> {
+        let _guard = self.lock.lock().await;
+        let mut file = self.read()?;
+        if file.milestones.iter().any(|m| m.name == name) {
+            return Ok(None);
+        }
+        let number = file.milestones.len() as i32 + 1;
+        file.milestones.push(MilestoneRef {
+            number,
+            name: name.to_string(),
+        });
+        write(&self.path, &file)?;
+        Ok(Some(number))
+    }
+
+    pub async fn milestone_name(&self, number: i32) -> Result<Option<String>> {
+        let _guard = self.lock.lock().await;
+        let file = self.read()?;
+        let found = file.milestones.into_iter().find(|m| m.number == number);
+        Ok(found.map(|m| m.name))
     }
 
     pub async fn read_notes(&self, question_id: &str) -> Result<String> {
@@ -110,8 +180,9 @@ impl DemoWorkload {
             )));
         }
         let _guard = self.lock.lock().await;
-        let mut snapshot = self.read()?;
-        let Some(q) = snapshot
+        let mut file = self.read()?;
+        let Some(q) = file
+            .snapshot
             .questions
             .iter_mut()
             .find(|q| q.question_id == question_id)
@@ -121,10 +192,10 @@ impl DemoWorkload {
             )));
         };
         q.notes = notes.to_string();
-        write(&self.path, &snapshot)
+        write(&self.path, &file)
     }
 
-    fn read(&self) -> Result<WorkloadSnapshot> {
+    fn read(&self) -> Result<DemoFile> {
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 Error::Io(format!(
@@ -133,9 +204,9 @@ impl DemoWorkload {
                 ))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let snapshot = initial_snapshot();
-                write(&self.path, &snapshot)?;
-                Ok(snapshot)
+                let file = DemoFile::initial();
+                write(&self.path, &file)?;
+                Ok(file)
             }
             Err(e) => Err(Error::io(
                 format!("reading the demo workload {}", self.path.display()),
@@ -145,8 +216,18 @@ impl DemoWorkload {
     }
 }
 
+impl DemoFile {
+    fn initial() -> DemoFile {
+        DemoFile {
+            snapshot: initial_snapshot(),
+            pillar_notes: BTreeMap::new(),
+            milestones: Vec::new(),
+        }
+    }
+}
+
 /// Writes the file atomically, so a crash never leaves half a workload.
-fn write(path: &Path, snapshot: &WorkloadSnapshot) -> Result<()> {
+fn write(path: &Path, snapshot: &DemoFile) -> Result<()> {
     let what = || format!("writing the demo workload {}", path.display());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(what(), e))?;

@@ -59,6 +59,28 @@ impl WorkloadSnapshot {
     }
 }
 
+/// One pillar of the workload's lens review, with its notes as they are now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PillarNotes {
+    pub pillar_id: String,
+    /// As the lens names it (`Security`).
+    pub name: String,
+    /// Empty when the pillar has no notes.
+    pub notes: String,
+}
+
+/// A Well-Architected milestone: the review as it was when saved, kept by the service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/bindings/")
+)]
+pub struct MilestoneRef {
+    pub number: i32,
+    pub name: String,
+}
+
 /// The workload a sync or restore reads and writes: a real one or the demo file.
 #[derive(Debug)]
 pub enum Workload {
@@ -96,6 +118,39 @@ impl Workload {
         match self {
             Workload::Aws(w) => w.throttled_responses(),
             Workload::Demo(_) => 0,
+        }
+    }
+
+    /// Every pillar of the lens review with its notes (GetLensReview), in lens order.
+    pub async fn pillar_notes(&self) -> crate::Result<Vec<PillarNotes>> {
+        match self {
+            Workload::Aws(w) => w.pillar_notes().await,
+            Workload::Demo(w) => w.pillar_notes().await,
+        }
+    }
+
+    /// Replaces one pillar's notes in the lens review (UpdateLensReview), nothing else.
+    pub async fn update_pillar_notes(&self, pillar_id: &str, notes: &str) -> crate::Result<()> {
+        match self {
+            Workload::Aws(w) => w.update_pillar_notes(pillar_id, notes).await,
+            Workload::Demo(w) => w.update_pillar_notes(pillar_id, notes).await,
+        }
+    }
+
+    /// Saves a milestone named `name`: its number, or `None` when the workload already has a
+    /// milestone of that name.
+    pub async fn create_milestone(&self, name: &str) -> crate::Result<Option<i32>> {
+        match self {
+            Workload::Aws(w) => w.create_milestone(name).await,
+            Workload::Demo(w) => w.create_milestone(name).await,
+        }
+    }
+
+    /// The name of milestone `number`, or `None` when the workload has no such milestone.
+    pub async fn milestone_name(&self, number: i32) -> crate::Result<Option<String>> {
+        match self {
+            Workload::Aws(w) => w.milestone_name(number).await,
+            Workload::Demo(w) => w.milestone_name(number).await,
         }
     }
 

@@ -8,8 +8,12 @@
 //! It is strict wherever a client bug could otherwise go unnoticed: `SelectedChoices`, when sent,
 //! replaces the selection (so `[]` visibly wipes it); `Notes` over 2084 UTF-16 code units is
 //! refused; workloads are regional (the SigV4 credential-scope region must match); unsigned
-//! requests are refused; paging tokens are opaque and bound to their listing; `MilestoneNumber`
-//! (read-only history) is refused, as the fake has no milestones.
+//! requests are refused; paging tokens are opaque and bound to their listing; a read with
+//! `MilestoneNumber` answers from that milestone's copy of the workload, as it was when saved.
+//!
+//! By concern: this file holds the state, routing and the workload and answer operations;
+//! [`milestones`] CreateMilestone, ListMilestones and GetMilestone; [`lens_reviews`]
+//! GetLensReview and UpdateLensReview (the pillar notes).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,15 +26,21 @@ use serde_json::{json, Map, Value};
 
 use crate::server::{lock, Served, SharedState};
 
-const LENS_TSV: &str = include_str!("../../../src-tauri/engine/data/lens-wellarchitected.tsv");
+mod lens_reviews;
+mod milestones;
+
+pub use lens_reviews::{pillar_name, LensReviewUpdate};
+pub use milestones::{Milestone, MILESTONES_MAX, MILESTONE_NAME_LEN};
+
+const LENS_TSV: &str = include_str!("../../../../src-tauri/engine/data/lens-wellarchitected.tsv");
 /// Alias of the AWS Well-Architected Framework lens.
 pub const STANDARD_LENS_ALIAS: &str = "wellarchitected";
 /// Model limit of answer `Notes`, counted here in UTF-16 code units (the stricter reading).
 pub const NOTES_MAX_LEN: usize = 2084;
 /// Largest `MaxResults` of these list operations, also used as their default page size.
-const MAX_PAGE: i64 = 50;
+pub(crate) const MAX_PAGE: i64 = 50;
 /// Fixed `UpdatedAt` (2026-01-01T00:00:00Z) so responses are reproducible.
-const UPDATED_AT: i64 = 1_767_225_600;
+pub(crate) const UPDATED_AT: i64 = 1_767_225_600;
 
 /// Everything the fake serves; tests build it, then read or change it through the fake.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +63,11 @@ pub struct WaState {
     pub update_delay: Option<std::time::Duration>,
     /// `UpdateAnswer` on these question IDs answers `400 ValidationException`.
     pub invalid_questions: Vec<String>,
+    /// Operations (`CreateMilestone`, …) refused with `403 AccessDeniedException` for every key,
+    /// as for a role whose policy lacks them.
+    pub denied_operations: Vec<String>,
+    /// The milestones saved so far, of every workload, in the order they were saved.
+    pub milestones: Vec<Milestone>,
 }
 
 /// See [`WaState::edits_after_get`].
@@ -111,6 +126,8 @@ pub struct LensReview {
     pub alias: String,
     pub version: String,
     pub answers: Vec<Answer>,
+    /// Pillar ID → the pillar's notes in this lens review (absent: never set).
+    pub pillar_notes: BTreeMap<String, String>,
 }
 
 impl LensReview {
@@ -121,6 +138,7 @@ impl LensReview {
             alias,
             version,
             answers: standard_lens_answers(),
+            pillar_notes: BTreeMap::new(),
         }
     }
 }
@@ -251,6 +269,17 @@ impl FakeWellArchitected {
         self.served.lock().updates.clone()
     }
 
+    /// Accepted `UpdateLensReview` calls, in order.
+    pub fn lens_review_updates(&self) -> Vec<LensReviewUpdate> {
+        self.served.lock().lens_review_updates.clone()
+    }
+
+    /// The operations of the requests answered so far, in order (`CreateMilestone`, …).
+    pub fn operations(&self) -> Vec<String> {
+        let requests = &self.served.lock().requests;
+        requests.iter().map(|r| r.operation.clone()).collect()
+    }
+
     /// A snapshot of the current state.
     pub fn state(&self) -> WaState {
         self.served.lock().state.clone()
@@ -314,25 +343,25 @@ pub(crate) fn fnv1a(s: &str) -> u64 {
 
 /// A modelled WA error: status, `X-Amzn-ErrorType` code and JSON body members.
 #[derive(Debug)]
-struct WaError {
+pub(crate) struct WaError {
     status: StatusCode,
     code: &'static str,
     body: Map<String, Value>,
 }
 
 impl WaError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         let body = Map::from_iter([("Message".to_string(), Value::String(message.into()))]);
         WaError { status, code, body }
     }
 
-    fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+    pub(crate) fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.body.insert(key.into(), value.into());
         self
     }
 
     /// `ValidationException`; naming the field adds `Reason` and `Fields[{Name, Message}]`.
-    fn invalid(field: Option<&str>, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(field: Option<&str>, message: impl Into<String>) -> Self {
         let message = message.into();
         let err = WaError::new(StatusCode::BAD_REQUEST, "ValidationException", &message);
         match field {
@@ -343,7 +372,7 @@ impl WaError {
         }
     }
 
-    fn not_found(kind: &str, id: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(kind: &str, id: &str, message: impl Into<String>) -> Self {
         WaError::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
             .with("ResourceId", id)
             .with("ResourceType", kind)
@@ -361,6 +390,11 @@ fn route(method: &Method, path: &str) -> Option<(&'static str, Vec<String>)> {
     let op = match (method.as_str(), s.as_slice()) {
         ("GET", ["workloads", _]) => "GetWorkload",
         ("GET", ["workloads", _, "lensReviews"]) => "ListLensReviews",
+        ("GET", ["workloads", _, "lensReviews", _]) => "GetLensReview",
+        ("PATCH", ["workloads", _, "lensReviews", _]) => "UpdateLensReview",
+        ("POST", ["workloads", _, "milestones"]) => "CreateMilestone",
+        ("POST", ["workloads", _, "milestonesSummaries"]) => "ListMilestones",
+        ("GET", ["workloads", _, "milestones", _]) => "GetMilestone",
         ("GET", ["workloads", _, "lensReviews", _, "answers"]) => "ListAnswers",
         ("GET", ["workloads", _, "lensReviews", _, "answers", _]) => "GetAnswer",
         ("PATCH", ["workloads", _, "lensReviews", _, "answers", _]) => "UpdateAnswer",
@@ -371,7 +405,7 @@ fn route(method: &Method, path: &str) -> Option<(&'static str, Vec<String>)> {
 }
 
 /// What handlers need to know about a request.
-struct Call<'a> {
+pub(crate) struct Call<'a> {
     query: &'a [(String, String)],
     body: &'a str,
     key: &'a str,
@@ -408,7 +442,7 @@ impl Call<'_> {
 
 /// One page of `items`. A token is the listing's hash plus an offset: opaque to clients, and
 /// refused when replayed against another listing (workload, lens, filter or Region).
-fn page<T: Clone>(
+pub(crate) fn page<T: Clone>(
     items: &[T],
     max_results: Option<i64>,
     token: Option<&str>,
@@ -521,10 +555,11 @@ fn answer(
 }
 
 #[derive(Default)]
-struct Inner {
+pub(crate) struct Inner {
     state: WaState,
     requests: Vec<WaRequest>,
     updates: Vec<AnswerUpdate>,
+    lens_review_updates: Vec<LensReviewUpdate>,
     rng: u64,
     /// GetAnswer calls answered, per question ID.
     gets: HashMap<String, usize>,
@@ -534,7 +569,8 @@ impl Inner {
     fn dispatch(&mut self, op: &str, labels: &[String], call: &Call) -> Result<Value, WaError> {
         let (key, state) = (call.key, &self.state);
         let denied = state.access_denied_keys.iter().any(|k| k == key)
-            || (state.allowed_keys.as_ref()).is_some_and(|keys| !keys.iter().any(|k| k == key));
+            || (state.allowed_keys.as_ref()).is_some_and(|keys| !keys.iter().any(|k| k == key))
+            || state.denied_operations.iter().any(|o| o == op);
         if denied {
             let workload = labels
                 .first()
@@ -558,12 +594,12 @@ impl Inner {
             .with("ServiceCode", "wellarchitected"));
         }
         if let Some(n) = call.query("MilestoneNumber") {
-            return Err(WaError::not_found(
-                "MILESTONE",
-                n,
-                format!("Milestone {n} not found"),
-            ));
+            return self.at_milestone(op, labels, n, call);
         }
+        self.operation(op, labels, call)
+    }
+
+    fn operation(&mut self, op: &str, labels: &[String], call: &Call) -> Result<Value, WaError> {
         match (op, labels) {
             ("GetWorkload", [w]) => {
                 Ok(json!({ "Workload": workload_json(self.workload(w, call)?) }))
@@ -577,6 +613,11 @@ impl Inner {
                 Ok(response)
             }
             ("UpdateAnswer", [w, lens, q]) => self.update_answer(w, lens, q, call),
+            ("GetLensReview", [w, lens]) => self.get_lens_review(w, lens, call),
+            ("UpdateLensReview", [w, lens]) => self.update_lens_review(w, lens, call),
+            ("CreateMilestone", [w]) => self.create_milestone(w, call),
+            ("ListMilestones", [w]) => self.list_milestones(w, call),
+            ("GetMilestone", [w, n]) => self.get_milestone(w, n, call),
             _ => self.list_workloads(call),
         }
     }
@@ -617,7 +658,7 @@ impl Inner {
     }
 
     /// Index of the workload, if it exists in the Region the request was signed for.
-    fn workload_index(&self, id: &str, call: &Call) -> Result<usize, WaError> {
+    pub(crate) fn workload_index(&self, id: &str, call: &Call) -> Result<usize, WaError> {
         if id.len() != 32 || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             let message = format!("WorkloadId '{id}' must match [0-9a-f]{{32}}");
             return Err(WaError::invalid(Some("WorkloadId"), message));
@@ -629,12 +670,17 @@ impl Inner {
             .ok_or_else(|| WaError::not_found("WORKLOAD", id, missing))
     }
 
-    fn workload(&self, id: &str, call: &Call) -> Result<&Workload, WaError> {
+    pub(crate) fn workload(&self, id: &str, call: &Call) -> Result<&Workload, WaError> {
         Ok(&self.state.workloads[self.workload_index(id, call)?])
     }
 
     /// Indexes of the workload and of one of its lens reviews, by alias or lens ARN.
-    fn lens_index(&self, id: &str, alias: &str, call: &Call) -> Result<(usize, usize), WaError> {
+    pub(crate) fn lens_index(
+        &self,
+        id: &str,
+        alias: &str,
+        call: &Call,
+    ) -> Result<(usize, usize), WaError> {
         let w = self.workload_index(id, call)?;
         let workload = &self.state.workloads[w];
         let matches =
@@ -647,7 +693,7 @@ impl Inner {
         ))
     }
 
-    fn lens(
+    pub(crate) fn lens(
         &self,
         id: &str,
         alias: &str,
@@ -840,7 +886,7 @@ fn find_answer<'a>(lens: &'a LensReview, q: &str) -> Result<&'a Answer, WaError>
         .ok_or_else(missing)
 }
 
-fn lens_arn(region: &str, alias: &str) -> String {
+pub(crate) fn lens_arn(region: &str, alias: &str) -> String {
     format!("arn:aws:wellarchitected:{region}::lens/{alias}")
 }
 
@@ -858,7 +904,7 @@ fn lens_json(region: &str, l: &LensReview) -> Value {
 }
 
 /// `Workload` members.
-fn workload_json(w: &Workload) -> Value {
+pub(crate) fn workload_json(w: &Workload) -> Value {
     let answers: Vec<Answer> = w.lenses.iter().flat_map(|l| l.answers.clone()).collect();
     let lenses: Vec<&String> = w.lenses.iter().map(|l| &l.alias).collect();
     json!({ "WorkloadId": w.id, "WorkloadArn": w.arn(), "WorkloadName": w.name,
@@ -869,7 +915,7 @@ fn workload_json(w: &Workload) -> Value {
 }
 
 /// `WorkloadSummary` members.
-fn workload_summary(w: &Workload) -> Value {
+pub(crate) fn workload_summary(w: &Workload) -> Value {
     let full = workload_json(w);
     let keys = [
         "WorkloadId",
@@ -893,7 +939,7 @@ fn risk(a: &Answer) -> &'static str {
     }
 }
 
-fn risk_counts(answers: &[Answer]) -> Value {
+pub(crate) fn risk_counts(answers: &[Answer]) -> Value {
     let mut counts: HashMap<&str, u64> = HashMap::new();
     answers
         .iter()
@@ -933,7 +979,7 @@ fn answer_response(w: &Workload, lens: &LensReview, a: &Answer) -> Value {
     json!({ "WorkloadId": w.id, "LensAlias": lens.alias, "LensArn": arn, "Answer": answer })
 }
 
-fn with_next(mut body: Value, next: Option<String>) -> Value {
+pub(crate) fn with_next(mut body: Value, next: Option<String>) -> Value {
     if let Some(token) = next {
         body["NextToken"] = json!(token);
     }
@@ -941,462 +987,4 @@ fn with_next(mut body: Value, next: Option<String>) -> Value {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// A response read off the wire, so the fakes are tested without an HTTP client dependency.
-    pub(crate) struct Raw {
-        pub status: u16,
-        pub headers: Vec<(String, String)>,
-        pub body: String,
-    }
-
-    impl Raw {
-        pub fn header(&self, name: &str) -> Option<&str> {
-            let mut headers = self.headers.iter();
-            headers
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        }
-
-        fn json(&self) -> Value {
-            serde_json::from_str(&self.body).expect("JSON body")
-        }
-
-        /// Status and `X-Amzn-ErrorType`.
-        fn error(&self) -> (u16, &str) {
-            (self.status, self.header("x-amzn-errortype").unwrap_or("-"))
-        }
-    }
-
-    /// A SigV4-shaped `Authorization` value (the fakes read only its credential scope).
-    pub(crate) fn sigv4(key: &str, region: &str, service: &str) -> String {
-        let scope = format!("{key}/20260101/{region}/{service}/aws4_request");
-        format!("AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=00")
-    }
-
-    /// One HTTP/1.1 exchange over a fresh connection.
-    pub(crate) async fn raw(
-        url: &str,
-        method: &str,
-        target: &str,
-        auth: Option<&str>,
-        body: &str,
-    ) -> Raw {
-        let host = url.trim_start_matches("http://");
-        let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
-        let auth = auth
-            .map(|a| format!("Authorization: {a}\r\n"))
-            .unwrap_or_default();
-        let length = body.len();
-        let head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
-        let request = format!("{head}Content-Length: {length}\r\n{auth}\r\n{body}");
-        stream.write_all(request.as_bytes()).await.expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.expect("read");
-        let (head, body) = response.split_once("\r\n\r\n").expect("HTTP head");
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .and_then(|s| s.parse().ok());
-        let headers = lines.filter_map(|l| l.split_once(": "));
-        let headers = headers
-            .map(|(k, v)| (k.to_lowercase(), v.to_string()))
-            .collect();
-        Raw {
-            status: status.expect("status"),
-            headers,
-            body: body.to_string(),
-        }
-    }
-
-    const WID: &str = "0123456789abcdef0123456789abcdef";
-    const KEY: &str = "AKIDEXAMPLE";
-    const ANSWERS: &str =
-        "/workloads/0123456789abcdef0123456789abcdef/lensReviews/wellarchitected/answers";
-
-    async fn fake() -> FakeWellArchitected {
-        let workloads = vec![
-            Workload::standard(WID, "shop-prod", "123456789012", "eu-west-1"),
-            Workload::standard(&"b".repeat(32), "shop-test", "123456789012", "eu-west-1"),
-            Workload::standard(&"c".repeat(32), "shop-us", "123456789012", "us-east-1"),
-        ];
-        FakeWellArchitected::start(WaState {
-            workloads,
-            ..WaState::default()
-        })
-        .await
-    }
-
-    /// A request signed by `KEY` for eu-west-1.
-    async fn send(fake: &FakeWellArchitected, method: &str, target: &str, body: &str) -> Raw {
-        let auth = sigv4(KEY, "eu-west-1", "wellarchitected");
-        raw(&fake.endpoint(), method, target, Some(&auth), body).await
-    }
-
-    async fn get(fake: &FakeWellArchitected, target: &str) -> Raw {
-        send(fake, "GET", target, "").await
-    }
-
-    #[test]
-    fn standard_lens_has_the_57_questions() {
-        let answers = standard_lens_answers();
-        let count = |p: &str| answers.iter().filter(|a| a.pillar_id == p).count();
-        let pillars = [
-            "operationalExcellence",
-            "security",
-            "reliability",
-            "performance",
-        ];
-        let pillars = pillars
-            .into_iter()
-            .chain(["costOptimization", "sustainability"]);
-        assert_eq!(
-            pillars.map(count).collect::<Vec<_>>(),
-            [11, 11, 13, 5, 11, 6]
-        );
-        assert!(answers
-            .iter()
-            .all(|a| a.choices.len() == 3 && a.notes.is_none()));
-        assert_eq!(answers[11].question_id, "securely-operate");
-        assert_eq!(answers[11].choices[0], "sec_securely_operate_bp1");
-        assert_eq!(standard_lens_version(), "2024-06-27");
-    }
-
-    #[tokio::test]
-    async fn get_workload_and_lens_reviews_have_aws_shapes() {
-        let fake = fake().await;
-        let r = get(&fake, &format!("/workloads/{WID}")).await;
-        assert_eq!(
-            (r.status, r.header("content-type")),
-            (200, Some("application/json"))
-        );
-        let w = &r.json()["Workload"];
-        let arn = format!("arn:aws:wellarchitected:eu-west-1:123456789012:workload/{WID}");
-        assert_eq!(w["WorkloadArn"], arn);
-        assert!(w["UpdatedAt"].is_i64());
-        let r = get(
-            &fake,
-            &format!("/workloads/{WID}/lensReviews?MaxResults=50"),
-        )
-        .await
-        .json();
-        let lens = &r["LensReviewSummaries"][0];
-        assert_eq!(lens["LensAlias"], "wellarchitected");
-        assert_eq!(
-            (lens["LensStatus"].as_str(), lens["LensVersion"].as_str()),
-            (Some("CURRENT"), Some("2024-06-27"))
-        );
-        assert!(r.get("NextToken").is_none());
-    }
-
-    #[tokio::test]
-    async fn errors_carry_status_error_type_and_message() {
-        let fake = fake().await;
-        let r = get(&fake, &format!("/workloads/{}", "d".repeat(32))).await;
-        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
-        assert_eq!(r.json()["ResourceId"], "d".repeat(32));
-        assert!(r.json()["Message"].is_string());
-        assert_eq!(
-            get(&fake, "/workloads/ABC").await.error(),
-            (400, "ValidationException")
-        );
-        let r = get(&fake, &format!("{ANSWERS}/no-such-q")).await;
-        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
-        let r = send(&fake, "DELETE", &format!("/workloads/{WID}"), "").await;
-        assert_eq!(r.error(), (404, "UnknownOperationException"));
-        let r = get(&fake, &format!("{ANSWERS}?MilestoneNumber=1")).await;
-        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
-        // Workloads are regional: the one in us-east-1 is invisible to eu-west-1 requests.
-        let r = get(&fake, &format!("/workloads/{}", "c".repeat(32))).await;
-        assert_eq!(r.error(), (404, "ResourceNotFoundException"));
-        let r = raw(
-            &fake.endpoint(),
-            "GET",
-            &format!("/workloads/{WID}"),
-            None,
-            "",
-        )
-        .await;
-        assert_eq!(r.error(), (403, "MissingAuthenticationTokenException"));
-    }
-
-    #[tokio::test]
-    async fn list_answers_pages_with_opaque_tokens() {
-        let fake = fake().await;
-        let (mut ids, mut token, mut pages) = (Vec::new(), None::<String>, 0);
-        loop {
-            let next = token.map(|t| format!("&NextToken={t}")).unwrap_or_default();
-            let r = get(&fake, &format!("{ANSWERS}?MaxResults=20{next}"))
-                .await
-                .json();
-            let summaries = r["AnswerSummaries"].as_array().expect("summaries").clone();
-            assert!(summaries
-                .iter()
-                .all(|s| s.get("Notes").is_none() && s["Choices"][0].is_object()));
-            ids.extend(
-                summaries
-                    .iter()
-                    .map(|s| s["QuestionId"].as_str().expect("id").to_string()),
-            );
-            (pages, token) = (pages + 1, r["NextToken"].as_str().map(str::to_string));
-            if token.is_none() {
-                break;
-            }
-        }
-        assert_eq!(pages, 3);
-        let lens_order: Vec<String> = standard_lens_answers()
-            .into_iter()
-            .map(|a| a.question_id)
-            .collect();
-        assert_eq!(ids, lens_order);
-
-        let r = get(&fake, &format!("{ANSWERS}?PillarId=security&MaxResults=50"))
-            .await
-            .json();
-        assert_eq!(r["AnswerSummaries"].as_array().map(Vec::len), Some(11));
-        assert_eq!(
-            r["LensArn"],
-            "arn:aws:wellarchitected:eu-west-1::lens/wellarchitected"
-        );
-        for bad in [
-            "MaxResults=0",
-            "MaxResults=51",
-            "MaxResults=x",
-            "NextToken=page2",
-            "PillarId=x",
-        ] {
-            let r = get(&fake, &format!("{ANSWERS}?{bad}")).await;
-            assert_eq!(r.error(), (400, "ValidationException"), "{bad}");
-        }
-        // A token is bound to its listing: one from the unfiltered listing fails with a filter.
-        let first = get(&fake, &format!("{ANSWERS}?MaxResults=5")).await.json();
-        let token = first["NextToken"].as_str().expect("token");
-        let r = get(
-            &fake,
-            &format!("{ANSWERS}?PillarId=security&NextToken={token}"),
-        )
-        .await;
-        assert_eq!(r.error(), (400, "ValidationException"));
-    }
-
-    #[tokio::test]
-    async fn update_answer_replaces_only_the_members_sent() {
-        let fake = fake().await;
-        let bp = |n: u8| format!("sec_securely_operate_bp{n}");
-        fake.with_state(|s| {
-            s.workloads[0].lenses[0].answers[11].selected_choices = vec![bp(1), bp(3)]
-        });
-        let target = format!("{ANSWERS}/securely-operate");
-        let notes = Some("héllo ✓");
-
-        let r = send(&fake, "PATCH", &target, r#"{"Notes":"héllo ✓"}"#).await;
-        assert_eq!(r.status, 200);
-        let answer = &r.json()["Answer"];
-        assert_eq!(
-            (answer["Notes"].as_str(), answer["Risk"].as_str()),
-            (notes, Some("MEDIUM"))
-        );
-        assert_eq!(answer["SelectedChoices"], json!([bp(1), bp(3)]));
-
-        // SelectedChoices replaces the selection, so an empty list visibly wipes it.
-        let r = send(&fake, "PATCH", &target, r#"{"SelectedChoices":[]}"#)
-            .await
-            .json();
-        assert_eq!(r["Answer"]["SelectedChoices"], json!([]));
-        assert_eq!(
-            (r["Answer"]["Risk"].as_str(), r["Answer"]["Notes"].as_str()),
-            (Some("UNANSWERED"), notes)
-        );
-
-        let body = json!({ "ChoiceUpdates": { bp(2): { "Status": "SELECTED" } } }).to_string();
-        let r = send(&fake, "PATCH", &target, &body).await.json();
-        assert_eq!(r["Answer"]["SelectedChoices"], json!([bp(2)]));
-
-        let updates = fake.answer_updates();
-        assert_eq!(updates.len(), 3);
-        assert_eq!(
-            (
-                updates[0].notes.as_deref(),
-                updates[0].selected_choices.as_ref()
-            ),
-            (notes, None)
-        );
-        assert_eq!(
-            (
-                updates[0].access_key_id.as_deref(),
-                updates[0].question_id.as_str()
-            ),
-            (Some(KEY), "securely-operate")
-        );
-        assert_eq!(
-            (
-                updates[1].notes.as_ref(),
-                updates[1].selected_choices.as_ref()
-            ),
-            (None, Some(&vec![]))
-        );
-        assert_eq!(
-            updates[2]
-                .choice_updates
-                .as_ref()
-                .map(|c| c[&bp(2)].status.as_str()),
-            Some("SELECTED")
-        );
-        let stored = fake.state().workloads[0]
-            .answer("securely-operate")
-            .cloned()
-            .expect("answer");
-        assert_eq!(
-            (stored.notes.as_deref(), stored.selected_choices),
-            (notes, vec![bp(2)])
-        );
-        assert_eq!(
-            get(&fake, &target).await.json()["Answer"]["Notes"],
-            "héllo ✓"
-        );
-        let untouched = get(&fake, &format!("{ANSWERS}/priorities")).await.json();
-        assert!(untouched["Answer"].get("Notes").is_none());
-    }
-
-    #[tokio::test]
-    async fn update_answer_validates_notes_and_choices() {
-        let fake = fake().await;
-        let target = format!("{ANSWERS}/priorities");
-        let at_limit = json!({ "Notes": "a".repeat(NOTES_MAX_LEN) }).to_string();
-        assert_eq!(send(&fake, "PATCH", &target, &at_limit).await.status, 200);
-        // 1043 emoji are 1043 code points but 2086 UTF-16 code units.
-        let over = json!({ "Notes": "😀".repeat(1043) }).to_string();
-        let r = send(&fake, "PATCH", &target, &over).await;
-        assert_eq!(r.error(), (400, "ValidationException"));
-        assert_eq!(r.json()["Fields"][0]["Name"], "Notes");
-        let stored = fake.state().workloads[0]
-            .answer("priorities")
-            .and_then(|a| a.notes.clone());
-        assert_eq!(stored, Some("a".repeat(NOTES_MAX_LEN)));
-        let bad_status = r#"{"ChoiceUpdates":{"ops_priorities_bp1":{"Status":"MAYBE"}}}"#;
-        for bad in [
-            r#"{"SelectedChoices":["x"]}"#,
-            bad_status,
-            r#"{"Notes":5}"#,
-            "not json",
-        ] {
-            let r = send(&fake, "PATCH", &target, bad).await;
-            assert_eq!(r.error(), (400, "ValidationException"), "{bad}");
-        }
-        assert_eq!(fake.answer_updates().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn conflicts_throttling_and_access_control() {
-        let fake = fake().await;
-        let workload = format!("/workloads/{WID}");
-        fake.with_state(|s| s.conflict_questions = vec!["priorities".into()]);
-        let r = send(
-            &fake,
-            "PATCH",
-            &format!("{ANSWERS}/priorities"),
-            r#"{"Notes":"x"}"#,
-        )
-        .await;
-        assert_eq!(r.error(), (409, "ConflictException"));
-
-        fake.with_state(|s| s.throttle_percent = 50);
-        let mut throttled = 0;
-        for _ in 0..40 {
-            let status = get(&fake, &workload).await.status;
-            assert!(status == 200 || status == 429);
-            throttled += usize::from(status == 429);
-        }
-        assert!((8..=32).contains(&throttled), "{throttled} of 40 throttled");
-        fake.with_state(|s| s.throttle_percent = 100);
-        assert_eq!(
-            get(&fake, &workload).await.error(),
-            (429, "ThrottlingException")
-        );
-
-        fake.with_state(|s| (s.throttle_percent, s.access_denied_keys) = (0, vec![KEY.into()]));
-        let r = get(&fake, &workload).await;
-        assert_eq!(r.error(), (403, "AccessDeniedException"));
-        assert!(r.json()["Message"]
-            .as_str()
-            .expect("message")
-            .contains("wellarchitected:GetWorkload"));
-        fake.with_state(|s| {
-            (s.access_denied_keys, s.allowed_keys) = (vec![], Some(vec!["ASIAX".into()]))
-        });
-        let r = send(&fake, "POST", "/workloadsSummaries", "{}").await;
-        assert_eq!(r.error(), (403, "AccessDeniedException"));
-        let other = sigv4("ASIAX", "eu-west-1", "wellarchitected");
-        assert_eq!(
-            raw(&fake.endpoint(), "GET", &workload, Some(&other), "")
-                .await
-                .status,
-            200
-        );
-        let last = fake.requests().pop().expect("recorded");
-        assert_eq!(
-            (last.access_key_id.as_deref(), last.region.as_deref()),
-            (Some("ASIAX"), Some("eu-west-1"))
-        );
-        assert_eq!(
-            (last.operation.as_str(), last.status, last.method.as_str()),
-            ("GetWorkload", 200, "GET")
-        );
-    }
-
-    #[tokio::test]
-    async fn lens_arn_labels_are_percent_decoded() {
-        let fake = fake().await;
-        let alias = "arn%3Aaws%3Awellarchitected%3Aeu-west-1%3A%3Alens%2Fwellarchitected";
-        let r = get(
-            &fake,
-            &format!("/workloads/{WID}/lensReviews/{alias}/answers/priorities"),
-        )
-        .await;
-        assert_eq!(
-            (r.status, r.json()["LensAlias"].as_str()),
-            (200, Some("wellarchitected"))
-        );
-        assert!(fake
-            .requests()
-            .pop()
-            .expect("recorded")
-            .path
-            .contains(alias));
-    }
-
-    #[tokio::test]
-    async fn list_workloads_filters_by_prefix_and_region_and_pages() {
-        let fake = fake().await;
-        let list = |body: Value| {
-            let fake = &fake;
-            async move {
-                send(fake, "POST", "/workloadsSummaries", &body.to_string())
-                    .await
-                    .json()
-            }
-        };
-        let first = list(json!({ "WorkloadNamePrefix": "shop", "MaxResults": 1 })).await;
-        assert_eq!(first["WorkloadSummaries"][0]["WorkloadName"], "shop-prod");
-        assert!(
-            first["WorkloadSummaries"][0].get("AccountIds").is_none(),
-            "summary members only"
-        );
-        let token = first["NextToken"].clone();
-        let second =
-            list(json!({ "WorkloadNamePrefix": "shop", "MaxResults": 1, "NextToken": token }))
-                .await;
-        assert_eq!(second["WorkloadSummaries"][0]["WorkloadName"], "shop-test");
-        assert!(
-            second.get("NextToken").is_none(),
-            "shop-us is in another region"
-        );
-        assert_eq!(
-            list(json!({ "WorkloadNamePrefix": "x" })).await["WorkloadSummaries"],
-            json!([])
-        );
-    }
-}
+pub(crate) mod tests;
