@@ -36,13 +36,18 @@ export function pillarIds(history: readonly SyncPoint[]): string[] {
 
 /**
  * The sparkline's polyline points for the overall score of each sync, oldest left, in a box of
- * `width` x `height` (score 100% at the top). Fewer than two scored syncs draw no line.
+ * `width` x `height`. The scale spans the target's own lowest to highest score (at least 10
+ * points), so a trend of a few points shows as a slope rather than a flat line. Fewer than two
+ * scored syncs draw no line.
  */
 export function sparklinePoints(history: readonly SyncPoint[], width: number, height: number): string | null {
   const scores = history.map((h) => overallScore(h.pillars)).filter((s): s is number => s !== null);
   if (scores.length < 2) return null;
+  const [low, high] = [Math.min(...scores), Math.max(...scores)];
+  const span = Math.max(high - low, 0.1);
+  const bottom = Math.min(Math.max((low + high) / 2 - span / 2, 0), 1 - span);
   const step = width / (scores.length - 1);
-  return scores.map((score, i) => `${round(i * step)},${round(height - score * height)}`).join(" ");
+  return scores.map((score, i) => `${round(i * step)},${round(height - ((score - bottom) / span) * height)}`).join(" ");
 }
 
 function round(n: number): number {

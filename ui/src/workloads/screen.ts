@@ -199,7 +199,7 @@ function targetRow(t: TargetView): HTMLElement {
         w.chartTarget.value = name;
       },
     },
-    h("td", {}, h("strong", {}, name)),
+    h("td", { class: "target-name" }, h("strong", {}, name)),
     h("td", {}, sourceName(target.source)),
     h("td", { class: "mono small" }, target.account_ids.join(", ")),
     h(
@@ -339,7 +339,8 @@ function mountHistoryChart(card: HTMLElement): Unmount {
     }
     card.hidden = false;
     title.textContent = `Score per pillar over time: ${target.target.name}`;
-    note.textContent = `${target.history.length} syncs; click another target's row to see its own.`;
+    const n = target.history.length;
+    note.textContent = `${n} ${n === 1 ? "sync" : "syncs"}; click another target's row to see its own.`;
     drawScoreHistory(canvas, target.history);
   });
 }

@@ -36,6 +36,9 @@ const AWS_ACCOUNT: &str = "123456789012";
 const REGION: &str = "eu-west-1";
 const WORKLOAD_ID: &str = "0123456789abcdef0123456789abcdef";
 const WORKLOAD_NAME: &str = "Shop";
+/// A second workload in the same account, so a sync plan's targets can each have their own.
+const SECOND_WORKLOAD_ID: &str = "fedcba9876543210fedcba9876543210";
+const SECOND_WORKLOAD_NAME: &str = "Catalog";
 const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
 /// The long-term key the app's AWS SDK signs with (AWS_ACCESS_KEY_ID).
 const ACCESS_KEY: &str = "AKIA_FAKE_E2E_SERVICES";
@@ -153,17 +156,16 @@ async fn main() {
     .await;
     sts.set_key_account(ACCESS_KEY, AWS_ACCOUNT);
     let wa = FakeWellArchitected::start(WaState {
-        workloads: vec![Workload::standard(
-            WORKLOAD_ID,
-            WORKLOAD_NAME,
-            AWS_ACCOUNT,
-            REGION,
-        )],
+        workloads: vec![
+            Workload::standard(WORKLOAD_ID, WORKLOAD_NAME, AWS_ACCOUNT, REGION),
+            Workload::standard(SECOND_WORKLOAD_ID, SECOND_WORKLOAD_NAME, AWS_ACCOUNT, REGION),
+        ],
         throttle_percent: wa_throttle_percent,
         ..WaState::default()
     })
     .await;
     let workload_arn = wa.state().workloads[0].arn();
+    let second_workload_arn = wa.state().workloads[1].arn();
     let fakes = Arc::new(Fakes {
         conformity,
         visionone,
@@ -191,6 +193,10 @@ async fn main() {
         "region": REGION,
         "workload_arn": workload_arn,
         "workload_name": WORKLOAD_NAME,
+        "second_workload_arn": second_workload_arn,
+        "second_workload_id": SECOND_WORKLOAD_ID,
+        "second_workload_name": SECOND_WORKLOAD_NAME,
+        "workload_id": WORKLOAD_ID,
         "role_arn": role_arn,
         "role_name": ROLE_NAME,
         "access_key_id": ACCESS_KEY,
