@@ -494,3 +494,143 @@ impl TargetOutcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str =
+        "arn:aws:wellarchitected:eu-west-1:123456789012:workload/0123456789abcdef0123456789abcdef";
+
+    fn target(name: &str) -> Target {
+        Target {
+            name: name.into(),
+            source: Some(SourceKind::VisionOne),
+            account_ids: vec!["5b3f0c1e-7d2a-4e8b-9f10-2e0e5b0c1a42".into()],
+            filter_tags: vec!["Environment::production".into()],
+            workload_arn: ARN.into(),
+            role_arn: None,
+            external_id: None,
+            profile: None,
+            notes_mode: NotesMode::ReplaceBlock,
+        }
+    }
+
+    fn names(view: &PlanView) -> Vec<&str> {
+        view.targets
+            .iter()
+            .map(|t| t.target.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_plan_is_empty_and_the_first_target_creates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::with_data_dir(false, dir.path());
+        let view = run_plan_show(&state);
+        assert_eq!(
+            view.path.as_deref(),
+            Some(dir.path().join("plan.toml").to_str().unwrap())
+        );
+        assert!(!view.exists && view.targets.is_empty() && view.problem.is_none());
+
+        let view = run_plan_save_target(&state, &target("shop"), None).unwrap();
+        assert!(view.exists);
+        assert_eq!(names(&view), ["shop"]);
+        assert!(view.targets[0].history.is_empty(), "never synced");
+        let text = std::fs::read_to_string(dir.path().join("plan.toml")).unwrap();
+        assert!(text.contains("name = \"shop\""), "{text}");
+        // What the command line reads is what the app wrote.
+        assert_eq!(
+            plan::load(&dir.path().join("plan.toml")).unwrap().targets,
+            [target("shop")]
+        );
+    }
+
+    #[test]
+    fn a_taken_name_is_refused_and_a_rename_replaces_the_old_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::with_data_dir(false, dir.path());
+        run_plan_save_target(&state, &target("shop"), None).unwrap();
+        run_plan_save_target(&state, &target("catalog"), None).unwrap();
+        let file = dir.path().join("plan.toml");
+        let before = std::fs::read(&file).unwrap();
+
+        let err = run_plan_save_target(&state, &target("shop"), None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadInput);
+        assert!(
+            err.message.contains("already has a target named"),
+            "{}",
+            err.message
+        );
+        let err = run_plan_save_target(&state, &target("shop"), Some("catalog")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadInput);
+        assert_eq!(std::fs::read(&file).unwrap(), before, "nothing written");
+
+        let renamed = Target {
+            notes_mode: NotesMode::Overwrite,
+            ..target("catalog-eu")
+        };
+        let view = run_plan_save_target(&state, &renamed, Some("catalog")).unwrap();
+        assert_eq!(names(&view), ["shop", "catalog-eu"]);
+        assert_eq!(view.targets[1].target, renamed);
+        // Saving under its own name edits it in place.
+        let view = run_plan_save_target(&state, &target("shop"), Some("shop")).unwrap();
+        assert_eq!(names(&view), ["shop", "catalog-eu"]);
+
+        let view = run_plan_remove_target(&state, "shop").unwrap();
+        assert_eq!(names(&view), ["catalog-eu"]);
+    }
+
+    #[test]
+    fn a_bad_plan_file_is_shown_with_its_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::with_data_dir(false, dir.path());
+        std::fs::write(
+            dir.path().join("plan.toml"),
+            "[[target]]\nname = \"bad name\"\n",
+        )
+        .unwrap();
+        let view = run_plan_show(&state);
+        assert!(view.exists && view.targets.is_empty());
+        let problem = view.problem.expect("the problems are shown");
+        assert!(problem.contains("plan.toml:"), "{problem}");
+    }
+
+    #[tokio::test]
+    async fn the_demo_plan_has_three_targets_whose_score_rises_to_todays() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::with_data_dir(true, dir.path());
+        let view = run_demo_plan(&state).await.unwrap();
+        assert!(view.demo && view.path.is_none());
+        assert_eq!(view.targets.len(), 3);
+        for t in &view.targets {
+            assert_eq!(t.target.workload_arn, DEMO_WORKLOAD_ARN);
+            assert_eq!(t.history.len(), 6);
+            let score = |p: &SyncPoint| {
+                let (pass, all) = p.pillars.iter().fold((0, 0), |(pass, all), f| {
+                    (pass + f.successes, all + f.successes + f.failures)
+                });
+                pass as f64 / all as f64
+            };
+            let scores: Vec<f64> = t.history.iter().map(score).collect();
+            assert!(
+                scores.windows(2).all(|w| w[0] < w[1]),
+                "{}: {scores:?}",
+                t.target.name
+            );
+            assert!(t.history[0].synced_at < t.history[5].synced_at);
+        }
+        assert!(
+            !dir.path().join("plan.toml").exists(),
+            "the demo saves no plan"
+        );
+    }
+
+    #[test]
+    fn history_times_are_rfc3339_days() {
+        assert_eq!(rfc3339(0), "1970-01-01T09:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T09:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T09:00:00Z");
+    }
+}

@@ -142,6 +142,7 @@ export function editTarget(target: Target | null): void {
     w.editorBusy.value = null;
     w.editorTags.value = draft.filterTags;
     w.editorAccountIds.value = draft.accountIds;
+    w.editorSource.value = draft.source;
   });
 }
 

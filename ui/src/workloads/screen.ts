@@ -2,12 +2,12 @@
 // their last sync and score trend, Preview all / Sync all with each target's progress, the
 // target editor, and the chosen target's per-pillar scores over time.
 
-import { effect } from "@preact/signals-core";
+import { batch, effect } from "@preact/signals-core";
 import type { TargetView } from "../bindings/TargetView";
 import { drawScoreHistory } from "../chart";
 import { type Child, h } from "../dom";
 import * as s from "../state";
-import { TAG_HELP, TAG_HELP_VISION_ONE, tagProblem } from "../tags";
+import { TAG_HELP, TAG_RULES_VISION_ONE, tagProblem } from "../tags";
 import { mount, type Unmount, unmountAll } from "../view";
 import {
   addEditorTag,
@@ -201,10 +201,10 @@ function targetRow(t: TargetView): HTMLElement {
     },
     h("td", { class: "target-name" }, h("strong", {}, name)),
     h("td", {}, sourceName(target.source)),
-    h("td", { class: "mono small" }, target.account_ids.join(", ")),
+    h("td", { class: "mono small wrap-anywhere" }, target.account_ids.join(", ")),
     h(
       "td",
-      { class: "small" },
+      { class: "small wrap-anywhere" },
       workloadLabel(target.workload_arn),
       target.filter_tags.length > 0 ? h("div", { class: "muted" }, `tags: ${target.filter_tags.join(", ")}`) : null,
     ),
@@ -452,8 +452,11 @@ function mountEditor(card: HTMLElement): Unmount {
     const accounts = h("div", { class: "accounts", testid: "target-accounts" });
     source.addEventListener("change", () => {
       draft.source = source.value === "conformity" ? "conformity" : "vision-one";
-      // Another product's accounts: list them again.
-      w.editorAccounts.value = null;
+      batch(() => {
+        w.editorSource.value = draft.source;
+        // Another product's accounts: list them again.
+        w.editorAccounts.value = null;
+      });
     });
     const tagInput = h("input", {
       type: "text",
@@ -499,6 +502,7 @@ function mountEditor(card: HTMLElement): Unmount {
       draft.notesMode = notesMode.value === "overwrite" ? "overwrite" : "replace-block";
     });
     const problems = h("div", { class: "slot" });
+    const tagHelp = h("p", { class: "help", testid: "target-tag-help" });
     card.replaceChildren(
       h("h3", {}, editing.previous ? `Edit \u201c${editing.previous}\u201d` : "Add a target"),
       field(
@@ -522,7 +526,7 @@ function mountEditor(card: HTMLElement): Unmount {
             tagInput,
             h("button", { testid: "target-tag-add", onclick: addTag }, "Add tag"),
           ),
-          h("p", { class: "help" }, draft.source === "vision-one" ? TAG_HELP_VISION_ONE : TAG_HELP),
+          tagHelp,
         ),
       ),
       field(
@@ -584,6 +588,7 @@ function mountEditor(card: HTMLElement): Unmount {
     inner = unmountAll([
       mount(accounts, () => accountPicker(draft)),
       mount(chips, tagChips),
+      mount(tagHelp, () => (w.editorSource.value === "vision-one" ? TAG_RULES_VISION_ONE : TAG_HELP)),
       mount(workloads, () => workloadPicker(draft, arnInput)),
       mount(problems, () => [
         w.editorBusy.value ? h("p", { class: "muted" }, w.editorBusy.value) : null,

@@ -4,6 +4,7 @@ import { computed, signal } from "@preact/signals-core";
 import type { AccountView } from "../bindings/AccountView";
 import type { AppError } from "../bindings/AppError";
 import type { PlanView } from "../bindings/PlanView";
+import type { SourceKind } from "../bindings/SourceKind";
 import type { TargetOutcome } from "../bindings/TargetOutcome";
 import type { WorkloadList } from "../bindings/WorkloadList";
 import type { TargetDraft } from "./model";
@@ -40,6 +41,8 @@ export const editorBusy = signal<string | null>(null);
  *  plain text fields, read when saving). */
 export const editorTags = signal<readonly string[]>([]);
 export const editorAccountIds = signal<readonly string[]>([]);
+/** The editor's product, which decides the tag rules and the account list. */
+export const editorSource = signal<SourceKind | null>(null);
 
 export const running = computed(() => planRun.value !== null);
 export const confirmRemove = signal<string | null>(null);
