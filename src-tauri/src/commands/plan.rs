@@ -228,7 +228,7 @@ fn demo_history(report: &PreviewReport, seed: usize) -> Vec<SyncPoint> {
                         pillar_id: p.pillar_id.clone(),
                         successes: p.successes - moved,
                         failures: p.failures + moved,
-                        by_risk: p.by_risk.clone(),
+                        by_risk: p.by_risk,
                     }
                 })
                 .collect();

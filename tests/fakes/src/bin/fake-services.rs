@@ -158,7 +158,12 @@ async fn main() {
     let wa = FakeWellArchitected::start(WaState {
         workloads: vec![
             Workload::standard(WORKLOAD_ID, WORKLOAD_NAME, AWS_ACCOUNT, REGION),
-            Workload::standard(SECOND_WORKLOAD_ID, SECOND_WORKLOAD_NAME, AWS_ACCOUNT, REGION),
+            Workload::standard(
+                SECOND_WORKLOAD_ID,
+                SECOND_WORKLOAD_NAME,
+                AWS_ACCOUNT,
+                REGION,
+            ),
         ],
         throttle_percent: wa_throttle_percent,
         ..WaState::default()
