@@ -69,7 +69,7 @@ describe("the target list", () => {
     expect(lastSyncText([point("2026-12-07T06:26:41.123Z", pillar("s", 1, 1))])).toBe(
       "2026-12-07 06:26 UTC \u00b7 done",
     );
-    expect(workloadLabel(ARN)).toBe("0123456789abcdef0123456789abcdef (eu-west-1, 123456789012)");
+    expect(workloadLabel(ARN)).toBe("012345\u2026cdef (eu-west-1, 123456789012)");
     expect(workloadLabel("not an arn")).toBe("not an arn");
   });
 

@@ -67,10 +67,13 @@ export function shortTime(rfc3339: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : rfc3339;
 }
 
-/** The workload's ID from its ARN (what the Well-Architected console shows in its URL). */
+/** The workload's ID from its ARN, shortened (the full ARN goes in the tooltip), its region and account. */
 export function workloadLabel(arn: string): string {
   const m = /^arn:aws[\w-]*:wellarchitected:([\w-]+):(\d{12}):workload\/(\w+)$/.exec(arn);
-  return m ? `${m[3]} (${m[1]}, ${m[2]})` : arn;
+  const [, region, account, id] = m ?? [];
+  if (!region || !account || !id) return arn;
+  const short = id.length > 12 ? `${id.slice(0, 6)}\u2026${id.slice(-4)}` : id;
+  return `${short} (${region}, ${account})`;
 }
 
 export function sourceName(source: SourceKind | null): string {

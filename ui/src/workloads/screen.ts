@@ -204,7 +204,7 @@ function targetRow(t: TargetView): HTMLElement {
     h("td", { class: "mono small wrap-anywhere" }, target.account_ids.join(", ")),
     h(
       "td",
-      { class: "small wrap-anywhere" },
+      { class: "small wrap-anywhere", title: target.workload_arn },
       workloadLabel(target.workload_arn),
       target.filter_tags.length > 0 ? h("div", { class: "muted" }, `tags: ${target.filter_tags.join(", ")}`) : null,
     ),
