@@ -283,6 +283,8 @@ try {
       timeoutMsg: "the target's preview never showed its questions",
     });
     assert.match(await textOf("tag-chips"), new RegExp(tag));
+    // The header leads back to the Workloads screen from any other screen.
+    assert.equal(await tid("nav-workloads").isDisplayed(), true);
     await tid("back-to-workloads").click();
     await tid("target-row-catalog-visionone").waitForDisplayed({ timeout: 15000 });
   });
