@@ -11,6 +11,7 @@ use wa_sync_fakes::wellarchitected::{FakeWellArchitected, WaState, Workload};
 const KEY: &str = "tmc12cli:Cl1SecretKeyValue";
 const ACCOUNT: &str = "acc-1";
 const WORKLOAD_ID: &str = "0123456789abcdef0123456789abcdef";
+const OTHER_WORKLOAD_ID: &str = "fedcba9876543210fedcba9876543210";
 const AWS_ACCOUNT: &str = "111122223333";
 const REGION: &str = "eu-west-1";
 
@@ -79,7 +80,10 @@ impl Env {
         })
         .await;
         let wa = FakeWellArchitected::start(WaState {
-            workloads: vec![Workload::standard(WORKLOAD_ID, "Shop", AWS_ACCOUNT, REGION)],
+            workloads: vec![
+                Workload::standard(WORKLOAD_ID, "Shop", AWS_ACCOUNT, REGION),
+                Workload::standard(OTHER_WORKLOAD_ID, "Catalog", AWS_ACCOUNT, REGION),
+            ],
             ..WaState::default()
         })
         .await;
@@ -250,6 +254,48 @@ async fn two_syncs_leave_two_records_that_history_lists() {
         stdout(&out)
     );
 
+    // A report exported now compares with the second sync: 5 more of IAM-049's failures fixed,
+    // IAM-023 newly failing 2 more times.
+    env.conformity.set_fixture(|f| {
+        f.checks = [
+            checks("IAM-001", "SUCCESS", 50),
+            checks("IAM-049", "FAILURE", 10),
+            checks("IAM-023", "FAILURE", 10),
+            checks("IAM-017", "FAILURE", 12),
+        ]
+        .concat()
+    });
+    let report_path = env.dir.path().join("report.json");
+    let out = env
+        .run(&[
+            "export",
+            "--account-id",
+            ACCOUNT,
+            "--workload-arn",
+            &arn,
+            "--backup-dir",
+            backups,
+            "--format",
+            "json",
+            "--out",
+            report_path.to_str().unwrap(),
+            "--quiet",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert_eq!(report["since_last_sync"]["synced_at"], second["synced_at"]);
+    assert_eq!(
+        question(&report, "permissions")["since_last_sync"],
+        serde_json::json!({"new_failures": 0, "fixed_failures": 5})
+    );
+    assert_eq!(
+        question(&report, "identities")["since_last_sync"],
+        serde_json::json!({"new_failures": 2, "fixed_failures": 0})
+    );
+    assert_eq!(pillar(&report, "security")["failures_since_last_sync"], -3);
+
     // A dry run records nothing.
     let out = env
         .run(&[
@@ -282,4 +328,56 @@ async fn history_needs_a_target_or_a_workload_and_checks_the_arn() {
         "{}",
         stderr(&out)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_sync_records_each_target_under_its_name() {
+    let env = Env::start().await;
+    let other =
+        format!("arn:aws:wellarchitected:{REGION}:{AWS_ACCOUNT}:workload/{OTHER_WORKLOAD_ID}");
+    let plan = env.dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        format!(
+            "[defaults]\naccount_ids = [\"{ACCOUNT}\"]\n\n\
+             [[target]]\nname = \"shop\"\nworkload_arn = \"{}\"\n\n\
+             [[target]]\nname = \"catalog\"\nworkload_arn = \"{other}\"\n",
+            arn()
+        ),
+    )
+    .unwrap();
+    let backups = env.backups();
+    let backups = backups.to_str().unwrap();
+    let out = env
+        .run(&[
+            "sync",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--backup-dir",
+            backups,
+            "--json",
+            "--quiet",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(history_files(&env.backups()).len(), 2);
+    for (name, workload) in [("shop", arn()), ("catalog", other.clone())] {
+        let out = env
+            .run(&[
+                "history",
+                "--target",
+                name,
+                "--backup-dir",
+                backups,
+                "--json",
+            ])
+            .await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let records: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(records.len(), 1, "{name}: {records:?}");
+        assert_eq!(records[0]["target"], name);
+        assert_eq!(records[0]["workload_arn"], workload);
+        assert_eq!(records[0]["account_ids"], serde_json::json!([ACCOUNT]));
+        assert_eq!(pillar(&records[0], "security")["failures"], 28);
+    }
 }

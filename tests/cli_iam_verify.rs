@@ -115,9 +115,17 @@ async fn a_role_that_allows_everything_passes_every_check_and_leaves_the_notes_a
         "wellarchitected:ListAnswers",
         "wellarchitected:GetAnswer",
         "wellarchitected:UpdateAnswer",
+        "wellarchitected:GetLensReview",
+        "wellarchitected:UpdateLensReview",
+        "wellarchitected:GetMilestone",
     ] {
         assert!(row(&all, check).contains(" ok"), "{check}:\n{all}");
     }
+    assert!(row(&all, "wellarchitected:UpdateLensReview").contains("notes unchanged"));
+    assert!(
+        wa.state().milestones.is_empty(),
+        "verify saves no milestone"
+    );
     assert!(row(&all, "trust").contains("with the external ID"), "{all}");
     assert!(row(&all, "wellarchitected:UpdateAnswer").contains("notes unchanged"));
     // The one write rewrote the first question's notes with exactly what they were.
@@ -156,4 +164,28 @@ async fn a_role_open_without_the_external_id_and_a_missing_permission_are_named(
         "{all}"
     );
     assert!(!all.contains("fakeSecretKeyDoNotPrint"), "{all}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_set_up_before_pillar_notes_is_told_what_to_add() {
+    let mut role = Role::new(&role_arn(), ISSUED);
+    role.external_id = Some("ext-right-123".into());
+    let sts = FakeSts::start(vec![role]).await;
+    let wa = well_architected(ISSUED).await;
+    wa.with_state(|s| s.denied_operations = vec!["UpdateLensReview".into()]);
+
+    let out = verify(&sts, &wa, "ext-right-123").await;
+    let all = text(&out);
+    assert_ne!(out.status.code(), Some(0), "{all}");
+    assert!(
+        row(&all, "wellarchitected:UpdateAnswer").contains(" ok"),
+        "{all}"
+    );
+    let denied = row(&all, "wellarchitected:UpdateLensReview");
+    assert!(
+        denied.contains("MISSING")
+            && denied.contains("missing permission wellarchitected:UpdateLensReview"),
+        "{all}"
+    );
+    assert!(wa.lens_review_updates().is_empty());
 }

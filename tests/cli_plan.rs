@@ -33,7 +33,15 @@ fn workload_arn(id: &str) -> String {
 }
 
 /// Target name, source, accounts, tag filter, workload ID.
-const TARGETS: [(&str, &str, &[&str], &[&str], usize); 5] = [
+type TargetRow = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    usize,
+);
+
+const TARGETS: [TargetRow; 5] = [
     ("c1-all", "conformity", &[C1], &[], 1),
     ("c1-c2-together", "conformity", &[C1, C2], &[], 2),
     (
@@ -181,6 +189,11 @@ impl Env {
     }
 
     async fn run(&self, fakes: &Fakes, args: &[&str]) -> Output {
+        self.run_without(fakes, args, &[]).await
+    }
+
+    /// As [`Env::run`], without the environment variables named in `unset`.
+    async fn run_without(&self, fakes: &Fakes, args: &[&str], unset: &[&str]) -> Output {
         let dir = self.dir.path();
         let config = dir.join("aws-config");
         let credentials = dir.join("aws-credentials");
@@ -205,6 +218,9 @@ impl Env {
             .env("CONFORMITY_API_KEY", CONFORMITY_KEY)
             .env("VISIONONE_API_URL", fakes.vision_one.base_url())
             .env("VISIONONE_API_KEY", VISIONONE_KEY);
+        for var in unset {
+            cmd.env_remove(var);
+        }
         tokio::task::spawn_blocking(move || cmd.output().expect("run wa-sync"))
             .await
             .unwrap()
@@ -531,6 +547,7 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
                 &plan,
                 "--backup-dir",
                 backups.to_str().unwrap(),
+                "--milestone",
                 "--json",
             ],
         )
@@ -552,6 +569,22 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
     }
     for n in 1..=TARGETS.len() {
         assert!(!notes_in(&fakes.wa, &workload_id(n)).is_empty(), "W{n}");
+    }
+    // --milestone goes to every target: one milestone per workload, named after its target,
+    // holding the review as it was before the target's first write.
+    let milestones = fakes.wa.state().milestones;
+    assert_eq!(milestones.len(), TARGETS.len());
+    for (name, .., n) in TARGETS {
+        let milestone = milestones
+            .iter()
+            .find(|m| m.workload_id == workload_id(n))
+            .unwrap_or_else(|| panic!("no milestone for W{n}"));
+        assert!(milestone.name.contains(name), "{}", milestone.name);
+        assert!(milestone.workload.lenses[0].answers.iter().all(|a| a
+            .notes
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()));
     }
 }
 
@@ -593,6 +626,18 @@ async fn a_bad_plan_or_a_single_target_flag_exits_2_before_anything_is_sent() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(extra[0]), "{}", stderr(&out));
     }
+    // No Vision One key (nor keychain): a missing key is bad input, as for one target.
+    let out = env
+        .run_without(&fakes, &["sync", "--plan", &good], &["VISIONONE_API_KEY"])
+        .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("VISIONONE_API_KEY"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+
     assert!(fakes.conformity.requests().is_empty());
     assert!(fakes.vision_one.requests().is_empty());
     assert!(fakes.wa.requests().is_empty());
@@ -648,4 +693,28 @@ async fn repeated_account_ids_count_the_accounts_together_without_a_plan() {
     let single = json(&out);
     assert_eq!(single["account_id"], C1);
     assert_eq!(single["account_ids"], serde_json::json!([C1]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_aws_credentials_every_target_fails_and_the_plan_exits_1() {
+    let fakes = start().await;
+    let env = Env::new();
+    let plan = env.write_plan("plan.toml", &plan_text(false));
+    let out = env
+        .run_without(
+            &fakes,
+            &["sync", "--plan", &plan, "--json"],
+            &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    for t in report["targets"].as_array().unwrap() {
+        assert_eq!(t["exit"], 1, "{t}");
+        assert!(t["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    for (name, ..) in TARGETS {
+        assert!(stderr(&out).contains(&format!("target {name} failed")));
+    }
+    assert!(fakes.wa.answer_updates().is_empty());
 }

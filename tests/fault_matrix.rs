@@ -549,3 +549,105 @@ async fn a_validation_error_on_one_question_fails_it_alone() {
     );
     no_secret(&output);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_milestone_that_cannot_be_saved_stops_the_sync_before_any_write() {
+    let wa = FakeWellArchitected::start(WaState {
+        denied_operations: vec!["CreateMilestone".into()],
+        ..wa_state()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let backups = home.path().join("backups");
+    let mut command = aws_command(env!("CARGO_BIN_EXE_wa-sync"), &wa, home.path());
+    command
+        .args(sync_args(&workload_arn(WORKLOAD_ID), &backups))
+        .arg("--milestone");
+    let output = run(command).await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("wellarchitected:CreateMilestone") && err.contains("nothing was written"),
+        "names the permission and says nothing was written: {err}"
+    );
+    no_secret(&output);
+    assert!(wa.answer_updates().is_empty());
+    let backups_left = std::fs::read_dir(&backups).map_or(0, |d| d.count());
+    assert_eq!(backups_left, 0, "no backup of a sync that wrote nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn milestone_and_pillar_notes_from_the_cli_then_restore_names_the_milestone() {
+    let wa = FakeWellArchitected::start(wa_state()).await;
+    let reviewer = "Owner: Zoë ✓ — keep this";
+    wa.with_state(|s| {
+        let lens = &mut s.workloads[0].lenses[0];
+        lens.pillar_notes.insert("security".into(), reviewer.into());
+    });
+    let home = tempfile::tempdir().unwrap();
+    let backups = home.path().join("backups");
+    let arn = workload_arn(WORKLOAD_ID);
+
+    let mut dry = aws_command(env!("CARGO_BIN_EXE_wa-sync"), &wa, home.path());
+    dry.args(sync_args(&arn, &backups))
+        .args(["--milestone", "--pillar-notes", "--dry-run"]);
+    let output = run(dry).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report.get("milestone").is_none());
+    let security = (report["pillars"].as_array().unwrap().iter())
+        .find(|p| p["pillar_id"] == "security")
+        .unwrap();
+    assert_eq!(security["notes_status"], "would-change");
+    assert!(security["notes"].as_str().unwrap().starts_with(reviewer));
+    assert!(wa.state().milestones.is_empty(), "a dry run saves none");
+
+    let mut sync = aws_command(env!("CARGO_BIN_EXE_wa-sync"), &wa, home.path());
+    let mut args = sync_args(&arn, &backups);
+    args.retain(|a| a != "--json");
+    sync.args(args).args(["--milestone", "--pillar-notes"]);
+    let output = run(sync).await;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let name = &wa.state().milestones[0].name;
+    assert!(
+        text.contains(&format!("Milestone 1 \"{name}\" holds the review")),
+        "{text}"
+    );
+    assert!(text.contains("Pillar notes: "), "{text}");
+    no_secret(&output);
+
+    // The backup file, not the `history` folder every sync also leaves there.
+    let backup = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.is_file())
+        .unwrap();
+    let mut restore = aws_command(env!("CARGO_BIN_EXE_wa-sync"), &wa, home.path());
+    restore.args([
+        "restore",
+        "--backup",
+        backup.to_str().unwrap(),
+        "--workload-arn",
+        &arn,
+        "--backup-dir",
+        backups.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let output = run(restore).await;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        text.contains(&format!(
+            "Milestone 1 \"{name}\" holds the review as it was"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("pillar security"), "{text}");
+    let notes = &wa.state().workloads[0].lenses[0].pillar_notes;
+    assert_eq!(notes.get("security").map(String::as_str), Some(reviewer));
+    assert!(wa
+        .requests()
+        .iter()
+        .any(|r| r.operation == "GetMilestone" && r.status == 200));
+}

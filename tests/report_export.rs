@@ -734,3 +734,106 @@ fn every_format_renders_the_demo_deterministically() {
         assert_eq!(a, b, "{format:?} is deterministic");
     }
 }
+
+/// A previous sync of the small report's workload: S3-001 failed 5 times where it now fails
+/// twice, IAM-001 did not fail, and each pillar had 2 failures more than now.
+fn previous_sync(preview: &PreviewReport) -> wa_sync_engine::history::Record {
+    let mut previous = wa_sync_engine::history::record(preview, Some("shop"));
+    previous.synced_at = "2025-01-30T12:00:00Z".into();
+    for q in &mut previous.questions {
+        if let Some(count) = q.failures_by_rule.get_mut("S3-001") {
+            *count = 5;
+        }
+        q.failures_by_rule.remove("IAM-001");
+    }
+    for p in &mut previous.pillars {
+        p.failures += 2;
+    }
+    previous
+}
+
+#[test]
+fn a_report_compared_with_the_last_sync_shows_new_and_fixed_failures_in_every_format() {
+    let (preview, collected) = small_report();
+    let previous = previous_sync(&preview);
+    let report =
+        Report::build(&preview, &collected, fixed_time(), None).compared_with(&previous, &preview);
+    let rule_failures = |q: &report::QuestionRow, rule: &str| {
+        q.rules
+            .iter()
+            .find(|r| r.rule_id == rule)
+            .map_or(0, |r| r.failures)
+    };
+    let mut both = None;
+    for q in &report.questions {
+        let change = q.since_last_sync.expect("every question is compared");
+        let s3 = rule_failures(q, "S3-001");
+        let iam = rule_failures(q, "IAM-001");
+        let fixed = if s3 > 0 { 5 - s3 } else { 0 };
+        assert_eq!(change.fixed_failures, fixed, "{}", q.question_id);
+        assert_eq!(change.new_failures, iam, "{}", q.question_id);
+        if s3 > 0 && iam > 0 {
+            both = Some(q.question_id.clone());
+        }
+    }
+    assert!(report
+        .pillars
+        .iter()
+        .all(|p| p.failures_since_last_sync == Some(-2)));
+    assert!(report
+        .questions
+        .iter()
+        .any(|q| { q.since_last_sync.is_some_and(|c| c.fixed_failures == 3) }));
+
+    let json: serde_json::Value = serde_json::from_slice(&Format::Json.render(&report)).unwrap();
+    assert_eq!(json["since_last_sync"]["synced_at"], "2025-01-30T12:00:00Z");
+    assert_eq!(json["pillars"][0]["failures_since_last_sync"], -2);
+    let s3_question = report
+        .questions
+        .iter()
+        .position(|q| rule_failures(q, "S3-001") > 0)
+        .unwrap();
+    assert_eq!(
+        json["questions"][s3_question]["since_last_sync"]["fixed_failures"],
+        3
+    );
+
+    let csv = String::from_utf8(Format::Csv.render(&report)).unwrap();
+    let rows: Vec<&str> = csv.split("\r\n").filter(|row| !row.is_empty()).collect();
+    let header = rows[0];
+    assert!(
+        header.ends_with(
+            "question_new_failures_since_last_sync,question_fixed_failures_since_last_sync"
+        ),
+        "{header}"
+    );
+    let columns = csv_cells(header).len();
+    assert!(rows.iter().all(|row| csv_cells(row).len() == columns));
+
+    let md = String::from_utf8(Format::Markdown.render(&report)).unwrap();
+    assert!(md.contains("| Since last sync |"), "{md}");
+    assert!(md.contains("| Failures since last sync |"), "{md}");
+    assert!(md.contains("3 fixed |"), "{md}");
+    assert!(md.contains("Compared with"), "{md}");
+    if both.is_some() {
+        assert!(md.contains("+1 new, 3 fixed"), "{md}");
+    }
+
+    let html = String::from_utf8(Format::Html.render(&report)).unwrap();
+    assert!(html.contains("<th>Since last sync</th>"));
+    assert!(html.contains("<td>3 fixed</td>") || html.contains("3 fixed</td>"));
+    assert!(html.contains("<td class=\"n\">-2</td>"));
+    assert!(html.contains("colspan=\"8\""));
+
+    let text = pdf_text(&Format::Pdf.render(&report));
+    assert!(text.contains("Since last"), "{text}");
+    assert!(text.contains("fixed"), "{text}");
+    assert!(text.contains("Change"), "{text}");
+
+    // Without a previous sync, none of it appears (the golden files above are unchanged).
+    let plain = Report::build(&preview, &collected, fixed_time(), None);
+    let md = String::from_utf8(Format::Markdown.render(&plain)).unwrap();
+    assert!(!md.contains("since last sync") && !md.contains("Since last sync"));
+    let json = String::from_utf8(Format::Json.render(&plain)).unwrap();
+    assert!(!json.contains("since_last_sync"));
+}

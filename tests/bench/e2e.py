@@ -122,6 +122,30 @@ def scenarios(latency):
         argv = ["preview", "--account-id", ready["account_id"], "--json"]
         return argv, conformity_env(ready, home)
 
+    def plan_sync(ready, home):
+        # 5 targets over 3 accounts (two Conformity, one Vision One) and 2 sources: one target
+        # spans both Conformity accounts, two share Vision One's account; each account fetched once.
+        c1, c2 = ready["plan_conformity_account_ids"]
+        v1 = ready["visionone_account_id"]
+        arns = ready["plan_workload_arns"]
+        targets = [
+            ("shop", "conformity", [c1]),
+            ("shop-and-eu", "conformity", [c1, c2]),
+            ("shop-eu", "conformity", [c2]),
+            ("v1-shop", "vision-one", [v1]),
+            ("v1-shop-again", "vision-one", [v1]),
+        ]
+        plan = os.path.join(home, "plan.toml")
+        with open(plan, "w") as f:
+            for (name, source, accounts), arn in zip(targets, arns):
+                ids = ", ".join(f'"{a}"' for a in accounts)
+                f.write(f'[[target]]\nname = "{name}"\nsource = "{source}"\naccount_ids = [{ids}]\n'
+                        f'workload_arn = "{arn}"\n\n')
+        argv = ["sync", "--plan", plan, "--backup-dir", os.path.join(home, "b"), "--json"]
+        env = conformity_env(ready, home)
+        env.update(VISIONONE_API_URL=ready["visionone_url"], VISIONONE_API_KEY=ready["visionone_api_key"])
+        return argv, env
+
     def pinned_preview(ready, home):
         argv = ["preview", "--account-id", ready["account_id"], "--conformity-rps", "2", "--json"]
         return argv, conformity_env(ready, home)
@@ -137,6 +161,10 @@ def scenarios(latency):
         ("e-visionone-preview-25k-429-above-25rps",
          lat + ["--visionone-checks", "25000", "--visionone-max-rps", "25"], visionone_preview, 25000, None, 25),
         ("f-conformity-pinned-2rps", lat + ["--conformity-checks", "3000"], pinned_preview, 3000, 1, 2),
+        # 2 x 10,000 Conformity checks + 10,000 Vision One checks, each fetched once.
+        ("g-plan-5-targets-3-accounts-2-sources",
+         lat + ["--plan-fixture", "--conformity-checks", "10000", "--visionone-checks", "10000"],
+         plan_sync, 30000, None, None),
     ]
 
 

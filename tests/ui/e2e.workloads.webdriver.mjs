@@ -32,7 +32,9 @@ requireBinaries({ fakes: true });
 const cli = `${dirname(application)}/wa-sync`;
 if (!existsSync(cli)) throw new Error(`no ${cli}: run cargo build -p wa-sync-cli`);
 
-const { fakes, recorded, stop: stopFakes } = await startFakes();
+// The plan fixture: more workloads in the account, so each target writes its own.
+const { fakes, recorded, stop: stopFakes } = await startFakes(["--plan-fixture"]);
+const secondWorkloadArn = fakes.plan_workload_arns[1];
 const dir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-workloads-`);
 const env = isolatedEnv(dir, fakes, ["VISIONONE_API_URL", "VISIONONE_REGION", "WA_SYNC_SOURCE"]);
 Object.assign(env, {
@@ -55,7 +57,7 @@ writeFileSync(
 );
 const planFile = `${dir}/data/plan.toml`;
 const workloadId = fakes.workload_arn.split("/").pop();
-const secondId = fakes.second_workload_arn.split("/").pop();
+const secondId = secondWorkloadArn.split("/").pop();
 const tag = Object.keys(fakes.visionone_tag_counts).find((t) => t.includes("::"));
 assert.ok(tag, "the Vision One fixture has a key::value tag");
 
@@ -196,7 +198,7 @@ try {
     await tid("target-tag-input").setValue(tag);
     await tid("target-tag-add").click();
     await waitText("target-tags", new RegExp(tag), "tag chip");
-    await tid("target-workload-arn").setValue(fakes.second_workload_arn);
+    await tid("target-workload-arn").setValue(secondWorkloadArn);
     await tid("target-save").click();
     await tid("target-row-catalog-visionone").waitForDisplayed({ timeout: 15000 });
     assert.deepEqual(await rows(), ["shop-conformity", "catalog-visionone"]);
@@ -209,7 +211,7 @@ try {
     assert.match(text, new RegExp(`account_ids = \\["${fakes.account_id}"\\]`));
     assert.match(text, /name = "catalog-visionone"/);
     assert.match(text, new RegExp(`filter_tags = \\["${tag}"\\]`));
-    assert.match(text, new RegExp(fakes.second_workload_arn));
+    assert.match(text, new RegExp(secondWorkloadArn));
     assert.deepEqual(filesContaining(dir, fakes.api_key), [], "no key in any file");
     assert.deepEqual(filesContaining(dir, fakes.visionone_api_key), [], "no key in any file");
   });

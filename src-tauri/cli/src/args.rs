@@ -344,6 +344,10 @@ pub struct ExportArgs {
     /// The file to write
     #[arg(long)]
     pub out: PathBuf,
+    /// The backup folder the syncs used, whose history the report compares with (default: the
+    /// user's data directory)
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// The engine's report formats, by the names both faces use.

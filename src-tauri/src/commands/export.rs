@@ -7,6 +7,7 @@ use crate::types::{ExportDone, ExportFormat, ExportRequest, ReportOf};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tauri::State;
+use wa_sync_engine::history::Record;
 use wa_sync_engine::preview::{Collected, PreviewReport};
 use wa_sync_engine::usecase;
 
@@ -43,9 +44,18 @@ pub async fn export_report(
     };
     let out = export_path(&chosen, format)?;
     let folder = out.parent().map(Path::to_path_buf);
-    let done = tokio::task::spawn_blocking(move || write_report(&out, format, &report, &collected))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
+    // The app syncs without a plan target here, so "the last sync" is the workload's. The
+    // comparison adds to the report; a history that cannot be read leaves it out.
+    let previous =
+        usecase::export::previous_sync(&state.backup_dir, None, &report).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "report not compared with the last sync");
+            None
+        });
+    let done = tokio::task::spawn_blocking(move || {
+        write_report(&out, format, &report, &collected, previous.as_ref())
+    })
+    .await
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export stopped: {e}")))??;
     if let Some(folder) = folder {
         state.remember_folder(&folder)?;
     }
@@ -79,8 +89,9 @@ fn write_report(
     format: ExportFormat,
     report: &PreviewReport,
     collected: &Collected,
+    previous: Option<&Record>,
 ) -> AppResult<ExportDone> {
-    let written = usecase::export::write_report(report, collected, format, out)?;
+    let written = usecase::export::write_report(report, collected, format, out, previous)?;
     Ok(ExportDone {
         path: out.display().to_string(),
         bytes: written.bytes,

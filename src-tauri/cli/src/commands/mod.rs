@@ -23,6 +23,8 @@ use wa_sync_engine::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Done = 0,
+    /// Every target of a plan failed; its report is printed all the same.
+    Failed = 1,
     Partial = 3,
 }
 

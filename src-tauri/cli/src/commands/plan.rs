@@ -10,7 +10,9 @@ use std::path::Path;
 use wa_sync_engine::plan::{self as plan_file, SourceKind, Target};
 use wa_sync_engine::preview::{PreviewReport, QuestionStatus};
 use wa_sync_engine::sync::SyncOptions;
-use wa_sync_engine::usecase::plan::{self, PlanProgress, PlanRun, TargetResult, EXIT_DONE};
+use wa_sync_engine::usecase::plan::{
+    self, PlanProgress, PlanRun, TargetResult, EXIT_DONE, EXIT_FAILED,
+};
 use wa_sync_engine::usecase::{Cancel, SystemKeys};
 use wa_sync_engine::{Error, Result};
 
@@ -70,6 +72,7 @@ pub async fn run(
     }
     Ok(match plan::exit_of(&results) {
         EXIT_DONE => Outcome::Done,
+        EXIT_FAILED => Outcome::Failed,
         _ => Outcome::Partial,
     })
 }

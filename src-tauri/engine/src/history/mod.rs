@@ -105,7 +105,7 @@ pub fn record(report: &PreviewReport, target: Option<&str>) -> Record {
     Record {
         target: target.map(str::to_string),
         workload_arn: report.workload_arn.clone().unwrap_or_default(),
-        account_ids: report.account_id.iter().cloned().collect(),
+        account_ids: report.account_ids.clone(),
         filter_tags: report.filter_tags.clone(),
         synced_at: crate::sync::rfc3339(now().as_secs()),
         outcome: if unfinished { "partly-done" } else { "done" }.to_string(),

@@ -206,7 +206,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan, Vec<PlanProblem>> {
         let own = found.fields(table, Some(&label), false);
         let merged = Fields::merge(own, defaults_values.as_ref());
         let before = found.problems.len();
-        let target = found.target(merged, &label, header_line);
+        let inherited: Vec<&str> = TARGET_KEYS
+            .into_iter()
+            .filter(|key| !table.contains_key(key))
+            .collect();
+        let target = found.target(merged, &label, header_line, &inherited);
         if let Some(name) = &name {
             let line = found.key_line(table, "name");
             if let Some((_, first)) = names_seen.iter().find(|(seen, _)| seen == name) {
@@ -595,7 +599,15 @@ impl Found<'_> {
     }
 
     /// A target from its merged keys, reporting missing and malformed values.
-    fn target(&mut self, fields: Fields, label: &str, header: Option<usize>) -> Option<Target> {
+    /// `inherited`: the keys the target takes from `[defaults]`; a bad value there is
+    /// `[defaults]`'s problem, listed once rather than once per target.
+    fn target(
+        &mut self,
+        fields: Fields,
+        label: &str,
+        header: Option<usize>,
+        inherited: &[&str],
+    ) -> Option<Target> {
         let mut missing = Vec::new();
         if fields.name.is_none() {
             missing.push("name");
@@ -653,8 +665,20 @@ impl Found<'_> {
                 .unwrap_or_default(),
         };
         for (key, problem) in target_problems(&target) {
-            if !missing.contains(&key) {
-                self.push(fields.line_of(key).or(header), Some(label), problem);
+            if missing.contains(&key) {
+                continue;
+            }
+            let line = fields.line_of(key).or(header);
+            if inherited.contains(&key) {
+                let known = self
+                    .problems
+                    .iter()
+                    .any(|p| p.line == line && p.target.is_none() && p.problem == problem);
+                if !known {
+                    self.push(line, None, problem);
+                }
+            } else {
+                self.push(line, Some(label), problem);
             }
         }
         missing.is_empty().then_some(target)

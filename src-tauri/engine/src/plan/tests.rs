@@ -182,6 +182,14 @@ fn every_problem_has_its_line_and_target() {
             vec![(Some(5), Some("t1"), "unknown notes_mode \"append\"")],
         ),
         (
+            // A bad default is [defaults]' problem, listed once for all the targets using it.
+            format!(
+                "[defaults]\naccount_ids = [\"bad id\"]\n\n[[target]]\nname = \"a\"\n\
+                 workload_arn = \"{ARN}\"\n\n[[target]]\nname = \"b\"\nworkload_arn = \"{ARN}\"\n"
+            ),
+            vec![(Some(2), None, "bad account ID \"bad id\"")],
+        ),
+        (
             "# nothing yet\n".to_string(),
             vec![(None, None, "the plan has no targets")],
         ),
@@ -387,4 +395,34 @@ fn a_target_cannot_unset_what_defaults_set() {
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good_plan());
+}
+
+proptest::proptest! {
+    /// Whatever the file holds, parsing answers with a plan or problems, never a panic, and every
+    /// problem's line is within the file.
+    #[test]
+    fn any_text_parses_or_lists_problems(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("[[target]]".to_string()),
+                proptest::strategy::Just("[defaults]".to_string()),
+                proptest::strategy::Just(format!("workload_arn = \"{ARN}\"")),
+                proptest::strategy::Just(format!("account_ids = [\"{ACCOUNT}\"]")),
+                "[a-z_]{1,12} = \"[ -~]{0,20}\"",
+                "name = \"[a-z. !-]{0,8}\"",
+                "[ -~]{0,30}",
+            ],
+            0..12,
+        )
+    ) {
+        let text = lines.join("\n");
+        if let Err(problems) = parse(Path::new("p.toml"), &text) {
+            proptest::prop_assert!(!problems.is_empty());
+            for p in problems {
+                if let Some(line) = p.line {
+                    proptest::prop_assert!(line >= 1 && line <= lines.len().max(1));
+                }
+            }
+        }
+    }
 }

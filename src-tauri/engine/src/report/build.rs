@@ -1,9 +1,10 @@
 //! The report model built from a preview (or a sync) and the checks it collected.
 
 use super::{
-    rfc3339, Assessment, CheckCounts, PillarRow, QuestionRow, Report, RuleRow, Totals, UnmappedRow,
-    SCHEMA,
+    rfc3339, Assessment, CheckCounts, PillarRow, QuestionChange, QuestionRow, Report, RuleRow,
+    SinceLastSync, Totals, UnmappedRow, SCHEMA,
 };
+use crate::history::Record;
 use crate::mapping::{RuleCatalogue, PILLARS};
 use crate::preview::{Collected, PreviewReport, QuestionReport, QuestionStatus};
 use crate::summary::{QuestionSummary, RuleTally, Summary, Tally};
@@ -54,6 +55,12 @@ impl Report {
             generator: format!("wa-sync {}", crate::VERSION),
             generated_at: rfc3339(generated_at),
             account_id: preview.account_id.clone(),
+            // `account_id` is set exactly when one account was counted, and wins (a preview
+            // edited by hand may change only it).
+            account_ids: match &preview.account_id {
+                Some(one) => vec![one.clone()],
+                None => preview.account_ids.clone(),
+            },
             workload_arn: preview.workload_arn.clone(),
             lens: preview.lens.clone(),
             lens_version: preview.lens_version.clone(),
@@ -73,7 +80,37 @@ impl Report {
             questions,
             unmapped_rules: unmapped_rows(preview, &titles),
             warnings: preview.warnings.clone(),
+            since_last_sync: None,
         }
+    }
+
+    /// The report with "since the last sync": each question's new and fixed failures since
+    /// `previous` (the recorded sync of the same target or workload; `preview` is what this
+    /// report was built from), and each pillar's change in failures.
+    pub fn compared_with(mut self, previous: &Record, preview: &PreviewReport) -> Report {
+        let changes = crate::history::since(previous, preview);
+        for q in &mut self.questions {
+            q.since_last_sync = changes
+                .iter()
+                .find(|c| c.question_id == q.question_id)
+                .map(|c| QuestionChange {
+                    new_failures: c.new_failures,
+                    fixed_failures: c.fixed_failures,
+                });
+        }
+        for p in &mut self.pillars {
+            let before = previous
+                .pillars
+                .iter()
+                .find(|b| b.pillar_id == p.pillar_id)
+                .map_or(0, |b| b.failures);
+            p.failures_since_last_sync = Some(p.failures as i64 - before as i64);
+        }
+        self.since_last_sync = Some(SinceLastSync {
+            synced_at: previous.synced_at.clone(),
+            outcome: previous.outcome.clone(),
+        });
+        self
     }
 }
 
@@ -129,6 +166,7 @@ fn question_row(
             d.rules.iter().map(|r| rule_row(r, titles)).collect()
         }),
         best_practices: q.best_practices.clone(),
+        since_last_sync: None,
     }
 }
 
@@ -152,6 +190,7 @@ fn pillar_rows(preview: &PreviewReport, questions: &[QuestionRow]) -> Vec<Pillar
                 questions: in_pillar().count(),
                 questions_covered: in_pillar().filter(|q| q.covered).count(),
                 questions_failing: in_pillar().filter(|q| q.failures > 0).count(),
+                failures_since_last_sync: None,
             }
         })
         .collect()

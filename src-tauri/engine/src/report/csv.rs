@@ -42,11 +42,23 @@ const HEADER: [&str; 28] = [
     "rule_failing_resources",
 ];
 
+/// Appended when the report is compared with the last sync, so reports without history keep
+/// the columns they always had.
+const SINCE_LAST_HEADER: [&str; 2] = [
+    "question_new_failures_since_last_sync",
+    "question_fixed_failures_since_last_sync",
+];
+
 pub fn to_csv(report: &Report) -> String {
     let mut out = String::new();
-    write_row(&mut out, HEADER.iter().map(|s| s.to_string()));
+    let compared = report.since_last_sync.is_some();
+    let since_header = SINCE_LAST_HEADER.iter().filter(|_| compared);
+    write_row(
+        &mut out,
+        HEADER.iter().chain(since_header).map(|s| s.to_string()),
+    );
     let tags = report.filter_tags.join(" | ");
-    let account = report.account_id.clone().unwrap_or_default();
+    let account = report.account_ids.join(" | ");
     for q in &report.questions {
         let question = question_cells(q);
         let trailer = [account.clone(), tags.clone(), report.generated_at.clone()];
@@ -64,7 +76,12 @@ pub fn to_csv(report: &Report) -> String {
                     .cloned()
                     .chain(rule_cells(rule))
                     .chain(trailer.iter().cloned())
-                    .chain(evidence_cells(q, rule)),
+                    .chain(evidence_cells(q, rule))
+                    .chain(
+                        q.since_last_sync.into_iter().flat_map(|c| {
+                            [c.new_failures.to_string(), c.fixed_failures.to_string()]
+                        }),
+                    ),
             );
         }
     }

@@ -3,7 +3,7 @@
 //! open (`<details>`). Every value from the data is escaped.
 
 use super::{
-    evidence_label, resource_line, risk_label, score, status_label, thousands, Assessment,
+    evidence_label, resource_line, risk_label, score, signed, status_label, thousands, Assessment,
     PillarRow, QuestionRow, Report, RuleRow, RESOURCES_SHOWN,
 };
 use crate::checks::RiskLevel;
@@ -87,10 +87,7 @@ pub fn to_html(r: &Report) -> String {
 
 /// The document up to `<main>`: metadata and the inline style sheet.
 fn head(o: &mut String, r: &Report) {
-    let title = format!(
-        "Check Summary Report - {}",
-        r.account_id.as_deref().unwrap_or("account")
-    );
+    let title = format!("Check Summary Report - {}", r.accounts_text("account"));
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -169,7 +166,11 @@ fn pillars(o: &mut String, r: &Report) {
     for risk in RiskLevel::DESCENDING {
         let _ = write!(o, "<th class=\"n\">{}</th>", risk.label());
     }
-    o.push_str("<th class=\"n\">Questions covered</th><th class=\"n\">Failing</th></tr></thead>\n<tbody>\n");
+    o.push_str("<th class=\"n\">Questions covered</th><th class=\"n\">Failing</th>");
+    if r.since_last_sync.is_some() {
+        o.push_str("<th class=\"n\">Failures since last sync</th>");
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
     for p in &r.pillars {
         let _ = write!(
             o,
@@ -186,21 +187,32 @@ fn pillars(o: &mut String, r: &Report) {
                 thousands(p.by_risk.failures_at(risk))
             );
         }
-        let _ = writeln!(
+        let _ = write!(
             o,
-            "<td class=\"n\">{} of {}</td><td class=\"n\">{}</td></tr>",
+            "<td class=\"n\">{} of {}</td><td class=\"n\">{}</td>",
             p.questions_covered, p.questions, p.questions_failing
         );
+        if let Some(change) = p.failures_since_last_sync {
+            let _ = write!(o, "<td class=\"n\">{}</td>", signed(change));
+        }
+        o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table>\n<p class=\"note\">A check counts once per pillar even when its rule informs several of the pillar's questions.</p>\n</section>\n");
 }
 
 fn questions(o: &mut String, r: &Report) {
-    o.push_str("<section id=\"questions\">\n<h2>Questions</h2>\n<table class=\"questions\">\n<thead><tr><th>#</th><th>Question</th><th>Result</th><th class=\"n\">Successes</th><th class=\"n\">Failures</th><th>Highest risk</th><th>Notes</th></tr></thead>\n<tbody>\n");
+    o.push_str("<section id=\"questions\">\n<h2>Questions</h2>\n<table class=\"questions\">\n<thead><tr><th>#</th><th>Question</th><th>Result</th><th class=\"n\">Successes</th><th class=\"n\">Failures</th><th>Highest risk</th><th>Notes</th>");
+    let columns = if r.since_last_sync.is_some() {
+        o.push_str("<th>Since last sync</th>");
+        8
+    } else {
+        7
+    };
+    o.push_str("</tr></thead>\n<tbody>\n");
     for p in &r.pillars {
         let _ = writeln!(
             o,
-            "<tr class=\"pillar\"><td colspan=\"7\">{}</td></tr>",
+            "<tr class=\"pillar\"><td colspan=\"{columns}\">{}</td></tr>",
             esc(&p.name)
         );
         for q in r.questions.iter().filter(|q| q.pillar_id == p.pillar_id) {
@@ -328,7 +340,7 @@ fn question_row(o: &mut String, q: &QuestionRow) {
     };
     let _ = writeln!(
         o,
-        "<tr{class}><td class=\"num\">{}</td><td>{}<br><span class=\"qid\">{}</span></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"risk\">{}</td><td>{}</td></tr>",
+        "<tr{class}><td class=\"num\">{}</td><td>{}<br><span class=\"qid\">{}</span></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"risk\">{}</td><td>{}</td>{}</tr>",
         esc(&q.number),
         esc(&q.title),
         esc(&q.question_id),
@@ -336,7 +348,9 @@ fn question_row(o: &mut String, q: &QuestionRow) {
         thousands(q.successes),
         thousands(q.failures),
         risk_label(q.highest_failure_risk),
-        esc(&status_label(q))
+        esc(&status_label(q)),
+        q.since_last_sync
+            .map_or(String::new(), |c| format!("<td>{}</td>", esc(&c.label())))
     );
 }
 

@@ -2,8 +2,8 @@
 //! tags cannot add markup, links or raw HTML.
 
 use super::{
-    evidence_label, resource_line, risk_label, score, status_label, thousands, Assessment, Report,
-    RESOURCES_SHOWN,
+    evidence_label, resource_line, risk_label, score, signed, status_label, thousands, Assessment,
+    Report, RESOURCES_SHOWN,
 };
 use crate::checks::RiskLevel;
 use std::fmt::Write;
@@ -62,17 +62,23 @@ fn summary(o: &mut String, r: &Report) {
 
 fn pillars(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Pillars\n");
+    let compared = r.since_last_sync.is_some();
     let _ = writeln!(
         o,
-        "| Pillar | Successes | Failures | Score | Failures by risk (E/VH/H/M/L) | Questions covered | Failing |"
+        "| Pillar | Successes | Failures | Score | Failures by risk (E/VH/H/M/L) | Questions covered | Failing |{}",
+        if compared { " Failures since last sync |" } else { "" }
     );
-    let _ = writeln!(o, "|---|---:|---:|---:|---|---:|---:|");
+    let _ = writeln!(
+        o,
+        "|---|---:|---:|---:|---|---:|---:|{}",
+        if compared { "---:|" } else { "" }
+    );
     for p in &r.pillars {
         let by_risk: Vec<String> = RiskLevel::DESCENDING
             .iter()
             .map(|risk| thousands(p.by_risk.failures_at(*risk)))
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             o,
             "| {} | {} | {} | {} | {} | {} of {} | {} |",
             md(&p.name),
@@ -84,22 +90,32 @@ fn pillars(o: &mut String, r: &Report) {
             p.questions,
             p.questions_failing
         );
+        if let Some(change) = p.failures_since_last_sync {
+            let _ = write!(o, " {} |", signed(change));
+        }
+        o.push('\n');
     }
 }
 
 fn questions(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Questions\n");
+    let compared = r.since_last_sync.is_some();
     let _ = writeln!(
         o,
-        "| # | Question | Result | Successes | Failures | Highest risk | Notes |"
+        "| # | Question | Result | Successes | Failures | Highest risk | Notes |{}",
+        if compared { " Since last sync |" } else { "" }
     );
-    let _ = writeln!(o, "|---|---|---|---:|---:|---|---|");
+    let _ = writeln!(
+        o,
+        "|---|---|---|---:|---:|---|---|{}",
+        if compared { "---|" } else { "" }
+    );
     for q in &r.questions {
         let result = match q.assessment {
             Assessment::NeedsHumanAnswer => "**Needs a human answer**".to_string(),
             a => a.label().to_string(),
         };
-        let _ = writeln!(
+        let _ = write!(
             o,
             "| {} | {} ({}) | {} | {} | {} | {} | {} |",
             md(&q.number),
@@ -111,6 +127,10 @@ fn questions(o: &mut String, r: &Report) {
             risk_label(q.highest_failure_risk),
             md(&status_label(q))
         );
+        if let Some(change) = q.since_last_sync {
+            let _ = write!(o, " {} |", change.label());
+        }
+        o.push('\n');
     }
 }
 

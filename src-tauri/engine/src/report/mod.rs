@@ -16,7 +16,8 @@
 //!   "schema": "wa-sync/report/v1",
 //!   "generator": "wa-sync 0.1.0",
 //!   "generated_at": "2025-01-31T12:00:00Z",          // RFC 3339, UTC
-//!   "account_id": "…" | null,                         // Conformity account
+//!   "account_id": "…" | null,                         // the account, when only one was counted
+//!   "account_ids": ["…"],                             // every account counted together
 //!   "workload_arn": "…" | null,                       // when a workload was read
 //!   "lens": "wellarchitected", "lens_version": "2024-06-27",
 //!   "mapping_reviewed": "2025-…",                     // the rule-to-question mapping's review date
@@ -56,7 +57,14 @@
 //!   }],
 //!   "unmapped_rules": [{"rule_id": "…", "title": "…" | null, "checks": n,
 //!                       "known": bool, "reason": "…"}],
-//!   "warnings": ["…"]
+//!   "warnings": ["…"],
+//!   "since_last_sync": {"synced_at": "…", "outcome": "done" | "partly-done"}
+//!                                                     // only when an earlier sync of the same
+//!                                                     // target (or workload) is recorded; then
+//!                                                     // each pillar also has
+//!                                                     // "failures_since_last_sync": ±n and each
+//!                                                     // question "since_last_sync":
+//!                                                     // {"new_failures": n, "fixed_failures": n}
 //! }
 //! RULE    = {"rule_id": "S3-001", "title": "…" | null, "successes": n, "failures": n,
 //!            "highest_failure_risk": RISK | null, "by_risk": BY_RISK,
@@ -194,6 +202,8 @@ pub struct Report {
     pub generator: String,
     pub generated_at: String,
     pub account_id: Option<String>,
+    /// Every account whose checks were counted together.
+    pub account_ids: Vec<String>,
     pub workload_arn: Option<String>,
     pub lens: String,
     pub lens_version: String,
@@ -206,6 +216,45 @@ pub struct Report {
     pub questions: Vec<QuestionRow>,
     pub unmapped_rules: Vec<UnmappedRow>,
     pub warnings: Vec<String>,
+    /// The sync this report is compared with, when one is recorded ([`Report::compared_with`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_last_sync: Option<SinceLastSync>,
+}
+
+/// The earlier sync a report's "since the last sync" figures are counted from.
+#[derive(Clone, Debug, Serialize)]
+pub struct SinceLastSync {
+    pub synced_at: String,
+    pub outcome: String,
+}
+
+/// A question's failures new and fixed since the last sync (per rule: counted failures above or
+/// below the rule's earlier count).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct QuestionChange {
+    pub new_failures: u64,
+    pub fixed_failures: u64,
+}
+
+impl QuestionChange {
+    /// "+3 new, 5 fixed", or "no change".
+    pub(crate) fn label(self) -> String {
+        match (self.new_failures, self.fixed_failures) {
+            (0, 0) => "no change".to_string(),
+            (new, 0) => format!("+{} new", thousands(new)),
+            (0, fixed) => format!("{} fixed", thousands(fixed)),
+            (new, fixed) => format!("+{} new, {} fixed", thousands(new), thousands(fixed)),
+        }
+    }
+}
+
+/// A change in failures, signed: "+7", "-3", "0".
+pub(crate) fn signed(change: i64) -> String {
+    match change {
+        0 => "0".to_string(),
+        n if n > 0 => format!("+{}", thousands(n.unsigned_abs())),
+        n => format!("-{}", thousands(n.unsigned_abs())),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -241,6 +290,9 @@ pub struct PillarRow {
     pub questions: usize,
     pub questions_covered: usize,
     pub questions_failing: usize,
+    /// Failures now minus failures at the last sync, when one is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failures_since_last_sync: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -259,6 +311,9 @@ pub struct QuestionRow {
     pub highest_failure_risk: Option<RiskLevel>,
     pub rules: Vec<RuleRow>,
     pub best_practices: Vec<BestPracticeEvidence>,
+    /// New and fixed failures since the last sync, when one is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_last_sync: Option<QuestionChange>,
 }
 
 impl QuestionRow {
@@ -305,12 +360,25 @@ impl Report {
         }
     }
 
+    /// The accounts counted, as titles and footers name them: "-" for none (saved files).
+    pub(crate) fn accounts_text(&self, none: &str) -> String {
+        if self.account_ids.is_empty() {
+            none.to_string()
+        } else {
+            self.account_ids.join(", ")
+        }
+    }
+
     /// Label/value pairs for the title block of every human-readable format.
     pub(crate) fn facts(&self) -> Vec<(&'static str, String)> {
         let mut facts = vec![
             (
-                "Account",
-                self.account_id.clone().unwrap_or_else(|| "-".into()),
+                if self.account_ids.len() > 1 {
+                    "Accounts (counted together)"
+                } else {
+                    "Account"
+                },
+                self.accounts_text("-"),
             ),
             (
                 "Workload",
@@ -338,6 +406,12 @@ impl Report {
         ];
         if let Some(backup) = &self.backup {
             facts.push(("Backup", backup.clone()));
+        }
+        if let Some(last) = &self.since_last_sync {
+            facts.push((
+                "Compared with",
+                format!("the sync of {} ({})", last.synced_at, last.outcome),
+            ));
         }
         facts
     }

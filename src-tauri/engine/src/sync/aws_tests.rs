@@ -333,3 +333,44 @@ async fn a_backup_without_pillars_or_milestone_is_what_earlier_versions_wrote() 
     let path = with.write_to(dir.path()).unwrap();
     assert_eq!(Backup::read(&path).unwrap(), with);
 }
+
+#[tokio::test]
+async fn a_pillar_note_edited_after_it_was_read_is_not_written() {
+    let wa = fake().await;
+    let edited = "Edited in the console meanwhile.";
+    // The first GetLensReview is the sync's read; the console edit lands right after it.
+    wa.with_state(|s| {
+        s.pillar_edits_after_get = vec![wa_sync_fakes::wellarchitected::EditAfterGet {
+            question_id: "security".into(),
+            nth: 1,
+            notes: edited.into(),
+        }]
+    });
+    let workload = workload_at(&wa).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (snapshot, report) = planned(&workload).await;
+    let report = sync(
+        &workload,
+        &snapshot,
+        report,
+        &options(dir.path()),
+        &CancellationToken::new(),
+        &NoSyncProgress,
+    )
+    .await
+    .unwrap();
+    let security = report
+        .pillars
+        .iter()
+        .find(|p| p.pillar_id == "security")
+        .unwrap();
+    assert_eq!(security.notes_status, Some(QuestionStatus::Changed));
+    assert!(security.notes_error.as_deref().unwrap().contains("edited"));
+    assert_eq!(pillar_notes(&wa, "security").as_deref(), Some(edited));
+    let others_written = report
+        .pillars
+        .iter()
+        .filter(|p| p.notes_status == Some(QuestionStatus::Written))
+        .count();
+    assert!(others_written > 0, "{:?}", report.pillars);
+}

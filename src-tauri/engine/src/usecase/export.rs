@@ -1,6 +1,7 @@
 //! Writing a preview's (or a sync's) report to a file, in the formats both faces offer under
 //! the same names.
 
+use crate::history::{self, Record};
 use crate::preview::{Collected, PreviewReport};
 use crate::report::{Format, Report};
 use crate::{Error, Field, Result};
@@ -112,14 +113,47 @@ pub fn validate_output(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the report of `preview` and writes it to `out` atomically.
+/// The recorded sync a report of `preview` is compared with ("since the last sync"): the newest
+/// record of `target` (or, without one, of the preview's workload) in the history next to
+/// `backup_dir`. When `preview` is a sync's result, its own record is not "the last sync": the
+/// one before it is.
+pub fn previous_sync(
+    backup_dir: &Path,
+    target: Option<&str>,
+    preview: &PreviewReport,
+) -> Result<Option<Record>> {
+    if target.is_none() && preview.workload_arn.is_none() {
+        return Ok(None);
+    }
+    let mut records = history::list(
+        &history::dir_for(backup_dir),
+        target,
+        preview.workload_arn.as_deref(),
+    )?;
+    if let Some(backup) = &preview.backup {
+        if let Some(own) = records
+            .iter()
+            .position(|r| r.backup.as_ref() == Some(backup))
+        {
+            records.truncate(own);
+        }
+    }
+    Ok(records.pop())
+}
+
+/// Builds the report of `preview` and writes it to `out` atomically; with `previous` (see
+/// [`previous_sync`]), the report says what changed since that sync.
 pub fn write_report(
     preview: &PreviewReport,
     collected: &Collected,
     format: ExportFormat,
     out: &Path,
+    previous: Option<&Record>,
 ) -> Result<Exported> {
-    let report = Report::build(preview, collected, SystemTime::now(), None);
+    let mut report = Report::build(preview, collected, SystemTime::now(), None);
+    if let Some(previous) = previous {
+        report = report.compared_with(previous, preview);
+    }
     let rendered = format.format().render_with_warnings(&report);
     crate::atomic_file::write(out, &rendered.bytes)
         .map_err(|e| Error::io(format!("cannot write the report {}", out.display()), e))?;

@@ -4,8 +4,9 @@
 //! - Each (source, account, tag filter) is fetched and counted once, whatever the number of
 //!   targets that need it; a target spanning several accounts gets their counts merged
 //!   ([`Collected::merge`]), each account's checks counted under its own rule settings.
-//! - Targets run concurrently. Requests to Conformity and Vision One are bounded by the
-//!   process-wide limiters of their clients; each target's AWS calls go as a single sync's do.
+//! - Targets run concurrently, `TARGETS_AT_ONCE` at a time. Requests to Conformity and Vision
+//!   One are bounded by the process-wide limiters of their clients; each target's AWS calls go
+//!   as a single sync's do.
 //! - Everything is validated before anything is sent; a target that fails later fails alone,
 //!   and its result says why.
 
@@ -23,6 +24,7 @@ use crate::wellarchitected::demo::{self as demo_workload, DemoWorkload};
 use crate::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 use crate::{Error, Result};
 use futures::future::{BoxFuture, FutureExt, Shared};
+use futures::StreamExt;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,7 +46,7 @@ pub struct PlanRun<'a> {
     /// How long an `AccessDenied` from `AssumeRole` is retried (`None`: the default).
     pub assume_role_wait: Option<Duration>,
     /// `None`: preview only, nothing written. `Some`: sync every target with these options
-    /// (`target` is set to each target's name).
+    /// (`target` and `notes_mode` are set from each target).
     pub sync: Option<SyncOptions>,
 }
 
@@ -133,10 +135,13 @@ pub fn pick(plan: &Plan, names: &[String]) -> Result<Vec<Target>> {
         .collect())
 }
 
-/// The whole run's exit status: done only when every target is.
+/// The whole run's exit status: done only when every target is; failed when every target
+/// failed (the plan could not run at all, e.g. no AWS credentials); else partly done.
 pub fn exit_of(results: &[TargetResult]) -> u8 {
     if results.iter().all(|r| r.exit == EXIT_DONE) {
         EXIT_DONE
+    } else if results.iter().all(|r| r.exit == EXIT_FAILED) {
+        EXIT_FAILED
     } else {
         EXIT_PARTIAL
     }
@@ -174,8 +179,17 @@ pub async fn run<K: Keys + ?Sized>(
     let targets = prepared
         .iter()
         .map(|target| run_target(run, target, &clients, &fetches, cancel, progress));
-    Ok(futures::future::join_all(targets).await)
+    Ok(futures::stream::iter(targets)
+        .buffered(TARGETS_AT_ONCE)
+        .collect()
+        .await)
 }
+
+/// How many targets run at once. Requests to the check sources are bounded by their limiters
+/// whatever this is; it bounds the Well-Architected writes in flight (each target keeps a
+/// single sync's window), so a plan of fifty workloads in one AWS account does not meet the
+/// service's throttling fifty times over.
+const TARGETS_AT_ONCE: usize = 8;
 
 /// A target checked, with its parsed values.
 struct Prepared<'a> {
@@ -478,6 +492,7 @@ async fn target_outcome(
     };
     let options = SyncOptions {
         target: Some(name.clone()),
+        notes_mode: target.target.notes_mode,
         ..options.clone()
     };
     let previewed = Previewed {
@@ -540,4 +555,113 @@ fn unwritten(report: &PreviewReport) -> Vec<String> {
             Some(format!("{}: {why}", q.question_id))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::NotesMode;
+    use std::path::PathBuf;
+
+    const ARN: &str =
+        "arn:aws:wellarchitected:eu-west-1:111122223333:workload/0123456789abcdef0123456789abcdef";
+
+    fn target(name: &str) -> Target {
+        Target {
+            name: name.into(),
+            source: None,
+            account_ids: vec!["acc-1".into()],
+            filter_tags: Vec::new(),
+            workload_arn: ARN.into(),
+            role_arn: None,
+            external_id: None,
+            profile: None,
+            notes_mode: NotesMode::ReplaceBlock,
+        }
+    }
+
+    fn plan(names: &[&str]) -> Plan {
+        Plan {
+            path: PathBuf::from("plan.toml"),
+            targets: names.iter().map(|n| target(n)).collect(),
+        }
+    }
+
+    #[test]
+    fn picked_targets_keep_the_plans_order_and_an_unknown_name_lists_the_known_ones() {
+        let plan = plan(&["a", "b", "c"]);
+        let names =
+            |targets: Vec<Target>| -> Vec<String> { targets.into_iter().map(|t| t.name).collect() };
+        assert_eq!(names(pick(&plan, &[]).unwrap()), ["a", "b", "c"]);
+        assert_eq!(
+            names(pick(&plan, &["c".into(), "a".into()]).unwrap()),
+            ["a", "c"]
+        );
+        let err = pick(&plan, &["a".into(), "zz".into()]).unwrap_err();
+        assert!(err.is_bad_input());
+        assert_eq!(
+            err.to_string(),
+            "no target named zz in plan.toml; its targets are: a, b, c"
+        );
+    }
+
+    #[test]
+    fn every_problem_of_every_target_is_listed_before_anything_is_sent() {
+        let api = ApiConfig::default();
+        let mapping = Mapping::builtin();
+        let mut bad_arn = target("bad-arn");
+        bad_arn.workload_arn = "not-an-arn".into();
+        bad_arn.external_id = Some("ext-1".into());
+        let mut no_accounts = target("no-accounts");
+        no_accounts.account_ids.clear();
+        no_accounts.filter_tags = vec!["".into()];
+        let targets = [target("good"), bad_arn, no_accounts];
+        let run = PlanRun {
+            targets: &targets,
+            default_source: SourceKind::Conformity,
+            api: &api,
+            mapping: &mapping,
+            default_profile: None,
+            assume_role_wait: None,
+            sync: None,
+        };
+        let err = match prepare(&run) {
+            Err(err) => err,
+            Ok(_) => panic!("a bad plan was accepted"),
+        };
+        assert!(err.is_bad_input());
+        let lines: Vec<String> = err.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines[0].starts_with("target \"bad-arn\": bad workload ARN"));
+        assert!(lines[1].starts_with("target \"bad-arn\": external_id only goes with role_arn"));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("target \"no-accounts\": no account ID")));
+        assert!(!lines.iter().any(|l| l.contains("\"good\"")));
+    }
+
+    #[test]
+    fn the_run_is_done_only_when_every_target_is_and_failed_when_every_one_failed() {
+        let result = |exit| TargetResult {
+            name: "t".into(),
+            exit,
+            error: None,
+            source: SourceKind::VisionOne,
+            report: None,
+        };
+        assert_eq!(exit_of(&[result(EXIT_DONE), result(EXIT_DONE)]), EXIT_DONE);
+        assert_eq!(
+            exit_of(&[result(EXIT_DONE), result(EXIT_FAILED)]),
+            EXIT_PARTIAL
+        );
+        assert_eq!(exit_of(&[result(EXIT_PARTIAL)]), EXIT_PARTIAL);
+        assert_eq!(
+            exit_of(&[result(EXIT_PARTIAL), result(EXIT_FAILED)]),
+            EXIT_PARTIAL
+        );
+        assert_eq!(
+            exit_of(&[result(EXIT_FAILED), result(EXIT_FAILED)]),
+            EXIT_FAILED
+        );
+    }
 }

@@ -13,7 +13,9 @@
 //! every request of every fake), `--conformity-checks N` and `--visionone-checks N` (the
 //! fixture's size), `--conformity-max-rps N` and `--visionone-max-rps N` (429 with
 //! `Retry-After: 1` above N requests in any second), `--wa-throttle-percent N` (that share of
-//! Well-Architected calls answered `ThrottlingException`). `GET /__traffic` answers what the
+//! Well-Architected calls answered `ThrottlingException`), `--plan-fixture` (a second Conformity
+//! AWS account with as many checks, and four more workloads, for a sync plan's targets: their IDs
+//! and ARNs in the ready line's `plan_conformity_account_ids` and `plan_workload_arns`). `GET /__traffic` answers what the
 //! Conformity and Vision One gates saw (requests, 429s, most in flight, most in one second).
 
 use axum::extract::State;
@@ -36,9 +38,6 @@ const AWS_ACCOUNT: &str = "123456789012";
 const REGION: &str = "eu-west-1";
 const WORKLOAD_ID: &str = "0123456789abcdef0123456789abcdef";
 const WORKLOAD_NAME: &str = "Shop";
-/// A second workload in the same account, so a sync plan's targets can each have their own.
-const SECOND_WORKLOAD_ID: &str = "fedcba9876543210fedcba9876543210";
-const SECOND_WORKLOAD_NAME: &str = "Catalog";
 const ROLE_NAME: &str = "WaSyncWellArchitectedNotes";
 /// The long-term key the app's AWS SDK signs with (AWS_ACCESS_KEY_ID).
 const ACCESS_KEY: &str = "AKIA_FAKE_E2E_SERVICES";
@@ -55,6 +54,15 @@ const V1_EXTERNAL_ID: &str = "v1-e2e-team-42";
 /// A role of its own, so a test can tell which flow assumed it.
 const V1_ROLE_NAME: &str = "WaSyncVisionOneNotes";
 const V1_ROLE_KEY: &str = "ASIA_FAKE_E2E_V1_ROLE";
+
+/// With `--plan-fixture`: a second Conformity AWS account, and the extra workloads' IDs.
+const PLAN_ACCOUNT_ID: &str = "acc-shop-eu";
+const PLAN_WORKLOAD_IDS: [&str; 4] = [
+    "1123456789abcdef0123456789abcdef",
+    "2123456789abcdef0123456789abcdef",
+    "3123456789abcdef0123456789abcdef",
+    "4123456789abcdef0123456789abcdef",
+];
 
 struct Fakes {
     conformity: FakeConformity,
@@ -84,7 +92,8 @@ async fn main() {
     let conformity_checks = numeric_flag("--conformity-checks").unwrap_or(300);
     let v1_checks = numeric_flag("--visionone-checks").unwrap_or(V1_CHECKS);
     let wa_throttle_percent = numeric_flag("--wa-throttle-percent").unwrap_or(0).min(100) as u8;
-    let conformity = FakeConformity::start(Fixture {
+    let plan_fixture = std::env::args().any(|a| a == "--plan-fixture");
+    let mut conformity_fixture = Fixture {
         api_key: API_KEY.into(),
         external_id: EXTERNAL_ID.into(),
         accounts: vec![
@@ -106,8 +115,22 @@ async fn main() {
         services: fake::services_from_rules_tsv(),
         checks: fake::synthetic_checks(conformity_checks, ACCOUNT_ID, 7),
         ..Fixture::default()
-    })
-    .await;
+    };
+    if plan_fixture {
+        conformity_fixture.accounts.push(fake::Account {
+            id: PLAN_ACCOUNT_ID.into(),
+            name: "Shop (production, EU)".into(),
+            aws_account_id: AWS_ACCOUNT.into(),
+            cloud_type: "aws".into(),
+            environment: "prod".into(),
+        });
+        conformity_fixture.checks.extend(fake::synthetic_checks(
+            conformity_checks,
+            PLAN_ACCOUNT_ID,
+            8,
+        ));
+    }
+    let conformity = FakeConformity::start(conformity_fixture).await;
     let mut v1_fixture =
         v1::Fixture::synthetic(V1_API_KEY, V1_ACCOUNT_ID, AWS_ACCOUNT, v1_checks, 11);
     v1_fixture.accounts.push(v1::Account {
@@ -155,22 +178,30 @@ async fn main() {
     ])
     .await;
     sts.set_key_account(ACCESS_KEY, AWS_ACCOUNT);
+    let mut workloads = vec![Workload::standard(
+        WORKLOAD_ID,
+        WORKLOAD_NAME,
+        AWS_ACCOUNT,
+        REGION,
+    )];
+    if plan_fixture {
+        workloads.extend(PLAN_WORKLOAD_IDS.iter().enumerate().map(|(i, id)| {
+            Workload::standard(id, &format!("Shop {}", i + 2), AWS_ACCOUNT, REGION)
+        }));
+    }
     let wa = FakeWellArchitected::start(WaState {
-        workloads: vec![
-            Workload::standard(WORKLOAD_ID, WORKLOAD_NAME, AWS_ACCOUNT, REGION),
-            Workload::standard(
-                SECOND_WORKLOAD_ID,
-                SECOND_WORKLOAD_NAME,
-                AWS_ACCOUNT,
-                REGION,
-            ),
-        ],
+        workloads,
         throttle_percent: wa_throttle_percent,
         ..WaState::default()
     })
     .await;
-    let workload_arn = wa.state().workloads[0].arn();
-    let second_workload_arn = wa.state().workloads[1].arn();
+    let workload_arns: Vec<String> = wa.state().workloads.iter().map(Workload::arn).collect();
+    let workload_arn = workload_arns[0].clone();
+    let plan_conformity_account_ids: Vec<&str> = if plan_fixture {
+        vec![ACCOUNT_ID, PLAN_ACCOUNT_ID]
+    } else {
+        vec![ACCOUNT_ID]
+    };
     let fakes = Arc::new(Fakes {
         conformity,
         visionone,
@@ -198,10 +229,6 @@ async fn main() {
         "region": REGION,
         "workload_arn": workload_arn,
         "workload_name": WORKLOAD_NAME,
-        "second_workload_arn": second_workload_arn,
-        "second_workload_id": SECOND_WORKLOAD_ID,
-        "second_workload_name": SECOND_WORKLOAD_NAME,
-        "workload_id": WORKLOAD_ID,
         "role_arn": role_arn,
         "role_name": ROLE_NAME,
         "access_key_id": ACCESS_KEY,
@@ -218,6 +245,8 @@ async fn main() {
         "visionone_role_arn": v1_role_arn,
         "visionone_role_name": V1_ROLE_NAME,
         "visionone_role_access_key_id": V1_ROLE_KEY,
+        "plan_conformity_account_ids": plan_conformity_account_ids,
+        "plan_workload_arns": workload_arns,
     });
     println!("{ready}");
 

@@ -79,7 +79,7 @@ fn lens_review_json(region: &str, lens: &LensReview) -> Value {
 
 impl Inner {
     pub(super) fn get_lens_review(
-        &self,
+        &mut self,
         id: &str,
         alias: &str,
         call: &Call,
@@ -92,6 +92,15 @@ impl Inner {
         {
             body["MilestoneNumber"] = json!(n);
         }
+        self.lens_review_gets += 1;
+        let n = self.lens_review_gets;
+        let edits: Vec<(String, String)> = (self.state.pillar_edits_after_get.iter())
+            .filter(|e| e.nth == n)
+            .map(|e| (e.question_id.clone(), e.notes.clone()))
+            .collect();
+        let (w, l) = self.lens_index(id, alias, call)?;
+        let lens = &mut self.state.workloads[w].lenses[l];
+        lens.pillar_notes.extend(edits);
         Ok(body)
     }
 

@@ -165,11 +165,11 @@ impl Inner {
         let w = self.workload_index(id, call)?;
         let saved = self.milestone(id, n)?.workload.clone();
         let now = std::mem::replace(&mut self.state.workloads[w], saved);
-        let gets = self.gets.clone();
+        let (gets, lens_review_gets) = (self.gets.clone(), self.lens_review_gets);
         let result = self.operation(op, labels, call);
         // Reading history changes nothing: the workload and the edit-after-get counters stay.
         self.state.workloads[w] = now;
-        self.gets = gets;
+        (self.gets, self.lens_review_gets) = (gets, lens_review_gets);
         result
     }
 }

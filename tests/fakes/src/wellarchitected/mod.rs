@@ -68,6 +68,9 @@ pub struct WaState {
     pub denied_operations: Vec<String>,
     /// The milestones saved so far, of every workload, in the order they were saved.
     pub milestones: Vec<Milestone>,
+    /// As `edits_after_get`, for pillar notes: right after answering the `nth` GetLensReview
+    /// (1-based), pillar `question_id`'s notes become `notes`.
+    pub pillar_edits_after_get: Vec<EditAfterGet>,
 }
 
 /// See [`WaState::edits_after_get`].
@@ -563,6 +566,8 @@ pub(crate) struct Inner {
     rng: u64,
     /// GetAnswer calls answered, per question ID.
     gets: HashMap<String, usize>,
+    /// GetLensReview calls answered.
+    lens_review_gets: usize,
 }
 
 impl Inner {

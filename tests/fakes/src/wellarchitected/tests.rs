@@ -454,3 +454,137 @@ async fn list_workloads_filters_by_prefix_and_region_and_pages() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn milestones_are_named_uniquely_and_keep_the_review_as_it_was() {
+    let fake = fake().await;
+    let base = format!("/workloads/{WID}");
+    let create = |name: &str, token: &str| {
+        json!({ "MilestoneName": name, "ClientRequestToken": token }).to_string()
+    };
+    let note = r#"{"Notes":"before ✓"}"#;
+    let answer = format!("{base}/lensReviews/wellarchitected/answers/priorities");
+    assert_eq!(send(&fake, "PATCH", &answer, note).await.status, 200);
+
+    let first = send(
+        &fake,
+        "POST",
+        &format!("{base}/milestones"),
+        &create("m-one", "t1"),
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.json()["MilestoneNumber"], 1);
+    let again = send(
+        &fake,
+        "POST",
+        &format!("{base}/milestones"),
+        &create("m-one", "t1"),
+    )
+    .await;
+    assert_eq!(
+        again.json()["MilestoneNumber"],
+        1,
+        "the same token: the same milestone"
+    );
+    let clash = send(
+        &fake,
+        "POST",
+        &format!("{base}/milestones"),
+        &create("m-one", "t2"),
+    )
+    .await;
+    assert_eq!(clash.error(), (409, "ConflictException"));
+    let short = send(
+        &fake,
+        "POST",
+        &format!("{base}/milestones"),
+        &create("ab", "t3"),
+    )
+    .await;
+    assert_eq!(short.error(), (400, "ValidationException"));
+    let long = create(&"x".repeat(101), "t4");
+    let long = send(&fake, "POST", &format!("{base}/milestones"), &long).await;
+    assert_eq!(long.error(), (400, "ValidationException"));
+
+    let later = r#"{"Notes":"after"}"#;
+    assert_eq!(send(&fake, "PATCH", &answer, later).await.status, 200);
+    let then = get(&fake, &format!("{answer}?MilestoneNumber=1")).await;
+    assert_eq!(then.json()["Answer"]["Notes"], "before ✓");
+    let now = get(&fake, &answer).await;
+    assert_eq!(now.json()["Answer"]["Notes"], "after");
+    let got = get(&fake, &format!("{base}/milestones/1")).await;
+    assert_eq!(got.json()["Milestone"]["MilestoneName"], "m-one");
+    assert_eq!(
+        get(&fake, &format!("{base}/milestones/2")).await.error(),
+        (404, "ResourceNotFoundException")
+    );
+    let list = send(&fake, "POST", &format!("{base}/milestonesSummaries"), "{}").await;
+    let summaries = list.json()["MilestoneSummaries"].clone();
+    assert_eq!(summaries.as_array().unwrap().len(), 1);
+    assert_eq!(summaries[0]["MilestoneNumber"], 1);
+    let write = send(
+        &fake,
+        "PATCH",
+        &format!("{answer}?MilestoneNumber=1"),
+        later,
+    )
+    .await;
+    assert_eq!(write.error(), (400, "ValidationException"));
+
+    fake.with_state(|s| {
+        for n in 2..=MILESTONES_MAX as i32 {
+            let mut m = s.milestones[0].clone();
+            (m.number, m.name) = (n, format!("m-{n}"));
+            s.milestones.push(m);
+        }
+    });
+    let full = send(
+        &fake,
+        "POST",
+        &format!("{base}/milestones"),
+        &create("m-x", "t5"),
+    )
+    .await;
+    assert_eq!(full.error(), (402, "ServiceQuotaExceededException"));
+}
+
+#[tokio::test]
+async fn lens_review_pillar_notes_change_only_the_pillars_sent() {
+    let fake = fake().await;
+    let review = format!("/workloads/{WID}/lensReviews/wellarchitected");
+    let got = get(&fake, &review).await;
+    let pillars = got.json()["LensReview"]["PillarReviewSummaries"].clone();
+    assert_eq!(pillars.as_array().unwrap().len(), 6);
+    assert_eq!(pillars[1]["PillarId"], "security");
+    assert_eq!(pillars[1]["PillarName"], "Security");
+    assert!(pillars[1].get("Notes").is_none(), "never set: omitted");
+
+    let body = json!({ "PillarNotes": { "security": "Sécurité ✓" } }).to_string();
+    assert_eq!(send(&fake, "PATCH", &review, &body).await.status, 200);
+    let body = json!({ "PillarNotes": { "reliability": "r" } }).to_string();
+    let out = send(&fake, "PATCH", &review, &body).await;
+    let pillars = out.json()["LensReview"]["PillarReviewSummaries"].clone();
+    assert_eq!(pillars[1]["Notes"], "Sécurité ✓");
+    assert_eq!(pillars[2]["Notes"], "r");
+    assert_eq!(fake.lens_review_updates().len(), 2);
+
+    let unknown = json!({ "PillarNotes": { "happiness": "x" } }).to_string();
+    let refused = send(&fake, "PATCH", &review, &unknown).await;
+    assert_eq!(refused.error(), (400, "ValidationException"));
+    let long = json!({ "PillarNotes": { "security": "é".repeat(NOTES_MAX_LEN + 1) } });
+    let refused = send(&fake, "PATCH", &review, &long.to_string()).await;
+    assert_eq!(refused.error(), (400, "ValidationException"));
+    let fits = json!({ "PillarNotes": { "security": "🚀".repeat(NOTES_MAX_LEN / 2) } });
+    assert_eq!(
+        send(&fake, "PATCH", &review, &fits.to_string())
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        fake.lens_review_updates().len(),
+        3,
+        "refused updates are not recorded"
+    );
+}

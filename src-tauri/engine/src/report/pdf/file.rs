@@ -62,7 +62,7 @@ pub(super) fn assemble(r: &Report, pages: Vec<Content>, fonts: &Fonts) -> Result
         doc_info
             .title(TextStr(&format!(
                 "Well-Architected Check Summary Report - {}",
-                r.account_id.as_deref().unwrap_or("account")
+                r.accounts_text("account")
             )))
             .producer(TextStr(&r.generator))
             .creator(TextStr(&r.generator));

@@ -27,8 +27,8 @@ use super::html::{RISK_COLOURS, SUCCESS_COLOUR};
 use super::pdf_fonts::FontSet;
 use super::pdf_metrics::{HELVETICA, HELVETICA_BOLD};
 use super::{
-    evidence_label, pillar_label, resource_line, risk_label, score, status_label, thousands,
-    Assessment, QuestionRow, Report,
+    evidence_label, pillar_label, resource_line, risk_label, score, signed, status_label,
+    thousands, Assessment, QuestionRow, Report,
 };
 use crate::checks::RiskLevel;
 use pdf_writer::types::TextRenderingMode;
@@ -149,7 +149,7 @@ fn layout(r: &Report, fonts: Fonts, notes: &[String]) -> (Vec<Content>, Seen) {
     appendix(&mut w, r);
     let footer = format!(
         "Well-Architected Check Summary Report · {} · {}",
-        r.account_id.as_deref().unwrap_or("-"),
+        r.accounts_text("-"),
         r.generated_at
     );
     w.finish(&footer)

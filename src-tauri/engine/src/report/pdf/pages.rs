@@ -158,8 +158,10 @@ fn pillar_legend(w: &mut Writer) {
 }
 
 fn pillar_table(w: &mut Writer, r: &Report) {
+    // The change since the last sync takes its room from the pillar's name.
+    let compared = r.since_last_sync.is_some();
     let mut cols = vec![
-        col("Pillar", 111.0, Align::Left),
+        col("Pillar", if compared { 75.0 } else { 111.0 }, Align::Left),
         col("Successes", 50.0, Align::Right),
         col("Failures", 44.0, Align::Right),
         col("Score", 32.0, Align::Right),
@@ -176,6 +178,9 @@ fn pillar_table(w: &mut Writer, r: &Report) {
     }
     cols.push(col("Covered", 44.0, Align::Right));
     cols.push(col("Failing", 30.5, Align::Right));
+    if compared {
+        cols.push(col("Change", 36.0, Align::Right));
+    }
     let rows = r
         .pillars
         .iter()
@@ -191,6 +196,9 @@ fn pillar_table(w: &mut Writer, r: &Report) {
             }
             cells.push(cell(format!("{} of {}", p.questions_covered, p.questions)));
             cells.push(cell(p.questions_failing.to_string()));
+            if let Some(change) = p.failures_since_last_sync {
+                cells.push(cell(signed(change)));
+            }
             row(cells)
         })
         .collect();
@@ -208,15 +216,24 @@ pub(super) fn questions(w: &mut Writer, r: &Report) {
         w.new_page();
     }
     w.heading("Questions");
-    let cols = [
+    // The change since the last sync takes its room from the question's title.
+    let compared = r.since_last_sync.is_some();
+    let mut cols = vec![
         col("#", 36.0, Align::Left),
-        col("Question", 182.0, Align::Left),
+        col(
+            "Question",
+            if compared { 122.0 } else { 182.0 },
+            Align::Left,
+        ),
         col("Result", 106.0, Align::Left),
         col("Successes", 44.0, Align::Right),
         col("Failures", 40.0, Align::Right),
         col("Highest risk", 48.0, Align::Left),
         col("Notes", 55.28, Align::Left),
     ];
+    if compared {
+        cols.push(col("Since last sync", 60.0, Align::Left));
+    }
     let mut rows = Vec::new();
     for p in &r.pillars {
         rows.push(Row {
@@ -245,7 +262,10 @@ pub(super) fn questions(w: &mut Writer, r: &Report) {
                         badge: None,
                     },
                     cell(status_label(q)),
-                ],
+                ]
+                .into_iter()
+                .chain(q.since_last_sync.map(|c| cell(c.label())))
+                .collect(),
                 fill: human.then_some(HUMAN_BG),
                 span: false,
             });
