@@ -47,7 +47,7 @@ pub async fn run(
     let cancel = Cancel::new();
     let on_interrupt = super::sync::cancel_on_interrupt(&cancel);
     let progress = TargetLines {
-        show: !global.quiet && !json,
+        show: output::draws_progress(global.quiet, json),
     };
     let results = plan::run(&run, &SystemKeys, &cancel, &progress).await;
     on_interrupt.abort();
@@ -104,7 +104,8 @@ fn refuse_single_target_flags(checks: &ChecksArgs, workload: &WorkloadArgs) -> R
     )))
 }
 
-/// Shows each target's start and end on stderr, one line each.
+/// Shows each target's start and end on stderr, one line each, where progress is drawn (a
+/// terminal); the targets that did not finish are named on stderr in any case.
 struct TargetLines {
     show: bool,
 }
