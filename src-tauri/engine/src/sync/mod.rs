@@ -210,7 +210,8 @@ pub async fn sync(
     }
     let path = backup.write_to(&options.backup_dir()?)?;
     report.backup = Some(path.display().to_string());
-    if options.milestone {
+    // A sync cancelled before its first write writes nothing, so it needs no milestone.
+    if options.milestone && !cancel.is_cancelled() {
         let saved = match milestone::save(workload, snapshot, options.target.as_deref()).await {
             Ok(saved) => saved,
             Err(e) => {
