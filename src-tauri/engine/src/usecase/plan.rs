@@ -176,9 +176,12 @@ pub async fn run<K: Keys + ?Sized>(
         external_id: OnceCell::new(),
     };
     let fetches = Fetches::new(&prepared, &clients, run.mapping);
-    let targets = prepared
+    // Collected first: a stream holding the mapping closure makes the whole future not provably
+    // `Send` for every lifetime (rustc #102211), which the app's commands need.
+    let targets: Vec<_> = prepared
         .iter()
-        .map(|target| run_target(run, target, &clients, &fetches, cancel, progress));
+        .map(|target| run_target(run, target, &clients, &fetches, cancel, progress))
+        .collect();
     Ok(futures::stream::iter(targets)
         .buffered(TARGETS_AT_ONCE)
         .collect()
