@@ -35,6 +35,8 @@ if (!existsSync(cli)) throw new Error(`no ${cli}: run cargo build -p wa-sync-cli
 // The plan fixture: more workloads in the account, so each target writes its own.
 const { fakes, recorded, stop: stopFakes } = await startFakes(["--plan-fixture"]);
 const secondWorkloadArn = fakes.plan_workload_arns[1];
+// Two Conformity accounts of one application: the first target counts them together.
+const [shopAccount, shopEuAccount] = fakes.plan_conformity_account_ids;
 const dir = mkdtempSync(`${tmpdir()}/wa-sync-e2e-workloads-`);
 const env = isolatedEnv(dir, fakes, ["VISIONONE_API_URL", "VISIONONE_REGION", "WA_SYNC_SOURCE"]);
 Object.assign(env, {
@@ -136,14 +138,15 @@ try {
     assert.equal(await tid("plan-pillar-notes").isSelected(), false, "pillar notes are opt-in");
   });
 
-  await step("add a Conformity target with the account and workload pickers", async () => {
+  await step("add a Conformity target of two accounts with the account and workload pickers", async () => {
     await tid("plan-add-target").click();
     await tid("target-name").waitForDisplayed();
     await tid("target-name").setValue("shop-conformity");
     await select("target-source", "conformity");
     await tid("target-load-accounts").click();
-    await tid(`target-account-${fakes.account_id}`).waitForDisplayed({ timeout: 15000 });
-    await tid(`target-account-${fakes.account_id}`).click();
+    await tid(`target-account-${shopAccount}`).waitForDisplayed({ timeout: 15000 });
+    await tid(`target-account-${shopAccount}`).click();
+    await tid(`target-account-${shopEuAccount}`).click();
     await tid("target-region").clearValue();
     await tid("target-region").setValue(fakes.region);
     await tid("target-load-workloads").click();
@@ -208,7 +211,7 @@ try {
     const text = readFileSync(planFile, "utf8");
     assert.match(text, /name = "shop-conformity"/);
     assert.match(text, /source = "conformity"/);
-    assert.match(text, new RegExp(`account_ids = \\["${fakes.account_id}"\\]`));
+    assert.match(text, new RegExp(`account_ids = \\["${shopAccount}", "${shopEuAccount}"\\]`));
     assert.match(text, /name = "catalog-visionone"/);
     assert.match(text, new RegExp(`filter_tags = \\["${tag}"\\]`));
     assert.match(text, new RegExp(secondWorkloadArn));
@@ -277,6 +280,15 @@ try {
   });
 
   await step("one target's preview opens in the preview screen, then back", async () => {
+    // Two accounts counted together, as the plan runner counts them.
+    await tid("target-preview-shop-conformity").click();
+    await waitText("target-banner", new RegExp(`shop-conformity.*${shopAccount}, ${shopEuAccount}`, "s"), "banner");
+    await browser.waitUntil(async () => (await browser.$$('[data-testid^="question-row-"]').length) > 0, {
+      timeout: 30000,
+      timeoutMsg: "the two-account target's preview never showed its questions",
+    });
+    await tid("back-to-workloads").click();
+    await tid("target-preview-catalog-visionone").waitForDisplayed({ timeout: 15000 });
     await tid("target-preview-catalog-visionone").click();
     await waitText("target-banner", /catalog-visionone.*Vision One/s, "target banner");
     await tid("question-list").waitForDisplayed({ timeout: 30000 });

@@ -1,7 +1,7 @@
 //! The preview: every question's new notes for the chosen checks, computed against the workload's
 //! notes as they are now. Nothing is written anywhere.
 
-use super::source::{open_source, target_product};
+use super::source::{open_sources, target_product};
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
 use crate::aws::aws_error;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -15,7 +15,9 @@ use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::notes::NotesMode;
 use wa_sync_engine::plan::Target;
 use wa_sync_engine::preview::{PreviewReport, TagMatchCount};
-use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
+use wa_sync_engine::usecase::{
+    self, AccountsPreviewInput, OpenedSource, Previewed, WorkloadHandle,
+};
 use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 
 /// Every question's new notes for the chosen checks. Nothing is written anywhere.
@@ -60,9 +62,12 @@ pub(super) async fn compute_preview<'s>(
             ),
         )
     })?;
-    let opened = open_source(state, &request.source, &tags)?;
-    let source = opened.source();
-    let account_id = opened.account_id();
+    let opened = open_sources(state, &request.source, &tags)?;
+    let sources: Vec<_> = opened.iter().map(OpenedSource::source).collect();
+    let account_ids: Vec<String> = opened
+        .iter()
+        .filter_map(|o| o.account_id().map(str::to_string))
+        .collect();
     let _ = progress.send(ProgressEvent::Stage {
         stage: "fetching-checks".into(),
     });
@@ -82,14 +87,14 @@ pub(super) async fn compute_preview<'s>(
             .map_err(|e| state.aws_read_error(e))?;
         Ok((workload, snapshot))
     });
-    let input = PreviewInput {
-        source: &source,
-        account_id,
+    let input = AccountsPreviewInput {
+        sources: &sources,
+        account_ids: &account_ids,
         tags: &tags,
         mapping: mapping(),
         mode,
     };
-    usecase::preview(input, open, &ChannelProgress(progress)).await
+    usecase::preview_accounts(input, open, &ChannelProgress(progress)).await
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).
@@ -139,6 +144,15 @@ pub async fn tag_match_count(
     source: SourceRequest,
 ) -> AppResult<TagMatchCount> {
     let filter = parse_tags(&tags)?;
-    let opened = open_source(&state, &source, &filter)?;
-    Ok(usecase::source::count(&opened, &filter).await?)
+    // A target's accounts are counted together, as its preview counts them.
+    let mut sum = TagMatchCount {
+        matching: 0,
+        total: 0,
+    };
+    for opened in open_sources(&state, &source, &filter)? {
+        let count = usecase::source::count(&opened, &filter).await?;
+        sum.matching += count.matching;
+        sum.total += count.total;
+    }
+    Ok(sum)
 }

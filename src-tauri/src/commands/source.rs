@@ -48,10 +48,16 @@ pub(super) fn open_source(
         }
         SourceRequest::Target { name } => {
             let target = super::plan::find_target(state, name)?;
+            let account_id = target.account_ids.first().cloned().ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::BadInput,
+                    format!("target \u{201c}{name}\u{201d} names no account: edit it on the Workloads screen"),
+                )
+            })?;
             api = state.api_config();
             SourceConfig::Api {
                 product: target_product(state, &target),
-                account_id: single_account(&target)?,
+                account_id,
             }
         }
         SourceRequest::Configured => {
@@ -82,21 +88,29 @@ pub(crate) fn target_product(state: &AppState, target: &Target) -> KeyKind {
     }
 }
 
-/// The app reads one account per target; a plan whose target counts several accounts together
-/// runs from the command line.
-fn single_account(target: &Target) -> AppResult<String> {
-    match target.account_ids.as_slice() {
-        [one] => Ok(one.clone()),
-        _ => Err(AppError::new(
-            ErrorCode::BadInput,
-            format!(
-                "target \u{201c}{}\u{201d} counts {} accounts together; the app previews one account per target: run it with `wa-sync preview --plan FILE --target {}`",
-                target.name,
-                target.account_ids.len(),
-                target.name
-            ),
-        )),
-    }
+/// The check sources a request names: one per account of a plan target (their checks are
+/// counted together), else the one source of [`open_source`].
+pub(super) fn open_sources(
+    state: &AppState,
+    request: &SourceRequest,
+    tags: &TagFilter,
+) -> AppResult<Vec<OpenedSource>> {
+    let SourceRequest::Target { name } = request else {
+        return Ok(vec![open_source(state, request, tags)?]);
+    };
+    let target = super::plan::find_target(state, name)?;
+    let (api, product) = (state.api_config(), target_product(state, &target));
+    target
+        .account_ids
+        .iter()
+        .map(|account_id| {
+            let config = SourceConfig::Api {
+                product,
+                account_id: account_id.clone(),
+            };
+            OpenedSource::open(config, &api, tags, state)
+        })
+        .collect()
 }
 
 /// Opens the open dialog for the files source: the saved `/checks` responses (several), or,
