@@ -570,6 +570,37 @@ async fn target_picks_and_one_failing_target_leaves_the_others_done_with_exit_3(
     for n in 1..=TARGETS.len() {
         assert!(!notes_in(&fakes.wa, &workload_id(n)).is_empty(), "W{n}");
     }
+    // The table names each target's backup, for an undo (after an edit, so there is a write).
+    fakes.wa.with_state(|state| {
+        let answer = state.workloads[0].lenses[0]
+            .answers
+            .iter_mut()
+            .find(|a| a.question_id == "securely-operate")
+            .unwrap();
+        answer.notes = Some("Reviewer: see the audit.".into());
+    });
+    let out = env
+        .run(
+            &fakes,
+            &[
+                "sync",
+                "--plan",
+                &plan,
+                "--target",
+                "c1-all",
+                "--backup-dir",
+                backups.to_str().unwrap(),
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("c1-all: "))
+        .unwrap_or_else(|| panic!("no backup line: {text}"));
+    let backup = line.trim_start().trim_start_matches("c1-all: ");
+    assert!(Path::new(backup).is_file(), "{backup}");
     // --milestone goes to every target: one milestone per workload, named after its target,
     // holding the review as it was before the target's first write.
     let milestones = fakes.wa.state().milestones;

@@ -161,7 +161,9 @@ def scenarios(latency):
         ("e-visionone-preview-25k-429-above-25rps",
          lat + ["--visionone-checks", "25000", "--visionone-max-rps", "25"], visionone_preview, 25000, None, 25),
         ("f-conformity-pinned-2rps", lat + ["--conformity-checks", "3000"], pinned_preview, 3000, 1, 2),
-        # 2 x 10,000 Conformity checks + 10,000 Vision One checks, each fetched once.
+        # 2 x 10,000 Conformity checks + 10,000 Vision One checks, each fetched once. The floor
+        # assumes 8 AWS calls in flight; the plan's targets each keep their own window, so its
+        # ratio can be below 1 (1.80 s, 884 requests, ratio 0.81 at 20 ms, release, 2 cores).
         ("g-plan-5-targets-3-accounts-2-sources",
          lat + ["--plan-fixture", "--conformity-checks", "10000", "--visionone-checks", "10000"],
          plan_sync, 30000, None, None),

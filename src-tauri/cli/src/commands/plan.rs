@@ -173,7 +173,7 @@ fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> St
             ]
         })
         .collect();
-    output::table(
+    let mut text = output::table(
         &[
             "TARGET",
             "SOURCE",
@@ -185,7 +185,22 @@ fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> St
             "FAILED",
         ],
         &rows,
-    )
+    );
+    // Where each target's previous notes went, to undo it (`wa-sync restore --backup FILE`).
+    let backups: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            let backup = r.report.as_ref()?.backup.as_ref()?;
+            Some(format!("  {}: {backup}\n", r.name))
+        })
+        .collect();
+    if !backups.is_empty() {
+        text.push_str(
+            "\nBackups of the previous notes (undo with `wa-sync restore --backup FILE --yes`):\n",
+        );
+        text.extend(backups);
+    }
+    text
 }
 
 /// `{"plan": FILE, "targets": [...]}`: each target's result with every field of the
