@@ -74,6 +74,10 @@ pub struct PushRequest {
     pub preview: PreviewRequest,
     /// Questions the user unticked: their notes are left as they are.
     pub opted_out: Vec<String>,
+    /// Save a Well-Architected milestone before the first write (the Workloads screen's switch,
+    /// for a plan target's push).
+    #[serde(default)]
+    pub milestone: bool,
 }
 
 /// The formats the app exports a report in: the engine's, by the names the CLI uses too.

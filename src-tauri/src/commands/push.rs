@@ -65,6 +65,7 @@ pub async fn run_push(
             SourceRequest::Target { name } => Some(name.clone()),
             _ => None,
         },
+        milestone: request.milestone,
         ..state.sync_options()
     };
     let result = usecase::push(

@@ -11,6 +11,7 @@ import type { SourceRequest } from "../bindings/SourceRequest";
 import { EXPORT_FORMATS, exportFileName, fmt } from "../model";
 import * as s from "../state";
 import { addChip, tagProblem } from "../tags";
+import { milestone } from "../workloads/state";
 
 let nextRunId = 1;
 /** Only the newest count may land: an older answer arriving late would show the wrong chips' count. */
@@ -163,7 +164,15 @@ async function writeNotes(
 export async function push(): Promise<void> {
   if (s.runId.value !== null || !s.report.value) return;
   await writeNotes((runId, onEvent) =>
-    api.push({ preview: previewRequest(runId), opted_out: [...s.optedOut.value] }, onEvent),
+    api.push(
+      {
+        preview: previewRequest(runId),
+        opted_out: [...s.optedOut.value],
+        // A plan target's push saves a milestone first when the Workloads screen's switch is on.
+        milestone: s.mode.value === "target" && milestone.value,
+      },
+      onEvent,
+    ),
   );
 }
 
