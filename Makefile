@@ -152,8 +152,9 @@ test-ui: ui
 	npm run test:browser
 
 test-e2e: app-debug
-	cargo build -p wa-sync-fakes --bin fake-services
-	PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e && PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e:wizard
+	cargo build -p wa-sync-fakes --bin fake-services -p wa-sync-cli
+	PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e && PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e:wizard \
+		&& PATH="$$HOME/.cargo/bin:$$PATH" npm run test:e2e:workloads
 
 ## The AppImage started on the demo with the machine's own WebKitGTK hidden.
 test-appimage: appimage

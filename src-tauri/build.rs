@@ -17,6 +17,13 @@ const COMMANDS: &[&str] = &[
     "retry_failed",
     "export_report",
     "choose_checks_files",
+    // The Workloads screen (src/commands/plan.rs).
+    "plan_show",
+    "plan_choose_file",
+    "plan_save_target",
+    "plan_remove_target",
+    "demo_plan",
+    "plan_run",
     // The guided setup (src/setup/).
     "setup_status",
     "conformity_connect",

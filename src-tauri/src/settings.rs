@@ -28,13 +28,19 @@ pub struct ConformityEndpoint {
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub enum Product {
     /// Cloud One Conformity (or standalone Conformity).
-    #[default]
     Conformity,
-    /// Trend Vision One Cloud Posture (Cloud Risk Management).
+    /// Trend Vision One Cloud Posture (Cloud Risk Management): a fresh setup starts here, as
+    /// Cloud One Conformity reached End of Life on 2026-07-31.
+    #[default]
     VisionOne,
 }
 
 impl Product {
+    /// What a settings file that names no product was set up with: wa-sync read Conformity only.
+    fn before_the_choice() -> Product {
+        Product::Conformity
+    }
+
     /// The product's name in sentences.
     pub fn name(self) -> &'static str {
         match self {
@@ -120,8 +126,9 @@ pub struct RoleChoice {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct Settings {
-    /// Which product the checks come from.
-    #[serde(default)]
+    /// Which product the checks come from. A settings file from before the product choice is
+    /// a Conformity setup.
+    #[serde(default = "Product::before_the_choice")]
     pub product: Product,
     pub conformity: Option<ConformityEndpoint>,
     #[serde(default)]

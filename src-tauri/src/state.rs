@@ -53,6 +53,9 @@ pub struct AppState {
     dialogs: Mutex<Option<Arc<dyn Dialogs>>>,
     /// The saved checks files the user picked in the open dialog (the files source reads these).
     pub(crate) picked_files: Mutex<PickedFiles>,
+    /// The plan file the Workloads screen shows and edits (default: `plan.toml` in the data
+    /// directory; the user can open another).
+    pub(crate) plan_path: Mutex<PathBuf>,
 }
 
 /// What the open dialogs of the files source picked.
@@ -111,6 +114,7 @@ impl AppState {
             last: Mutex::new(None),
             dialogs: Mutex::new(None),
             picked_files: Mutex::new(PickedFiles::default()),
+            plan_path: Mutex::new(data_dir.join("plan.toml")),
         }
     }
 
@@ -203,6 +207,16 @@ impl AppState {
             backup_dir: Some(self.backup_dir.clone()),
             ..SyncOptions::default()
         }
+    }
+
+    /// The plan file the Workloads screen shows.
+    pub fn plan_path(&self) -> PathBuf {
+        self.plan_path.lock().expect("plan path lock").clone()
+    }
+
+    /// Where each sync's figures are kept: beside the backups, as the command line keeps them.
+    pub(crate) fn history_dir(&self) -> PathBuf {
+        wa_sync_engine::history::dir_for(&self.backup_dir)
     }
 
     /// Cancels a run; false when no run has that ID.

@@ -22,6 +22,9 @@ pub enum SourceRequest {
     Conformity { region: String, account_id: String },
     /// The Conformity account and AWS workload of the guided setup (settings on the Rust side).
     Configured,
+    /// A target of the plan the Workloads screen shows: its source, accounts and workload (and
+    /// its role or profile), read from the plan file on the Rust side.
+    Target { name: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -71,6 +74,10 @@ pub struct PushRequest {
     pub preview: PreviewRequest,
     /// Questions the user unticked: their notes are left as they are.
     pub opted_out: Vec<String>,
+    /// Save a Well-Architected milestone before the first write (the Workloads screen's switch,
+    /// for a plan target's push).
+    #[serde(default)]
+    pub milestone: bool,
 }
 
 /// The formats the app exports a report in: the engine's, by the names the CLI uses too.
@@ -152,4 +159,90 @@ pub struct AppInfo {
     pub demo_workload_name: String,
     /// Whether this build can write notes (to the demo workload).
     pub can_push: bool,
+}
+
+/// The plan the Workloads screen shows: its file, its targets and each target's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct PlanView {
+    /// The plan file (the demo's plan has none: it is built in and not saved).
+    pub path: Option<String>,
+    /// The file is there (a missing one is an empty plan, created by the first target saved).
+    pub exists: bool,
+    /// What is wrong with the file, every problem with its line; its targets are then empty.
+    pub problem: Option<String>,
+    pub targets: Vec<TargetView>,
+    /// The built-in demo plan: previews run on the demo data, nothing is saved.
+    pub demo: bool,
+}
+
+/// One target with its syncs, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TargetView {
+    pub target: wa_sync_engine::plan::Target,
+    pub history: Vec<SyncPoint>,
+}
+
+/// One past sync of a target: when, how it ended, and each pillar's figures (the question
+/// figures stay on the Rust side).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct SyncPoint {
+    pub synced_at: String,
+    pub outcome: String,
+    pub pillars: Vec<wa_sync_engine::history::PillarFigures>,
+}
+
+/// "Preview all" or "Sync all" (or some targets): `targets` empty means every target.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct PlanRunRequest {
+    pub run_id: u32,
+    pub targets: Vec<String>,
+    /// Write the notes (after a backup); false: preview only.
+    pub sync: bool,
+    /// Save a Well-Architected milestone of each review before its first write.
+    pub milestone: bool,
+    /// Also place a summary in each pillar's notes.
+    pub pillar_notes: bool,
+    /// The demo's built-in plan (previews on the demo data).
+    pub demo: bool,
+}
+
+/// Sent through a plan run's channel: each target as it starts, progresses and ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum PlanEvent {
+    Started {
+        target: String,
+    },
+    Progress {
+        target: String,
+        event: ProgressEvent,
+    },
+    Finished {
+        result: TargetOutcome,
+    },
+}
+
+/// How one target of a plan run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TargetOutcome {
+    pub target: String,
+    /// `previewed`, `done`, `partly-done` or `failed`.
+    pub outcome: String,
+    /// Questions whose notes change (a preview) or were written (a sync).
+    #[ts(type = "number")]
+    pub changed: u64,
+    /// Questions that failed to be written.
+    #[ts(type = "number")]
+    pub failed: u64,
+    /// Questions counted with checks.
+    #[ts(type = "number")]
+    pub covered: u64,
+    /// Why it failed, or which questions were not written.
+    pub error: Option<String>,
 }

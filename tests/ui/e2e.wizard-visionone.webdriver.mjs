@@ -114,10 +114,14 @@ try {
   };
   const shot = screenshots(browser, "e2e-wizard-v1-");
 
-  await step("1. product: the setup asks which product; Vision One is chosen", async () => {
+  await step("1. product: the setup asks which product; Vision One comes first and is preselected", async () => {
     await tid("wizard-conformity").waitForDisplayed({ timeout: 20000 });
     await tid("product-choice").waitForDisplayed();
-    assert.match(await tid("product-choice").getText(), /Cloud One Conformity.*Trend Vision One Cloud Posture/s);
+    assert.match(
+      await tid("product-choice").getText(),
+      /Trend Vision One Cloud Posture.*Cloud One Conformity.*End of Life on 2026-07-31/s,
+    );
+    assert.equal(await tid("product-vision-one").isSelected(), true);
     await tid("product-vision-one").click();
     await tid("visionone-region").waitForDisplayed({ timeout: 10000 });
     assert.equal(await tid("conformity-region").isExisting(), false);

@@ -49,6 +49,10 @@ try {
 
   await step("1. key: the Conformity address comes from CONFORMITY_API_URL; the key is tested and kept", async () => {
     await tid("wizard-conformity").waitForDisplayed({ timeout: 20000 });
+    // Vision One is preselected (Cloud One Conformity reached End of Life); Conformity is one click.
+    assert.equal(await tid("product-vision-one").isSelected(), true);
+    await tid("product-conformity").click();
+    await tid("conformity-url").waitForDisplayed({ timeout: 10000 });
     assert.equal(await tid("conformity-url").getValue(), fakes.conformity_url);
     await tid("api-key").setValue(fakes.api_key);
     await tid("conformity-connect").click();

@@ -5,12 +5,15 @@ import { Channel } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { ConformityEndpoint } from "./bindings/ConformityEndpoint";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { PlanEvent } from "./bindings/PlanEvent";
+import type { PlanRunRequest } from "./bindings/PlanRunRequest";
 import type { PreviewRequest } from "./bindings/PreviewRequest";
 import type { Product } from "./bindings/Product";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { PushRequest } from "./bindings/PushRequest";
 import type { ReportOf } from "./bindings/ReportOf";
 import type { SourceRequest } from "./bindings/SourceRequest";
+import type { Target } from "./bindings/Target";
 import type { VisionOneEndpoint } from "./bindings/VisionOneEndpoint";
 import type { Writer } from "./bindings/Writer";
 import { call } from "./commands";
@@ -58,6 +61,18 @@ export const api = {
   exportReport: (format: ExportFormat, fileName: string, of: ReportOf) =>
     call("export_report", { request: { format, file_name: fileName, of } }),
   cancel: (runId: number) => call("cancel", { runId }),
+
+  // The Workloads screen: the plan file the command line runs, edited in place.
+  planShow: () => call("plan_show"),
+  planChooseFile: () => call("plan_choose_file"),
+  planSaveTarget: (target: Target, previousName: string | null) => call("plan_save_target", { target, previousName }),
+  planRemoveTarget: (name: string) => call("plan_remove_target", { name }),
+  demoPlan: () => call("demo_plan"),
+  planRun: (request: PlanRunRequest, onEvent: (e: PlanEvent) => void) => {
+    const ch = new Channel<PlanEvent>();
+    ch.onmessage = onEvent;
+    return call("plan_run", { request, onProgress: ch });
+  },
 
   // The guided setup. The API key goes in once (conformityConnect) and never comes back.
   setupStatus: () => call("setup_status"),

@@ -9,12 +9,27 @@ import {
   type ChartDataset,
   Legend,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
 } from "chart.js";
 import type { PillarReport } from "./bindings/PillarReport";
+import type { SyncPoint } from "./bindings/SyncPoint";
 import { formatScore, pillarName, RISKS, score } from "./model";
+import { pillarIds, pillarScore, shortTime } from "./workloads/model";
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  Legend,
+  Tooltip,
+  LineController,
+  LineElement,
+  PointElement,
+);
 
 // Highest risk darkest.
 const FAIL_COLOURS = ["#7f0000", "#b71c1c", "#e53935", "#fb8c00", "#fdd835"];
@@ -65,6 +80,38 @@ export function drawPillarChart(canvas: HTMLCanvasElement, pillars: readonly Pil
         legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 } } },
         tooltip: { mode: "nearest" },
       },
+    },
+  });
+}
+
+const PILLAR_COLOURS = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00", "#c62828", "#00838f"];
+
+let history: Chart<"line", (number | null)[], string> | null = null;
+
+/** Each pillar's score (successes / counted checks, in %) at each sync of one target. */
+export function drawScoreHistory(canvas: HTMLCanvasElement, points: readonly SyncPoint[]): void {
+  history?.destroy();
+  history = new Chart<"line", (number | null)[], string>(canvas, {
+    type: "line",
+    data: {
+      labels: points.map((p) => shortTime(p.synced_at).slice(0, 10)),
+      datasets: pillarIds(points).map((id, i) => ({
+        label: pillarName(id),
+        data: points.map((p) => {
+          const score = pillarScore(p.pillars, id);
+          return score === null ? null : Math.round(score * 1000) / 10;
+        }),
+        borderColor: PILLAR_COLOURS[i % PILLAR_COLOURS.length],
+        backgroundColor: PILLAR_COLOURS[i % PILLAR_COLOURS.length],
+        tension: 0.2,
+      })),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: { y: { min: 0, max: 100, title: { display: true, text: "score %" } } },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 } } } },
     },
   });
 }

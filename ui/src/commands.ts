@@ -20,6 +20,9 @@ import type { IamCreated } from "./bindings/IamCreated";
 import type { IamExported } from "./bindings/IamExported";
 import type { IamPlan } from "./bindings/IamPlan";
 import type { KeyStatus } from "./bindings/KeyStatus";
+import type { PlanEvent } from "./bindings/PlanEvent";
+import type { PlanRunRequest } from "./bindings/PlanRunRequest";
+import type { PlanView } from "./bindings/PlanView";
 import type { PreviewReport } from "./bindings/PreviewReport";
 import type { PreviewRequest } from "./bindings/PreviewRequest";
 import type { Product } from "./bindings/Product";
@@ -31,6 +34,8 @@ import type { Settings } from "./bindings/Settings";
 import type { SetupStatus } from "./bindings/SetupStatus";
 import type { SourceRequest } from "./bindings/SourceRequest";
 import type { TagMatchCount } from "./bindings/TagMatchCount";
+import type { Target } from "./bindings/Target";
+import type { TargetOutcome } from "./bindings/TargetOutcome";
 import type { VerifyView } from "./bindings/VerifyView";
 import type { VisionOneConnection } from "./bindings/VisionOneConnection";
 import type { VisionOneEndpoint } from "./bindings/VisionOneEndpoint";
@@ -57,6 +62,13 @@ export interface Commands {
   /** Opens the file dialog for exported checks (no screen uses it yet); null: the user cancelled. */
   choose_checks_files: { args: { ruleSettings: boolean }; result: CheckFiles | null };
   export_report: { args: { request: ExportRequest }; result: ExportDone | null };
+  plan_show: { args: NoArgs; result: PlanView };
+  /** The Rust side opens the dialog; null: the user cancelled. */
+  plan_choose_file: { args: NoArgs; result: PlanView | null };
+  plan_save_target: { args: { target: Target; previousName: string | null }; result: PlanView };
+  plan_remove_target: { args: { name: string }; result: PlanView };
+  demo_plan: { args: NoArgs; result: PlanView };
+  plan_run: { args: { request: PlanRunRequest; onProgress: Channel<PlanEvent> }; result: TargetOutcome[] };
   setup_status: { args: NoArgs; result: SetupStatus };
   conformity_connect: { args: { endpoint: ConformityEndpoint; apiKey: string | null }; result: ConformityConnection };
   conformity_forget_key: { args: NoArgs; result: KeyStatus };

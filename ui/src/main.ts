@@ -14,6 +14,7 @@ import { startScreen } from "./screens/start";
 import * as s from "./state";
 import type { Unmount } from "./view";
 import { wizardScreen } from "./wizard/wizard";
+import { workloadsScreen } from "./workloads/screen";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -22,6 +23,7 @@ const screens: Record<s.Screen, (host: HTMLElement) => Unmount> = {
   preview: previewScreen,
   wizard: wizardScreen,
   settings: settingsScreen,
+  workloads: workloadsScreen,
 };
 
 /** Shows the current screen; the one left stops following the state. */

@@ -19,14 +19,16 @@ export type StepId = (typeof STEPS)[number]["id"];
 /** The products wa-sync reads checks from, for the first question of the setup. */
 export const PRODUCTS: { id: Product; title: string; text: string }[] = [
   {
-    id: "conformity",
-    title: "Cloud One Conformity",
-    text: "Conformity in Trend Cloud One, or standalone Conformity (cloudconformity.com).",
-  },
-  {
     id: "vision-one",
     title: "Trend Vision One Cloud Posture",
-    text: "Cloud Risk Management in Trend Vision One (where Conformity customers are moving).",
+    text: "Cloud Risk Management in Trend Vision One: where Conformity's checks live now.",
+  },
+  {
+    id: "conformity",
+    title: "Cloud One Conformity",
+    text:
+      "Conformity in Trend Cloud One, or standalone Conformity (cloudconformity.com); fully supported. " +
+      "Cloud One Conformity reached End of Life on 2026-07-31.",
   },
 ];
 

@@ -13,16 +13,19 @@ import type { RestorePlan } from "./bindings/RestorePlan";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { SetupStatus } from "./bindings/SetupStatus";
 import type { TagMatchCount } from "./bindings/TagMatchCount";
+import type { Target } from "./bindings/Target";
 import { totals } from "./model";
 import { sameChips } from "./tags";
 
-export type Screen = "start" | "preview" | "wizard" | "settings";
-/** Whose checks and workload: the built-in demo, or the guided setup's. */
-export type Mode = "demo" | "configured";
+export type Screen = "start" | "preview" | "wizard" | "settings" | "workloads";
+/** Whose checks and workload: the built-in demo, the guided setup's, or a plan target's. */
+export type Mode = "demo" | "configured" | "target";
 
 export const info = signal<AppInfo | null>(null);
 export const screen = signal<Screen>("start");
 export const mode = signal<Mode>("demo");
+/** The plan target the preview shows (mode "target"). */
+export const planTarget = signal<Target | null>(null);
 export const setup = signal<SetupStatus | null>(null);
 export const connection = signal<ConnectionStatus | null>(null);
 /** A connection check is under way. */
@@ -61,9 +64,11 @@ export const exported = signal<{ of: ReportOf; ok: boolean; text: string } | nul
 export const running = computed(() => runId.value !== null);
 
 /** Vision One matches whole key::value tags only, so its help and checks differ from Conformity's. */
-export const visionOneConfigured = computed(
-  () => mode.value === "configured" && setup.value?.settings.product === "vision-one",
-);
+export const visionOneConfigured = computed(() => {
+  const product = setup.value?.settings.product;
+  if (mode.value === "target") return (planTarget.value?.source ?? product) === "vision-one";
+  return mode.value === "configured" && product === "vision-one";
+});
 
 export const currentTotals = computed(() => (report.value ? totals(report.value, optedOut.value) : null));
 
@@ -73,6 +78,7 @@ export const previewStale = computed(() => !!report.value && !sameChips(report.v
 /** Where a push writes, as the screens name it; null when nothing can be pushed to. */
 export const pushTarget = computed(() => {
   if (mode.value === "demo") return "the demo workload";
+  if (mode.value === "target") return planTarget.value ? `the workload of \u201c${planTarget.value.name}\u201d` : null;
   const name = setup.value?.settings.aws?.workload_name;
   return name ? `\u201c${name}\u201d` : null;
 });

@@ -7,10 +7,13 @@ export const TAG_HELP =
   "match \u201cproduction\u201d. A check is selected when any chip matches the key, the value or the " +
   "whole key::value of any of its tags; chips are ORed. No chips selects every check.";
 
-export const TAG_HELP_VISION_ONE =
+/** Vision One's tag rules, without a word on counting (the target editor counts nothing). */
+export const TAG_RULES_VISION_ONE =
   "Each chip is a whole tag, key::value (Environment::production). Vision One matches whole tags only: " +
   "a bare key or value (production) is refused, unlike with Conformity. A check is selected when any chip " +
-  "equals one of its tags; chips are ORed. No chips selects every check. The count below comes from Vision One.";
+  "equals one of its tags; chips are ORed. No chips selects every check.";
+
+export const TAG_HELP_VISION_ONE = `${TAG_RULES_VISION_ONE} The count below comes from Vision One.`;
 
 const MAX_TAG_LEN = 386;
 

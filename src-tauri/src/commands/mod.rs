@@ -9,6 +9,7 @@
 
 pub mod export;
 pub mod info;
+pub mod plan;
 pub mod preview;
 pub mod push;
 pub mod restore;

@@ -1,18 +1,24 @@
 //! The preview: every question's new notes for the chosen checks, computed against the workload's
 //! notes as they are now. Nothing is written anywhere.
 
-use super::source::open_source;
+use super::source::{open_sources, target_product};
 use super::{cancellable, mapping, parse_tags, ChannelProgress};
+use crate::aws::aws_error;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{AppState, LastRun};
 use crate::types::{PreviewRequest, ProgressEvent, SourceRequest};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
+use wa_sync_engine::credentials::AwsAuth;
+use wa_sync_engine::keychain::KeyKind;
 use wa_sync_engine::notes::NotesMode;
+use wa_sync_engine::plan::Target;
 use wa_sync_engine::preview::{PreviewReport, TagMatchCount};
-use wa_sync_engine::usecase::{self, PreviewInput, Previewed, WorkloadHandle};
-use wa_sync_engine::wellarchitected::Workload;
+use wa_sync_engine::usecase::{
+    self, AccountsPreviewInput, OpenedSource, Previewed, WorkloadHandle,
+};
+use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
 
 /// Every question's new notes for the chosen checks. Nothing is written anywhere.
 #[tauri::command]
@@ -56,9 +62,12 @@ pub(super) async fn compute_preview<'s>(
             ),
         )
     })?;
-    let opened = open_source(state, &request.source, &tags)?;
-    let source = opened.source();
-    let account_id = opened.account_id();
+    let opened = open_sources(state, &request.source, &tags)?;
+    let sources: Vec<_> = opened.iter().map(OpenedSource::source).collect();
+    let account_ids: Vec<String> = opened
+        .iter()
+        .filter_map(|o| o.account_id().map(str::to_string))
+        .collect();
     let _ = progress.send(ProgressEvent::Stage {
         stage: "fetching-checks".into(),
     });
@@ -67,6 +76,7 @@ pub(super) async fn compute_preview<'s>(
     let with_workload = match &request.source {
         SourceRequest::Demo => true,
         SourceRequest::Configured => state.workload_arn().is_ok(),
+        SourceRequest::Target { .. } => true,
         _ => false,
     };
     let open = with_workload.then_some(async {
@@ -77,14 +87,14 @@ pub(super) async fn compute_preview<'s>(
             .map_err(|e| state.aws_read_error(e))?;
         Ok((workload, snapshot))
     });
-    let input = PreviewInput {
-        source: &source,
-        account_id,
+    let input = AccountsPreviewInput {
+        sources: &sources,
+        account_ids: &account_ids,
         tags: &tags,
         mapping: mapping(),
         mode,
     };
-    usecase::preview(input, open, &ChannelProgress(progress)).await
+    usecase::preview_accounts(input, open, &ChannelProgress(progress)).await
 }
 
 /// The demo workload, or the configured AWS workload (connected, through the role when set).
@@ -94,8 +104,34 @@ async fn workload_target<'a>(
 ) -> AppResult<WorkloadHandle<'a>> {
     match source {
         SourceRequest::Demo => Ok(WorkloadHandle::Borrowed(&state.demo)),
+        SourceRequest::Target { name } => {
+            let target = super::plan::find_target(state, name)?;
+            Ok(Workload::Aws(target_workload(state, &target).await?).into())
+        }
         _ => Ok(Workload::Aws(state.aws_workload().await?).into()),
     }
+}
+
+/// A target's AWS workload, connected as the command line would for the plan: its profile (else
+/// the default chain), its role with its external ID (Conformity: the organisation's when the
+/// plan names none).
+async fn target_workload(state: &AppState, target: &Target) -> AppResult<AwsWorkload> {
+    let arn = WorkloadArn::parse(&target.workload_arn)?;
+    let external_id = match (&target.role_arn, &target.external_id) {
+        (Some(_), None) if target_product(state, target) == KeyKind::Conformity => {
+            Some(usecase::source::external_id(&state.api_config(), state).await?)
+        }
+        (_, given) => given.clone(),
+    };
+    let auth = AwsAuth {
+        profile: target.profile.clone(),
+        role_arn: target.role_arn.clone(),
+        external_id,
+        assume_role_wait: None,
+    };
+    AwsWorkload::connect(arn, &auth)
+        .await
+        .map_err(|e| aws_error(auth.profile.as_deref(), e))
 }
 
 /// How many checks the tag chips select, out of all the source's checks, shown before a
@@ -108,6 +144,15 @@ pub async fn tag_match_count(
     source: SourceRequest,
 ) -> AppResult<TagMatchCount> {
     let filter = parse_tags(&tags)?;
-    let opened = open_source(&state, &source, &filter)?;
-    Ok(usecase::source::count(&opened, &filter).await?)
+    // A target's accounts are counted together, as its preview counts them.
+    let mut sum = TagMatchCount {
+        matching: 0,
+        total: 0,
+    };
+    for opened in open_sources(&state, &source, &filter)? {
+        let count = usecase::source::count(&opened, &filter).await?;
+        sum.matching += count.matching;
+        sum.total += count.total;
+    }
+    Ok(sum)
 }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use tauri::ipc::Channel;
 use tauri::State;
 use wa_sync_engine::preview::PreviewReport;
+use wa_sync_engine::sync::SyncOptions;
 use wa_sync_engine::usecase::{self, Cancel};
 
 /// Previews again against the workload's notes as they are now, then backs them up and writes
@@ -24,11 +25,11 @@ pub async fn push(
 ) -> AppResult<PreviewReport> {
     if !matches!(
         request.preview.source,
-        SourceRequest::Demo | SourceRequest::Configured
+        SourceRequest::Demo | SourceRequest::Configured | SourceRequest::Target { .. }
     ) {
         return Err(AppError::new(
             ErrorCode::BadInput,
-            "the app pushes the demo to its workload, or the configured account to the configured workload; use `wa-sync sync` for others",
+            "the app pushes the demo to its workload, the configured account to the configured workload, or a plan's target to its workload; use `wa-sync sync` for others",
         ));
     }
     if request.preview.source == SourceRequest::Configured {
@@ -58,10 +59,19 @@ pub async fn run_push(
     let _ = progress.send(ProgressEvent::Stage {
         stage: "pushing".into(),
     });
+    // A plan target's push is one of its syncs: its history record carries its name.
+    let options = SyncOptions {
+        target: match &request.preview.source {
+            SourceRequest::Target { name } => Some(name.clone()),
+            _ => None,
+        },
+        milestone: request.milestone,
+        ..state.sync_options()
+    };
     let result = usecase::push(
         &previewed,
         |id| !opted_out.contains(id),
-        &state.sync_options(),
+        &options,
         &cancel,
         &ChannelSyncProgress(progress),
     )

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use tauri::State;
 use wa_sync_engine::checks::TagFilter;
 use wa_sync_engine::keychain::KeyKind;
+use wa_sync_engine::plan::{SourceKind, Target};
 use wa_sync_engine::usecase::{ApiConfig, OpenedSource, SourceConfig};
 
 /// The check source the UI's request names, opened with its API client (the key stays on this
@@ -45,6 +46,20 @@ pub(super) fn open_source(
                 account_id: account_id.clone(),
             }
         }
+        SourceRequest::Target { name } => {
+            let target = super::plan::find_target(state, name)?;
+            let account_id = target.account_ids.first().cloned().ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::BadInput,
+                    format!("target \u{201c}{name}\u{201d} names no account: edit it on the Workloads screen"),
+                )
+            })?;
+            api = state.api_config();
+            SourceConfig::Api {
+                product: target_product(state, &target),
+                account_id,
+            }
+        }
         SourceRequest::Configured => {
             let settings = state.settings();
             let account = settings.account.ok_or_else(|| {
@@ -61,6 +76,41 @@ pub(super) fn open_source(
         }
     };
     OpenedSource::open(config, &api, tags, state)
+}
+
+/// The product a target reads: its own `source`, else the one the setup configured (as the
+/// command line takes the configured product when a plan names none).
+pub(crate) fn target_product(state: &AppState, target: &Target) -> KeyKind {
+    match target.source {
+        Some(SourceKind::VisionOne) => KeyKind::VisionOne,
+        Some(SourceKind::Conformity) => KeyKind::Conformity,
+        None => state.settings().product.key_kind(),
+    }
+}
+
+/// The check sources a request names: one per account of a plan target (their checks are
+/// counted together), else the one source of [`open_source`].
+pub(super) fn open_sources(
+    state: &AppState,
+    request: &SourceRequest,
+    tags: &TagFilter,
+) -> AppResult<Vec<OpenedSource>> {
+    let SourceRequest::Target { name } = request else {
+        return Ok(vec![open_source(state, request, tags)?]);
+    };
+    let target = super::plan::find_target(state, name)?;
+    let (api, product) = (state.api_config(), target_product(state, &target));
+    target
+        .account_ids
+        .iter()
+        .map(|account_id| {
+            let config = SourceConfig::Api {
+                product,
+                account_id: account_id.clone(),
+            };
+            OpenedSource::open(config, &api, tags, state)
+        })
+        .collect()
 }
 
 /// Opens the open dialog for the files source: the saved `/checks` responses (several), or,

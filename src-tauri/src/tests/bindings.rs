@@ -68,6 +68,9 @@ fn generated() -> BTreeMap<String, String> {
     all.visit::<types::ExportDone>();
     all.visit::<types::ExportFormat>();
     all.visit::<types::ExportRequest>();
+    all.visit::<types::PlanEvent>();
+    all.visit::<types::PlanRunRequest>();
+    all.visit::<types::PlanView>();
     all.visit::<types::PreviewRequest>();
     all.visit::<types::ProgressEvent>();
     all.visit::<types::PushRequest>();

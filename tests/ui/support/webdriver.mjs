@@ -34,9 +34,10 @@ export function firstLine(child, what, ms = 20000) {
   });
 }
 
-/** The fakes print one JSON line with their URLs and fixture, then serve until stdin closes. */
-export async function startFakes() {
-  const proc = spawn(fakesBin, ["--exit-on-stdin-eof"], { stdio: ["pipe", "pipe", "inherit"] });
+/** The fakes print one JSON line with their URLs and fixture, then serve until stdin closes.
+ *  `args`: more of fake-services' flags (`--plan-fixture`: more accounts and workloads). */
+export async function startFakes(args = []) {
+  const proc = spawn(fakesBin, ["--exit-on-stdin-eof", ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const fakes = JSON.parse(await firstLine(proc, "fake-services"));
   return {
     fakes,

@@ -9,4 +9,9 @@ preview: PreviewRequest,
 /**
  * Questions the user unticked: their notes are left as they are.
  */
-opted_out: Array<string>, };
+opted_out: Array<string>, 
+/**
+ * Save a Well-Architected milestone before the first write (the Workloads screen's switch,
+ * for a plan target's push).
+ */
+milestone: boolean, };

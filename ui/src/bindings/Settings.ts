@@ -8,7 +8,8 @@ import type { VisionOneEndpoint } from "./VisionOneEndpoint";
 
 export type Settings = { 
 /**
- * Which product the checks come from.
+ * Which product the checks come from. A settings file from before the product choice is
+ * a Conformity setup.
  */
 product: Product, conformity: ConformityEndpoint | null, vision_one: VisionOneEndpoint | null, account: AccountChoice | null, aws: AwsChoice | null, role: RoleChoice | null, 
 /**

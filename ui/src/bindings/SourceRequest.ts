@@ -3,4 +3,4 @@
 /**
  * Where the checks come from.
  */
-export type SourceRequest = { "kind": "demo" } | { "kind": "files" } | { "kind": "conformity", region: string, account_id: string, } | { "kind": "configured" };
+export type SourceRequest = { "kind": "demo" } | { "kind": "files" } | { "kind": "conformity", region: string, account_id: string, } | { "kind": "configured" } | { "kind": "target", name: string, };

@@ -7,9 +7,11 @@ import type { PreviewReport } from "../bindings/PreviewReport";
 import type { PreviewRequest } from "../bindings/PreviewRequest";
 import type { ProgressEvent } from "../bindings/ProgressEvent";
 import type { ReportOf } from "../bindings/ReportOf";
+import type { SourceRequest } from "../bindings/SourceRequest";
 import { EXPORT_FORMATS, exportFileName, fmt } from "../model";
 import * as s from "../state";
 import { addChip, tagProblem } from "../tags";
+import { milestone } from "../workloads/state";
 
 let nextRunId = 1;
 /** Only the newest count may land: an older answer arriving late would show the wrong chips' count. */
@@ -18,10 +20,10 @@ let matchSeq = 0;
 /** The configured account's count comes from its API (one or two requests); the demo's is local. */
 export async function refreshMatchCount(): Promise<void> {
   const seq = ++matchSeq;
-  const live = s.mode.value === "configured";
+  const live = s.mode.value !== "demo";
   if (live) s.matchCount.value = null;
   try {
-    const count = await api.tagMatchCount([...s.chips.value], live ? { kind: "configured" } : { kind: "demo" });
+    const count = await api.tagMatchCount([...s.chips.value], previewSource());
     if (seq === matchSeq) {
       batch(() => {
         s.matchCount.value = count;
@@ -77,9 +79,16 @@ function describeProgress(e: ProgressEvent): string {
   }
 }
 
+/** Whose checks the preview reads: the demo's, the guided setup's, or a plan target's. */
+function previewSource(): SourceRequest {
+  const target = s.planTarget.value;
+  if (s.mode.value === "target" && target) return { kind: "target", name: target.name };
+  return s.mode.value === "configured" ? { kind: "configured" } : { kind: "demo" };
+}
+
 function previewRequest(runId: number): PreviewRequest {
-  const source = s.mode.value === "configured" ? { kind: "configured" as const } : { kind: "demo" as const };
-  return { run_id: runId, source, filter_tags: [...s.chips.value], notes_mode: "replace-block" };
+  const notesMode = s.mode.value === "target" ? (s.planTarget.value?.notes_mode ?? "replace-block") : "replace-block";
+  return { run_id: runId, source: previewSource(), filter_tags: [...s.chips.value], notes_mode: notesMode };
 }
 
 /** Keeps the selected question if the new report has it, else selects the first that would change. */
@@ -155,7 +164,15 @@ async function writeNotes(
 export async function push(): Promise<void> {
   if (s.runId.value !== null || !s.report.value) return;
   await writeNotes((runId, onEvent) =>
-    api.push({ preview: previewRequest(runId), opted_out: [...s.optedOut.value] }, onEvent),
+    api.push(
+      {
+        preview: previewRequest(runId),
+        opted_out: [...s.optedOut.value],
+        // A plan target's push saves a milestone first when the Workloads screen's switch is on.
+        milestone: s.mode.value === "target" && milestone.value,
+      },
+      onEvent,
+    ),
   );
 }
 
@@ -198,11 +215,12 @@ export async function exportReport(of: ReportOf): Promise<void> {
 export async function refreshBackups(): Promise<void> {
   try {
     const all = await api.listBackups();
-    const configured = s.setup.value?.settings.aws?.workload_arn;
+    const configured =
+      s.mode.value === "target" ? s.planTarget.value?.workload_arn : s.setup.value?.settings.aws?.workload_arn;
     const demoName = s.info.value?.demo_workload_name;
     batch(() => {
       s.backups.value = all.filter((b) =>
-        s.mode.value === "configured" ? b.workload_arn === configured : b.workload_name === demoName,
+        s.mode.value === "demo" ? b.workload_name === demoName : b.workload_arn === configured,
       );
       s.restoreError.value = null;
     });

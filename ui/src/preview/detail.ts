@@ -297,7 +297,7 @@ export function mountDetail(card: HTMLElement): Unmount {
         ? h(
             "p",
             { class: "human-note", testid: "needs-human" },
-            "No Conformity rule informs this question. It needs a human answer; wa-sync leaves its notes alone.",
+            "No Conformity or Vision One rule informs this question. It needs a human answer; wa-sync leaves its notes alone.",
           )
         : null,
       q.error ? h("p", { class: "error" }, q.error) : null,

@@ -5,6 +5,8 @@ import { h } from "../dom";
 import { productName, VISION_ONE_BETA } from "../setup-model";
 import * as s from "../state";
 import { mount, type Unmount, unmountAll } from "../view";
+import { openWorkloads } from "../workloads/actions";
+import { workloadLabel } from "../workloads/model";
 import { mountDetail } from "./detail";
 import { mountQuestions } from "./questions";
 import { mountChart, mountLeftOut, mountSummary } from "./report";
@@ -32,13 +34,27 @@ function configuredBanner(): HTMLElement {
   );
 }
 
+function targetBanner(): HTMLElement {
+  const target = s.planTarget.value;
+  const product = productName(target?.source ?? s.setup.value?.settings.product);
+  return h(
+    "div",
+    { class: "configured-banner", testid: "target-banner" },
+    h("strong", {}, target?.name ?? "plan target"),
+    ` (${product}, ${target?.account_ids.join(", ") ?? ""}) \u2192 workload ${target ? workloadLabel(target.workload_arn) : ""}`,
+    target?.role_arn ? `, through role ${target.role_arn.split("/").pop() ?? ""}` : "",
+    ". Preview reads; only Push writes, after a backup. ",
+    h("button", { class: "link", testid: "back-to-workloads", onclick: () => openWorkloads() }, "Back to Workloads"),
+  );
+}
+
 function demoBanner(): HTMLElement {
   const i = s.info.value;
   return h(
     "div",
     { class: "demo-banner", testid: "demo-banner" },
     h("strong", {}, "DEMO DATA"),
-    ` \u2014 checks of ${i?.demo_account_name ?? "the demo account"}, notes of the simulated ` +
+    ` \u2014 simulated Vision One Cloud Posture checks of ${i?.demo_account_name ?? "the demo account"}, notes of the simulated ` +
       `\u201c${i?.demo_workload_name ?? "demo workload"}\u201d kept on this computer. Nothing is sent anywhere.`,
   );
 }
@@ -65,7 +81,9 @@ export function previewScreen(host: HTMLElement): Unmount {
     h("div", { class: "figures" }, cards.chart, h("div", { class: "stack" }, cards.leftOut, cards.restore)),
   );
   return unmountAll([
-    mount(banner, () => (s.mode.value === "configured" ? configuredBanner() : demoBanner())),
+    mount(banner, () =>
+      s.mode.value === "configured" ? configuredBanner() : s.mode.value === "target" ? targetBanner() : demoBanner(),
+    ),
     mountTags(cards.tags),
     mountRun(cards.run),
     mountSummary(cards.summary),

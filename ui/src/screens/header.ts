@@ -5,6 +5,7 @@ import { openSettings } from "../navigation";
 import { badgeView } from "../setup-model";
 import * as s from "../state";
 import { type Unmount, unmountAll } from "../view";
+import { openWorkloads } from "../workloads/actions";
 
 function find<E extends HTMLElement>(testid: string): E | null {
   return document.querySelector<E>(`[data-testid=${testid}]`);
@@ -14,6 +15,8 @@ export function mountHeader(): Unmount {
   const lens = find("lens-info");
   const demo = find("demo-badge");
   const badge = find<HTMLButtonElement>("connection-badge");
+  const workloads = find<HTMLButtonElement>("nav-workloads");
+  if (workloads) workloads.onclick = () => openWorkloads();
   if (badge) badge.onclick = () => openSettings();
   let badgeShown = false;
   return unmountAll([
@@ -24,7 +27,11 @@ export function mountHeader(): Unmount {
       }
     }),
     effect(() => {
-      if (demo) demo.hidden = !(s.screen.value === "preview" && s.mode.value === "demo");
+      const demoShown = (s.screen.value === "preview" || s.screen.value === "workloads") && s.mode.value === "demo";
+      if (demo) demo.hidden = !demoShown;
+    }),
+    effect(() => {
+      if (workloads) workloads.hidden = s.screen.value === "wizard" || s.screen.value === "workloads";
     }),
     effect(() => {
       const checking = s.checking.value;

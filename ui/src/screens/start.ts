@@ -4,21 +4,23 @@ import { h } from "../dom";
 import { openSetup, startConfigured, startDemo } from "../navigation";
 import * as s from "../state";
 import { mount, type Unmount } from "../view";
+import { openWorkloads } from "../workloads/actions";
 
 export function startScreen(host: HTMLElement): Unmount {
   return mount(host, () =>
     h(
       "section",
       { class: "start", testid: "start-screen" },
-      h("h1", {}, "See what your Conformity checks say, question by question"),
+      h("h1", {}, "See what your cloud posture checks say, question by question"),
       h(
         "p",
         {},
-        "wa-sync counts Trend Micro Conformity checks per AWS Well-Architected question and writes a " +
+        "wa-sync counts Trend Vision One Cloud Posture (or Cloud One Conformity) checks per AWS Well-Architected question and writes a " +
           "Check Summary Report into each question's notes. Preview first: nothing is written until you push.",
       ),
       demoCard(),
       configuredCard(),
+      workloadsCard(),
     ),
   );
 }
@@ -45,7 +47,7 @@ function configuredCard(): HTMLElement {
     return h(
       "div",
       { class: "start-card" },
-      h("h2", {}, "Connect your Conformity or Vision One account"),
+      h("h2", {}, "Connect your Vision One or Conformity account"),
       h("p", {}, "A few steps: API key, account, AWS workload and a least-privilege role, each explained."),
       h("button", { testid: "open-setup", onclick: () => openSetup() }, "Start the setup"),
     );
@@ -64,4 +66,29 @@ function configuredCard(): HTMLElement {
     ),
     h("button", { class: "primary", testid: "start-configured", onclick: () => startConfigured() }, "Run the preview"),
   );
+}
+
+function workloadsCard(): HTMLElement {
+  return h(
+    "div",
+    { class: "start-card" },
+    h("h2", {}, "Every workload at once"),
+    h(
+      "p",
+      {},
+      "A sync plan lists each workload with the accounts and tags that feed it. Preview or sync them all here, " +
+        "or unattended with wa-sync sync --plan.",
+    ),
+    h(
+      "div",
+      { class: "run-buttons" },
+      h("button", { testid: "open-workloads", onclick: () => openPlan("configured") }, "Open the Workloads screen"),
+      h("button", { testid: "try-demo-workloads", onclick: () => openPlan("demo") }, "Demo workloads"),
+    ),
+  );
+}
+
+function openPlan(mode: s.Mode): void {
+  s.mode.value = mode;
+  openWorkloads();
 }

@@ -56,7 +56,7 @@ function fillForm(product: Product, endpoint: { region: string | null; url: stri
 /** Fills the steps from what is already set up. */
 function fillFrom(s: SetupStatus, step?: StepId): void {
   w.status.value = s;
-  w.product.value = s.settings.product ?? "conformity";
+  w.product.value = s.settings.product ?? "vision-one";
   fillForm("vision-one", s.settings.vision_one);
   w.externalIdInput.value = s.settings.role?.external_id ?? "";
   if (!fillForm("conformity", s.settings.conformity)) {

@@ -33,7 +33,7 @@ function initial() {
     step: "conformity" as StepId,
     busy: "Loading\u2026" as string | null,
     error: null as AppError | null,
-    product: "conformity" as Product,
+    product: "vision-one" as Product,
     /** Each product's connect choices, kept while the user switches between the products. */
     forms: {
       conformity: { kind: "region", region: "us-1", replacingKey: false },
