@@ -186,7 +186,7 @@ impl Opened {
             .map(|config| OpenedSource::open(config, &api, tags, &SystemKeys))
             .collect::<Result<Vec<_>>>()?;
         let role_lookup = if sources.iter().all(|s| s.conformity().is_none())
-            && target.is_some_and(workload::Target::needs_conformity)
+            && target.is_some_and(workload::Target::needs_external_id)
         {
             Some(conformity_client(global)?)
         } else {

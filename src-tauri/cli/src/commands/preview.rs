@@ -71,7 +71,10 @@ pub async fn compute_for(
     let progress = CheckProgress::new(draw_progress);
     let conformity = opened.conformity();
     let read = target.as_ref().map(|target| async move {
-        usecase::read(WorkloadHandle::from(target.open(conformity).await?)).await
+        usecase::read(WorkloadHandle::from(
+            workload::open(target, conformity).await?,
+        ))
+        .await
     });
     let input = AccountsPreviewInput {
         sources: &sources,

@@ -27,12 +27,12 @@ pub async fn run(global: &Global, args: RestoreArgs) -> Result<Outcome> {
         };
         workload::target(global, &workload_args)?.expect("a workload ARN was given")
     };
-    let client = if target.needs_conformity() {
+    let client = if target.needs_external_id() {
         Some(conformity_client(global)?)
     } else {
         None
     };
-    let workload = target.open(client.as_ref()).await?;
+    let workload = workload::open(&target, client.as_ref()).await?;
     let options = SyncOptions {
         backup_dir: args.backup_dir.clone(),
         dry_run: args.dry_run,

@@ -5,22 +5,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 use wa_sync_engine::conformity::ConformityClient;
 use wa_sync_engine::credentials::{validate_external_id, validate_role_arn, AwsAuth};
-use wa_sync_engine::wellarchitected::demo::{self, DemoWorkload};
-use wa_sync_engine::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
+use wa_sync_engine::usecase::WorkloadTarget;
+use wa_sync_engine::wellarchitected::{Workload, WorkloadArn};
 use wa_sync_engine::{Error, Result};
 
 /// A validated workload to read from (and maybe write to).
-pub struct Target {
-    kind: Kind,
-    /// Whether a role without --external-id gets the organisation's external ID from Conformity
-    /// (Vision One has none: the role is assumed without one).
-    external_id_from_conformity: bool,
-}
-
-enum Kind {
-    Aws { arn: WorkloadArn, auth: AwsAuth },
-    Demo(Option<PathBuf>),
-}
+pub type Target = WorkloadTarget;
 
 /// `None` when no workload was given. Validates the ARNs before anything is sent.
 pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
@@ -47,22 +37,17 @@ pub fn target(global: &Global, args: &WorkloadArgs) -> Result<Option<Target>> {
             ));
         }
     }
-    if arn.to_string() == demo::DEMO_WORKLOAD_ARN {
-        return Ok(Some(demo_target(None)));
-    }
-    let assume_role_wait = assume_role_wait();
-    Ok(Some(Target {
-        external_id_from_conformity: super::source_kind(global) == SourceKind::Conformity,
-        kind: Kind::Aws {
-            auth: AwsAuth {
-                profile: global.profile.clone(),
-                role_arn: args.role_arn.clone(),
-                external_id: args.external_id.clone(),
-                assume_role_wait,
-            },
-            arn,
-        },
-    }))
+    let auth = AwsAuth {
+        profile: global.profile.clone(),
+        role_arn: args.role_arn.clone(),
+        external_id: args.external_id.clone(),
+        assume_role_wait: assume_role_wait(),
+    };
+    Ok(Some(WorkloadTarget::aws(
+        arn,
+        auth,
+        super::source_kind(global) == SourceKind::Conformity,
+    )))
 }
 
 /// How long an `AccessDenied` from `AssumeRole` is retried (`WA_SYNC_ASSUME_ROLE_WAIT_SECS`;
@@ -77,43 +62,20 @@ pub fn assume_role_wait() -> Option<Duration> {
 
 /// The demo workload in `path` (default: the user's data directory).
 pub fn demo_target(path: Option<PathBuf>) -> Target {
-    Target {
-        external_id_from_conformity: false,
-        kind: Kind::Demo(path),
-    }
+    WorkloadTarget::demo(path)
 }
 
-impl Target {
-    /// Whether the external ID must be looked up from Conformity.
-    pub fn needs_conformity(&self) -> bool {
-        self.external_id_from_conformity
-            && matches!(&self.kind, Kind::Aws { auth, .. } if auth.role_arn.is_some() && auth.external_id.is_none())
-    }
-
-    /// Credentials and a client for the workload (assumes the role now, if one is given).
-    pub async fn open(&self, client: Option<&ConformityClient>) -> Result<Workload> {
-        match &self.kind {
-            Kind::Demo(path) => {
-                let path = match path {
-                    Some(path) => path.clone(),
-                    None => demo::default_path()?,
-                };
-                Ok(Workload::Demo(DemoWorkload::open(path)))
-            }
-            Kind::Aws { arn, auth } => {
-                let mut auth = auth.clone();
-                if self.needs_conformity() {
-                    let client = client.ok_or_else(|| {
-                        Error::bad_input(
-                            "--role-arn needs --external-id or a Conformity API key to look it up",
-                        )
-                    })?;
-                    auth.external_id = Some(client.external_id().await?);
-                }
-                Ok(Workload::Aws(
-                    AwsWorkload::connect(arn.clone(), &auth).await?,
-                ))
-            }
+/// Opens `target`, looking up the organisation's external ID from Conformity when its role
+/// needs one.
+pub async fn open(target: &Target, client: Option<&ConformityClient>) -> Result<Workload> {
+    let external_id = match (target.needs_external_id(), client) {
+        (false, _) => None,
+        (true, Some(client)) => Some(client.external_id().await?),
+        (true, None) => {
+            return Err(Error::bad_input(
+                "--role-arn needs --external-id or a Conformity API key to look it up",
+            ))
         }
-    }
+    };
+    target.open(external_id).await
 }

@@ -277,8 +277,9 @@ pub fn describe(path: &Path, problems: &[PlanProblem]) -> String {
 }
 
 /// Every problem with one target, each with the key it is about (for its line), checked with
-/// the validators the command line and the app use for the same values.
-fn target_problems(target: &Target) -> Vec<(&'static str, String)> {
+/// the validators the command line and the app use for the same values. The plan runner checks
+/// targets given to it with this too (the app's, which come from no file).
+pub fn target_problems(target: &Target) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
     if !valid_name(&target.name) {
         problems.push((
@@ -316,6 +317,14 @@ fn target_problems(target: &Target) -> Vec<(&'static str, String)> {
     if let Some(id) = &target.external_id {
         if let Err(e) = crate::credentials::validate_external_id(id) {
             problems.push(("external_id", e.to_string()));
+        }
+        if target.role_arn.is_none() {
+            problems.push((
+                "external_id",
+                "external_id only goes with role_arn (the role whose trust policy demands it): \
+                 add the role, or leave the external ID out"
+                    .to_string(),
+            ));
         }
     }
     if let Some(profile) = &target.profile {

@@ -163,7 +163,10 @@ fn every_problem_has_its_line_and_target() {
         ),
         (
             full("external_id = \"x\"\n"),
-            vec![(Some(5), Some("t1"), "bad external ID")],
+            vec![
+                (Some(5), Some("t1"), "bad external ID"),
+                (Some(5), Some("t1"), "only goes with role_arn"),
+            ],
         ),
         (
             full("filter_tags = [\"\"]\n"),

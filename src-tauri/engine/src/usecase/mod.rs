@@ -19,11 +19,13 @@ pub mod export;
 pub mod iam;
 pub mod plan;
 pub mod source;
+pub mod workload;
 
 /// The workloads the credentials see, to choose one from.
 pub use crate::wellarchitected::list::{list_workloads, WorkloadSummary, WorkloadsSeen};
 pub use export::{ExportFormat, Exported};
 pub use source::{ApiConfig, Endpoint, Keys, OpenedSource, SourceConfig, SystemKeys};
+pub use workload::WorkloadTarget;
 
 use crate::checks::{Progress, TagFilter};
 use crate::mapping::Mapping;

@@ -10,18 +10,18 @@
 //! - Everything is validated before anything is sent; a target that fails later fails alone,
 //!   and its result says why.
 
+use super::WorkloadTarget;
 use super::{Cancel, Keys, Previewed, WorkloadHandle};
 use crate::checks::{NoProgress, TagFilter};
 use crate::conformity::ConformityClient;
-use crate::credentials::{validate_external_id, validate_role_arn, AwsAuth};
+use crate::credentials::AwsAuth;
 use crate::keychain::KeyKind;
 use crate::mapping::Mapping;
 use crate::plan::{Plan, SourceKind, Target};
 use crate::preview::{self, Collected, PreviewReport, QuestionStatus, Source};
 use crate::sync::{SyncOptions, SyncProgress};
 use crate::visionone::VisionOneClient;
-use crate::wellarchitected::demo::{self as demo_workload, DemoWorkload};
-use crate::wellarchitected::{AwsWorkload, Workload, WorkloadArn};
+use crate::wellarchitected::{Workload, WorkloadArn};
 use crate::{Error, Result};
 use futures::future::{BoxFuture, FutureExt, Shared};
 use futures::StreamExt;
@@ -245,48 +245,29 @@ fn prepare<'a>(run: &PlanRun<'a>) -> Result<Vec<Prepared<'a>>> {
 }
 
 fn prepare_target(target: &Target, default_source: SourceKind) -> Result<Prepared<'_>, Vec<Error>> {
-    let mut errors = Vec::new();
+    let problems = crate::plan::target_problems(target);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|(_, problem)| Error::bad_input(problem))
+            .collect());
+    }
     let source = target.source.unwrap_or(default_source);
-    if target.account_ids.is_empty() {
-        errors.push(Error::bad_input("no account ID: give at least one"));
-    }
-    let tags = TagFilter::parse(&target.filter_tags)
-        .map_err(|e| errors.push(e.into()))
-        .unwrap_or_default();
-    for id in &target.account_ids {
-        if let Err(e) = crate::checks::validate_account_id(id) {
-            errors.push(e);
-        } else if source == SourceKind::VisionOne {
-            if let Err(e) = VisionOneClient::checks_filter(id, &tags) {
-                errors.push(e);
-            }
+    let tags = TagFilter::parse(&target.filter_tags).map_err(|e| vec![e.into()])?;
+    if source == SourceKind::VisionOne {
+        let errors: Vec<Error> = (target.account_ids.iter())
+            .filter_map(|id| VisionOneClient::checks_filter(id, &tags).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
         }
     }
-    let arn = WorkloadArn::parse(&target.workload_arn).map_err(|e| errors.push(e));
-    if let Some(role) = &target.role_arn {
-        if let Err(e) = validate_role_arn(role) {
-            errors.push(e);
-        }
-    }
-    if let Some(id) = &target.external_id {
-        if let Err(e) = validate_external_id(id) {
-            errors.push(e);
-        }
-        if target.role_arn.is_none() {
-            errors.push(Error::bad_input(
-                "external_id only goes with role_arn (the role whose trust policy demands it)",
-            ));
-        }
-    }
-    match arn {
-        Ok(arn) if errors.is_empty() => Ok(Prepared {
-            target,
-            source,
-            tags,
-            arn,
-        }),
-        _ => Err(errors),
-    }
+    Ok(Prepared {
+        target,
+        source,
+        tags,
+        arn: WorkloadArn::parse(&target.workload_arn).map_err(|e| vec![e])?,
+    })
 }
 
 /// The API clients the targets share, and the organisation's external ID, looked up at most
@@ -386,27 +367,22 @@ async fn open_workload(
     target: &Prepared<'_>,
     clients: &Clients<'_>,
 ) -> Result<Workload> {
-    if target.arn.to_string() == demo_workload::DEMO_WORKLOAD_ARN {
-        return Ok(Workload::Demo(DemoWorkload::open(
-            demo_workload::default_path()?,
-        )));
-    }
-    let mut auth = AwsAuth {
-        profile: target
-            .target
-            .profile
-            .clone()
-            .or_else(|| run.default_profile.clone()),
+    let auth = AwsAuth {
+        profile: (target.target.profile.clone()).or_else(|| run.default_profile.clone()),
         role_arn: target.target.role_arn.clone(),
         external_id: target.target.external_id.clone(),
         assume_role_wait: run.assume_role_wait,
     };
-    if target.external_id_from_conformity() {
-        auth.external_id = Some(clients.external_id().await?);
-    }
-    Ok(Workload::Aws(
-        AwsWorkload::connect(target.arn.clone(), &auth).await?,
-    ))
+    let workload = WorkloadTarget::aws(
+        target.arn.clone(),
+        auth,
+        target.source == SourceKind::Conformity,
+    );
+    let external_id = match workload.needs_external_id() {
+        true => Some(clients.external_id().await?),
+        false => None,
+    };
+    workload.open(external_id).await
 }
 
 async fn run_target(
@@ -639,7 +615,7 @@ mod tests {
         assert!(lines[1].starts_with("target \"bad-arn\": external_id only goes with role_arn"));
         assert!(lines
             .iter()
-            .any(|l| l.starts_with("target \"no-accounts\": no account ID")));
+            .any(|l| l.starts_with("target \"no-accounts\": account_ids is empty")));
         assert!(!lines.iter().any(|l| l.contains("\"good\"")));
     }
 
