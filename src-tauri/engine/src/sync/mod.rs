@@ -26,8 +26,8 @@ pub use writer::WriteWindow;
 use crate::checks::TagFilter;
 use crate::mapping::Mapping;
 use crate::notes::NotesMode;
-use crate::preview::{self, Collected, PreviewReport, QuestionStatus};
-use crate::wellarchitected::{Workload, WorkloadSnapshot};
+use crate::preview::{self, Collected, PreviewReport, QuestionReport, QuestionStatus};
+use crate::wellarchitected::{MilestoneRef, Workload, WorkloadSnapshot};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -166,27 +166,7 @@ pub async fn sync(
             workload.arn()
         )));
     }
-    let writes: Vec<NoteWrite> = report
-        .questions
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| q.status == QuestionStatus::WouldChange)
-        .filter_map(|(key, q)| {
-            let expected = q.current_notes.clone().or_else(|| {
-                let current = snapshot
-                    .questions
-                    .iter()
-                    .find(|c| c.question_id == q.question_id)?;
-                Some(current.notes.clone())
-            })?;
-            Some(NoteWrite {
-                key,
-                question_id: q.question_id.clone(),
-                expected,
-                notes: q.notes.clone()?,
-            })
-        })
-        .collect();
+    let writes = question_writes(&report, snapshot);
     let pillars_before = if options.pillar_notes {
         Some(pillars::read_and_plan(workload, &mut report, options.notes_mode).await?)
     } else {
@@ -212,41 +192,82 @@ pub async fn sync(
     report.backup = Some(path.display().to_string());
     // A sync cancelled before its first write writes nothing, so it needs no milestone.
     if options.milestone && !cancel.is_cancelled() {
-        let saved = match milestone::save(workload, snapshot, options.target.as_deref()).await {
-            Ok(saved) => saved,
-            Err(e) => {
-                // Nothing was written: the backup of this sync would only be noise.
-                let _ = std::fs::remove_file(&path);
-                return Err(e);
-            }
-        };
-        backup.with_milestone(saved.clone()).rewrite(&path)?;
+        let saved = save_milestone(workload, snapshot, options, backup, &path).await?;
         report.milestone = Some(saved);
     }
 
     let window = options.window.clone().unwrap_or_default();
     for (key, outcome) in writer::write_all(workload, writes, window, cancel, progress).await {
-        let q = &mut report.questions[key];
-        match outcome {
-            WriteOutcome::Written => q.status = QuestionStatus::Written,
-            WriteOutcome::Changed => {
-                q.status = QuestionStatus::Changed;
-                q.error = Some(
-                    "the notes were edited after the preview read them, so they were not \
-                     written; preview again"
-                        .to_string(),
-                );
-            }
-            WriteOutcome::NotWritten => q.status = QuestionStatus::NotWritten,
-            WriteOutcome::Failed(e) => {
-                q.status = QuestionStatus::Failed;
-                q.error = Some(e.to_string());
-            }
-        }
+        record_write(&mut report.questions[key], outcome);
     }
     let outcomes = pillars::write_all(workload, pillar_writes, cancel).await;
     pillars::record(&mut report, outcomes);
     Ok(report)
+}
+
+/// The questions to write: those that would change, each with the notes it was planned from.
+fn question_writes(report: &PreviewReport, snapshot: &WorkloadSnapshot) -> Vec<NoteWrite> {
+    report
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.status == QuestionStatus::WouldChange)
+        .filter_map(|(key, q)| {
+            let expected = q.current_notes.clone().or_else(|| {
+                let current = snapshot
+                    .questions
+                    .iter()
+                    .find(|c| c.question_id == q.question_id)?;
+                Some(current.notes.clone())
+            })?;
+            Some(NoteWrite {
+                key,
+                question_id: q.question_id.clone(),
+                expected,
+                notes: q.notes.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// Saves the milestone and records it in the backup at `path`. When it cannot be saved, nothing
+/// has been written, so the backup of this sync would only be noise: it is removed.
+async fn save_milestone(
+    workload: &Workload,
+    snapshot: &WorkloadSnapshot,
+    options: &SyncOptions,
+    backup: Backup,
+    path: &Path,
+) -> Result<MilestoneRef> {
+    match milestone::save(workload, snapshot, options.target.as_deref()).await {
+        Ok(saved) => {
+            backup.with_milestone(saved.clone()).rewrite(path)?;
+            Ok(saved)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(path);
+            Err(e)
+        }
+    }
+}
+
+fn record_write(q: &mut QuestionReport, outcome: WriteOutcome) {
+    match outcome {
+        WriteOutcome::Written => q.status = QuestionStatus::Written,
+        WriteOutcome::Changed => {
+            q.status = QuestionStatus::Changed;
+            q.error = Some(
+                "the notes were edited after the preview read them, so they were not \
+                 written; preview again"
+                    .to_string(),
+            );
+        }
+        WriteOutcome::NotWritten => q.status = QuestionStatus::NotWritten,
+        WriteOutcome::Failed(e) => {
+            q.status = QuestionStatus::Failed;
+            q.error = Some(e.to_string());
+        }
+    }
 }
 
 fn now_secs() -> u64 {
