@@ -85,13 +85,9 @@ pub const EXIT_PARTIAL: u8 = 3;
 /// It failed as a whole (its workload could not be read, its checks not fetched...).
 pub const EXIT_FAILED: u8 = 1;
 
-/// The outcome of one target.
+/// The outcome of one target. Not a binding: the app sends its own summary of it
+/// (`TargetOutcome`), not the whole report of every target.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(
-    feature = "ts",
-    derive(ts_rs::TS),
-    ts(export, export_to = "../../../ui/src/bindings/")
-)]
 pub struct TargetResult {
     pub name: String,
     /// [`EXIT_DONE`], [`EXIT_PARTIAL`] or [`EXIT_FAILED`].
@@ -103,7 +99,6 @@ pub struct TargetResult {
     /// The preview (or the sync's result), as a single-target run reports it; `None` when the
     /// target failed before one could be computed.
     #[serde(flatten)]
-    #[cfg_attr(feature = "ts", ts(flatten))]
     pub report: Option<PreviewReport>,
 }
 
