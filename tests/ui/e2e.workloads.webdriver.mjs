@@ -112,7 +112,7 @@ try {
     await tid("try-demo-workloads").click();
     await tid("plan-targets").waitForDisplayed({ timeout: 20000 });
     assert.match(await tid("plan-path").getText(), /DEMO PLAN/);
-    assert.deepEqual(await rows(), ["shop-checkout-production", "shop-catalog-production", "shop-payments-production"]);
+    assert.deepEqual(await rows(), ["shop-checkout", "shop-catalog", "shop-payments"]);
     for (const name of await rows()) {
       assert.ok(await sparklineDrawn(name), `no sparkline for ${name}`);
       assert.match(await tid(`target-last-${name}`).getText(), /UTC \u00b7 done/);

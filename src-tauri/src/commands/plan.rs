@@ -167,10 +167,12 @@ pub fn demo_targets() -> Vec<Target> {
     ["checkout", "catalog", "payments"]
         .into_iter()
         .map(|app| Target {
-            name: format!("shop-{app}-production"),
+            name: format!("shop-{app}"),
             source: Some(SourceKind::VisionOne),
             account_ids: vec![wa_sync_engine::checks::demo::ACCOUNT_ID.to_string()],
-            filter_tags: vec![format!("App::{app}"), "Environment::production".into()],
+            // One tag: a filter's tags are ORed, so adding the environment would select every
+            // application's production checks.
+            filter_tags: vec![format!("App::{app}")],
             workload_arn: DEMO_WORKLOAD_ARN.to_string(),
             role_arn: None,
             external_id: None,
@@ -233,28 +235,12 @@ fn demo_history(report: &PreviewReport, seed: usize) -> Vec<SyncPoint> {
                 })
                 .collect();
             SyncPoint {
-                synced_at: rfc3339(today - weeks_ago * 7 * 86_400),
+                synced_at: wa_sync_engine::sync::rfc3339(today - weeks_ago * 7 * 86_400),
                 outcome: "done".into(),
                 pillars,
             }
         })
         .collect()
-}
-
-/// Seconds since the epoch as RFC 3339 UTC (the history's own format), whole days only.
-fn rfc3339(secs: u64) -> String {
-    // Howard Hinnant's days-to-civil algorithm.
-    let days = (secs / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T09:00:00Z")
 }
 
 /// The plan's target named `name`, as the file has it now.
@@ -625,12 +611,5 @@ mod tests {
             !dir.path().join("plan.toml").exists(),
             "the demo saves no plan"
         );
-    }
-
-    #[test]
-    fn history_times_are_rfc3339_days() {
-        assert_eq!(rfc3339(0), "1970-01-01T09:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T09:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T09:00:00Z");
     }
 }
