@@ -25,6 +25,7 @@ pub mod report;
 pub mod source;
 pub mod summary;
 pub mod sync;
+pub mod time;
 pub mod url;
 pub mod usecase;
 pub mod visionone;

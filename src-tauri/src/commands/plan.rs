@@ -235,7 +235,7 @@ fn demo_history(report: &PreviewReport, seed: usize) -> Vec<SyncPoint> {
                 })
                 .collect();
             SyncPoint {
-                synced_at: wa_sync_engine::sync::rfc3339(today - weeks_ago * 7 * 86_400),
+                synced_at: wa_sync_engine::time::rfc3339_secs(today - weeks_ago * 7 * 86_400),
                 outcome: "done".into(),
                 pillars,
             }

@@ -134,7 +134,7 @@ pub async fn run_iam_verify(state: &AppState) -> AppResult<VerifyView> {
             .unwrap_or_default();
         state.update_settings(|s| {
             if let Some(r) = &mut s.role {
-                r.verified_at = Some(wa_sync_engine::sync::rfc3339(now));
+                r.verified_at = Some(wa_sync_engine::time::rfc3339_secs(now));
             }
         })?;
     }

@@ -107,7 +107,7 @@ pub fn record(report: &PreviewReport, target: Option<&str>) -> Record {
         workload_arn: report.workload_arn.clone().unwrap_or_default(),
         account_ids: report.account_ids.clone(),
         filter_tags: report.filter_tags.clone(),
-        synced_at: crate::sync::rfc3339(now().as_secs()),
+        synced_at: crate::time::rfc3339_secs(now().as_secs()),
         outcome: if unfinished { "partly-done" } else { "done" }.to_string(),
         pillars: report
             .pillars
@@ -175,7 +175,7 @@ pub fn save(dir: &Path, record: &Record) -> crate::Result<PathBuf> {
     let elapsed = now();
     let stamp = format!(
         "{}.{:09}",
-        crate::sync::rfc3339(elapsed.as_secs())
+        crate::time::rfc3339_secs(elapsed.as_secs())
             .trim_end_matches('Z')
             .replace([':', '-'], ""),
         elapsed.subsec_nanos()

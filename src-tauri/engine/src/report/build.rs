@@ -1,7 +1,7 @@
 //! The report model built from a preview (or a sync) and the checks it collected.
 
 use super::{
-    rfc3339, Assessment, CheckCounts, PillarRow, QuestionChange, QuestionRow, Report, RuleRow,
+    Assessment, CheckCounts, PillarRow, QuestionChange, QuestionRow, Report, RuleRow,
     SinceLastSync, Totals, UnmappedRow, SCHEMA,
 };
 use crate::history::Record;
@@ -53,7 +53,7 @@ impl Report {
         Report {
             schema: SCHEMA.to_string(),
             generator: format!("wa-sync {}", crate::VERSION),
-            generated_at: rfc3339(generated_at),
+            generated_at: crate::time::rfc3339(generated_at),
             account_id: preview.account_id.clone(),
             // `account_id` is set exactly when one account was counted, and wins (a preview
             // edited by hand may change only it).

@@ -95,7 +95,6 @@ use crate::mapping::lens::pillar_name;
 use crate::preview::{BestPracticeEvidence, EvidenceStatus, QuestionStatus};
 use crate::summary::{FailingResource, LeftOut, Tally};
 use serde::Serialize;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use csv::to_csv;
 pub use html::to_html;
@@ -446,33 +445,6 @@ pub fn to_json(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(report).expect("reports serialise");
     text.push('\n');
     text
-}
-
-/// `2025-01-31T12:00:00Z`; times before 1970 print as the epoch.
-pub fn rfc3339(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Howard Hinnant's days-to-civil algorithm.
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// 25000 → "25,000".

@@ -85,7 +85,7 @@ impl Backup {
             workload_name: snapshot.name.clone(),
             lens_alias: snapshot.lens_alias.clone(),
             lens_version: snapshot.lens_version.clone(),
-            created_at: super::rfc3339(super::now_secs()),
+            created_at: crate::time::rfc3339_secs(super::now_secs()),
             wa_sync_version: crate::VERSION.to_string(),
             reason: reason.to_string(),
             changed_question_ids: written.iter().map(|(id, _)| id.clone()).collect(),

@@ -17,7 +17,7 @@ const ATTEMPTS: usize = 20;
 /// The milestone's name for a sync at `secs` (Unix) of `target` (or the workload's name),
 /// with `suffix` (` (2)`) when the plain name was taken; shortened to fit [`NAME_MAX`].
 pub fn name(secs: u64, target: &str, suffix: &str) -> String {
-    let stamp = super::rfc3339(secs).replace('T', " ");
+    let stamp = crate::time::rfc3339_secs(secs).replace('T', " ");
     let prefix = format!("wa-sync {stamp}");
     let room = NAME_MAX - prefix.chars().count() - 1 - suffix.chars().count();
     let target: String = target.trim().chars().take(room).collect();

@@ -277,11 +277,6 @@ fn now_secs() -> u64 {
         .unwrap_or_default()
 }
 
-/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn rfc3339(secs: u64) -> String {
-    crate::report::rfc3339(UNIX_EPOCH + std::time::Duration::from_secs(secs))
-}
-
 #[cfg(test)]
 mod aws_tests;
 
@@ -289,13 +284,6 @@ mod aws_tests;
 mod tests {
     use super::*;
     use crate::wellarchitected::demo::{self, DemoWorkload};
-
-    #[test]
-    fn formats_times() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    }
 
     async fn demo_plan(workload: &Workload) -> (WorkloadSnapshot, PreviewReport) {
         let before = workload.snapshot().await.unwrap();
