@@ -5,6 +5,8 @@
 use super::{api_config, mapping, source_kind, Outcome};
 use crate::args::{ChecksArgs, Global, SourceKind as SourceArg, WorkloadArgs};
 use crate::output;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 use std::path::Path;
 use wa_sync_engine::plan::{self as plan_file, SourceKind, Target};
@@ -54,7 +56,11 @@ pub async fn run(
     let results = results?;
 
     if json {
-        output::print_json(&plan_json(path, &targets, &results));
+        output::print_json(&PlanJson {
+            path,
+            targets: &targets,
+            results: &results,
+        });
     } else {
         output::emit(&summary_table(&targets, &results, run.sync.is_some()));
     }
@@ -204,28 +210,47 @@ fn summary_table(targets: &[Target], results: &[TargetResult], sync: bool) -> St
 }
 
 /// `{"plan": FILE, "targets": [...]}`: each target's result with every field of the
-/// single-target `--json` output, `account_id` given as `account_ids`.
-fn plan_json(path: &Path, targets: &[Target], results: &[TargetResult]) -> Value {
-    let targets: Vec<Value> = targets
-        .iter()
-        .zip(results)
-        .map(|(target, result)| {
-            let mut value = serde_json::to_value(result).expect("a result serialises");
-            if let Value::Object(fields) = &mut value {
-                fields.remove("account_id");
-                // A target that failed before its report still says what it was.
-                fields
-                    .entry("account_ids")
-                    .or_insert_with(|| json!(target.account_ids));
-                fields
-                    .entry("workload_arn")
-                    .or_insert_with(|| json!(target.workload_arn));
-                fields
-                    .entry("filter_tags")
-                    .or_insert_with(|| json!(target.filter_tags));
+/// single-target `--json` output, `account_id` given as `account_ids`. Streamed target by
+/// target, so only one target's JSON tree exists at a time (each holds its failing resources).
+struct PlanJson<'a> {
+    path: &'a Path,
+    targets: &'a [Target],
+    results: &'a [TargetResult],
+}
+
+impl Serialize for PlanJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        struct Targets<'a>(&'a PlanJson<'a>);
+        impl Serialize for Targets<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.results.len()))?;
+                for (target, result) in self.0.targets.iter().zip(self.0.results) {
+                    seq.serialize_element(&target_json(target, result))?;
+                }
+                seq.end()
             }
-            value
-        })
-        .collect();
-    json!({"plan": path.display().to_string(), "targets": targets})
+        }
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("plan", &self.path.display().to_string())?;
+        map.serialize_entry("targets", &Targets(self))?;
+        map.end()
+    }
+}
+
+fn target_json(target: &Target, result: &TargetResult) -> Value {
+    let mut value = serde_json::to_value(result).expect("a result serialises");
+    if let Value::Object(fields) = &mut value {
+        fields.remove("account_id");
+        // A target that failed before its report still says what it was.
+        fields
+            .entry("account_ids")
+            .or_insert_with(|| json!(target.account_ids));
+        fields
+            .entry("workload_arn")
+            .or_insert_with(|| json!(target.workload_arn));
+        fields
+            .entry("filter_tags")
+            .or_insert_with(|| json!(target.filter_tags));
+    }
+    value
 }
