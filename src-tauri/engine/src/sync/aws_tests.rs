@@ -40,27 +40,9 @@ async fn workload_at(wa: &FakeWellArchitected) -> Workload {
     ))
 }
 
+/// The demo's checks planned against `workload`'s notes, as the sync module's own tests plan.
 async fn planned(workload: &Workload) -> (WorkloadSnapshot, PreviewReport) {
-    let before = workload.snapshot().await.unwrap();
-    let mapping = Mapping::load(None).unwrap();
-    let tags = TagFilter::parse::<&str>(&[]).unwrap();
-    let collected = preview::collect(
-        &preview::Source::Demo,
-        &tags,
-        &mapping,
-        &crate::checks::NoProgress,
-    )
-    .await
-    .unwrap();
-    let report = plan(
-        None,
-        &tags,
-        &mapping,
-        &collected,
-        &before,
-        NotesMode::ReplaceBlock,
-    );
-    (before, report)
+    super::tests::demo_plan(workload).await
 }
 
 fn options(dir: &Path) -> SyncOptions {

@@ -285,7 +285,7 @@ mod tests {
     use super::*;
     use crate::wellarchitected::demo::{self, DemoWorkload};
 
-    async fn demo_plan(workload: &Workload) -> (WorkloadSnapshot, PreviewReport) {
+    pub(super) async fn demo_plan(workload: &Workload) -> (WorkloadSnapshot, PreviewReport) {
         let before = workload.snapshot().await.unwrap();
         let mapping = Mapping::load(None).unwrap();
         let tags = TagFilter::parse::<&str>(&[]).unwrap();
